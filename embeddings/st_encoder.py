@@ -1,0 +1,68 @@
+"""The sentence-transformers encoder; importing this module is cheap, constructing it is not."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from embeddings.encoder import EncoderError, Vectors, model_name
+
+
+class SentenceTransformerEncoder:
+    """A local sentence-transformers model; its name is the model directory's base name."""
+
+    def __init__(self, path: Path, *, device: str | None = None, batch_size: int = 32) -> None:
+        try:
+            from sentence_transformers import SentenceTransformer
+            from transformers.utils import logging as hf_logging
+
+            hf_logging.disable_progress_bar()
+        except ImportError as exc:  # pragma: no cover - an install problem
+            raise EncoderError("sentence-transformers is not installed; re-run the set-up command") from exc
+        try:
+            self._model: Any = SentenceTransformer(
+                str(path), device=device or "cpu", local_files_only=True
+            )
+        except Exception as exc:  # noqa: BLE001 - any loader failure is the same for the user
+            raise EncoderError(f"could not load the model in {path}: {exc}") from exc
+        self._path = path
+        self._batch_size = batch_size
+        get_dim = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+        dim = get_dim()
+        if not dim:
+            raise EncoderError(f"the model in {path} does not say its embedding size")
+        self._dim = int(dim)
+        self.calls = 0
+
+    @property
+    def name(self) -> str:
+        return model_name(self._path)
+
+    @property
+    def dim(self) -> int:
+        return self._dim
+
+    @property
+    def max_tokens(self) -> int:
+        return int(self._model.max_seq_length)
+
+    def _encode(self, texts: list[str], progress: bool) -> Vectors:
+        self.calls += 1
+        if not texts:
+            return np.zeros((0, self._dim), dtype=np.float32)
+        vectors = self._model.encode(
+            texts,
+            batch_size=self._batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=progress,
+        )
+        return np.ascontiguousarray(vectors, dtype=np.float32)
+
+    def encode_queries(self, texts: list[str]) -> Vectors:
+        return self._encode(texts, progress=False)
+
+    def encode_passages(self, texts: list[str], *, progress: bool = False) -> Vectors:
+        return self._encode(texts, progress)

@@ -1,0 +1,81 @@
+"""What a question gets back: hits (quotes with citations) and the answer around them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from qa.store import StoredPassage
+
+
+@dataclass(frozen=True, slots=True)
+class Copy:
+    """Another outlet that ran the same story (a near-duplicate passage collapsed into a hit)."""
+
+    source: str
+    date: dt.date | None
+    title: str
+    url: str
+    article_id: str
+    passage_id: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "source": self.source, "date": self.date.isoformat() if self.date else None,
+            "title": self.title, "url": self.url, "article_id": self.article_id, "passage_id": self.passage_id,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One quote: a passage, its fused score, and the span of its best sentence."""
+
+    rank: int
+    passage: StoredPassage
+    score: float
+    highlight: tuple[int, int]
+    """(start, end) of the best-answering sentence within `passage.text`."""
+    also: tuple[Copy, ...] = ()
+
+    @property
+    def date_text(self) -> str:
+        return self.passage.date.isoformat() if self.passage.date else "undated"
+
+    def to_json(self) -> dict[str, Any]:
+        p = self.passage
+        return {
+            "rank": self.rank, "text": p.text, "date": p.date.isoformat() if p.date else None,
+            "source": p.source, "title": p.title, "url": p.url, "article_id": p.article_id,
+            "passage_id": p.id, "score": round(self.score, 4),
+            "highlight": {"start": self.highlight[0], "end": self.highlight[1]},
+            "also": [c.to_json() for c in self.also],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """The hits for a question, or the verdict that nothing relevant was found."""
+
+    question: str
+    as_of: dt.date | None
+    since: dt.date | None = None
+    until: dt.date | None = None
+    hits: tuple[Hit, ...] = ()
+    nothing_found: bool = False
+    """True when no passage cleared the relevance bar; `closest` then holds the best few anyway."""
+    closest: tuple[Hit, ...] = ()
+    notes: tuple[str, ...] = field(default=())
+    """How the question was read, e.g. a date range it names ("in March 2024")."""
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "question": self.question,
+            "as_of": self.as_of.isoformat() if self.as_of else None,
+            "since": self.since.isoformat() if self.since else None,
+            "until": self.until.isoformat() if self.until else None,
+            "nothing_found": self.nothing_found,
+            "passages": [h.to_json() for h in self.hits],
+            "closest": [h.to_json() for h in self.closest],
+            "notes": list(self.notes),
+        }

@@ -1,0 +1,51 @@
+"""Plain data: articles, passages, and how an article gets its stable id."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from dataclasses import dataclass
+
+_SPACE = re.compile(r"\s+")
+
+
+def content_id(text: str, date: dt.date | None) -> str:
+    """A stable id from the content: the same story text and date give the same id."""
+    norm = _SPACE.sub(" ", text).strip().lower()
+    payload = f"{date.isoformat() if date else 'undated'}\n{norm}"
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:16]
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One news article as read from a file or a record."""
+
+    id: str
+    title: str
+    date: dt.date | None
+    """Publication date; None when the source gives none (shown as "undated", never today)."""
+    source: str
+    """The outlet, or the file name when the input does not say."""
+    url: str
+    path: str
+    key: str
+    """Where the article comes from (a file, or file#record): a changed article replaces the old one."""
+    text: str
+    title_derived: bool = False
+    """True when the input had no headline and the title was made from the opening words."""
+
+    @property
+    def date_text(self) -> str:
+        return self.date.isoformat() if self.date else "undated"
+
+
+@dataclass(frozen=True, slots=True)
+class Passage:
+    """A run of whole sentences of an article; `text == article.text[start:end]`."""
+
+    article_id: str
+    ordinal: int
+    start: int
+    end: int
+    text: str

@@ -1,0 +1,171 @@
+"""The `dateline` command line (everything but the chat): index, ask, info, batch, eval."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from qa.errors import DatelineError, ExitCode
+from qa.settings import Settings
+
+EPILOG_ASK = 'example: dateline ask "Who led the North Korean delegation that met Wang Yi?" -k 3'
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--index", metavar="DIR", help="index directory (default: $DATELINE_HOME/index)")
+    parser.add_argument("--model", metavar="DIR", help="a local sentence-transformers model directory")
+
+
+def _filters(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("-k", type=int, default=5, help="how many passages to show (default 5)")
+    parser.add_argument("--as-of", metavar="DATE", help="answer as of this day: nothing published later is shown")
+    parser.add_argument("--since", metavar="DATE", help="only articles from this day (YYYY-MM-DD, YYYY-MM, YYYY)")
+    parser.add_argument("--until", metavar="DATE", help="only articles up to this day")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="dateline",
+        description="Question answering over a news archive: quoted, dated passages. "
+        "With no command, opens the chat.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("index", help="add articles to the index (only new or changed ones are embedded)",
+                       epilog="example: dateline index corpus/ news.jsonl --prune")
+    p.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="text, .jsonl or .json files, or directories")
+    p.add_argument("--prune", action="store_true", help="drop articles whose files or records are gone")
+    p.add_argument("--rebuild", action="store_true", help="re-embed everything from scratch")
+    p.add_argument("--wait", action="store_true", help="wait for another indexer instead of stopping")
+    p.add_argument("--device", default=None, help="torch device for embedding, e.g. cuda (default cpu)")
+    _common(p)
+
+    p = sub.add_parser("ask", help="answer one question with quoted, dated passages", epilog=EPILOG_ASK)
+    p.add_argument("question")
+    _filters(p)
+    p.add_argument("--json", action="store_true", help="print one JSON object (see README)")
+    p.add_argument("--closest", action="store_true", help="when nothing is relevant, show the nearest passages anyway")
+    _common(p)
+
+    p = sub.add_parser("info", help="what the index holds", epilog="example: dateline info --json")
+    p.add_argument("--json", action="store_true")
+    _common(p)
+
+    p = sub.add_parser("chat", help="open the chat (the default)", epilog="example: dateline chat --index ~/news-index")
+    _common(p)
+    return parser
+
+
+def _stderr(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def cmd_index(args: argparse.Namespace, settings: Settings) -> ExitCode:
+    from embeddings.encoder import EncoderError, load_encoder
+    from qa.indexer import index_paths
+
+    def factory():  # type: ignore[no-untyped-def]
+        try:
+            return load_encoder(settings.model, device=args.device)
+        except EncoderError as exc:
+            raise DatelineError(str(exc), "Model failed") from exc
+
+    report = index_paths(
+        settings.index_dir, args.paths, factory, model_path=settings.model or "", prune=args.prune,
+        rebuild=args.rebuild, wait=args.wait, progress=True,
+        on_problem=lambda p: _stderr(f"dateline: {'skipped' if p.fatal else 'warning'}: {p}"),
+    )
+    if report.rebuilt_because:
+        _stderr(f"dateline: rebuilt the index: {report.rebuilt_because}")
+    _stderr(
+        f"dateline: {report.added} added, {report.replaced} replaced, {report.unchanged} unchanged, "
+        f"{report.duplicates} duplicates, {report.pruned} pruned, {report.skipped} skipped; "
+        f"{report.passages_embedded} passages embedded -> {settings.index_dir}"
+    )
+    return ExitCode.PARTIAL if report.skipped else ExitCode.OK
+
+
+def cmd_ask(args: argparse.Namespace, settings: Settings) -> ExitCode:
+    from qa.dates import parse_cli_date
+    from qa.render import render_answer
+    from qa.retrieval import Query, Retriever
+
+    if args.k < 1:
+        raise DatelineError("-k must be at least 1", "Bad option")
+    query = Query(
+        args.question, k=args.k,
+        as_of=parse_cli_date(args.as_of, end=True) if args.as_of else None,
+        since=parse_cli_date(args.since) if args.since else None,
+        until=parse_cli_date(args.until, end=True) if args.until else None,
+    )
+    retriever = Retriever.open(settings.index_dir, settings.model)
+    try:
+        answer = retriever.ask(query)
+    finally:
+        retriever.close()
+    if args.json:
+        print(json.dumps(answer.to_json(), ensure_ascii=False))
+    else:
+        print(render_answer(answer, color=sys.stdout.isatty(), show_closest=args.closest))
+    return ExitCode.OK
+
+
+def cmd_info(args: argparse.Namespace, settings: Settings) -> ExitCode:
+    from qa.render import safe
+    from qa.store import Store
+
+    store = Store.open(settings.index_dir)
+    try:
+        stats, meta = store.stats(), store.meta
+    finally:
+        store.close()
+    data = {
+        "index": str(settings.index_dir), "articles": stats.articles, "passages": stats.passages,
+        "first_date": stats.first_date.isoformat() if stats.first_date else None,
+        "last_date": stats.last_date.isoformat() if stats.last_date else None,
+        "undated": stats.undated, "sources": dict(stats.sources), "model": meta.get("model"),
+        "dim": int(meta.get("dim", 0) or 0), "chunker": meta.get("chunker"), "bytes": stats.bytes,
+    }
+    if args.json:
+        print(json.dumps(data, ensure_ascii=False))
+        return ExitCode.OK
+    span = f"{data['first_date']} to {data['last_date']}" if stats.first_date else "no dated articles"
+    top = ", ".join(f"{safe(s)} ({n})" for s, n in stats.sources[:8])
+    more = f", and {len(stats.sources) - 8} more" if len(stats.sources) > 8 else ""
+    print(f"index     {settings.index_dir} ({stats.bytes / 1e6:.1f} MB)")
+    print(f"articles  {stats.articles} ({stats.undated} undated)")
+    print(f"passages  {stats.passages}")
+    print(f"dates     {span}")
+    print(f"sources   {top}{more}")
+    print(f"model     {meta.get('model')} ({meta.get('dim')} dimensions), passages {meta.get('chunker')}")
+    return ExitCode.OK
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], ExitCode]] = {
+    "index": cmd_index, "ask": cmd_ask, "info": cmd_info,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run a command; user mistakes print one `dateline: error:` line, never a traceback."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None or args.command == "chat":
+        parser.error("the chat is started by the `dateline` launcher")
+    settings = Settings.resolve(args.index, args.model)
+    try:
+        return int(COMMANDS[args.command](args, settings))
+    except DatelineError as exc:
+        _stderr(f"dateline: error: {exc}")
+        return int(ExitCode.ERROR)
+    except KeyboardInterrupt:
+        _stderr("dateline: interrupted; the index is as it was before this run")
+        return int(ExitCode.INTERRUPTED)
+    except BrokenPipeError:
+        # The reader of our output went away (e.g. `| head`): not an error worth a traceback.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return int(ExitCode.OK)

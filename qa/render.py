@@ -1,0 +1,56 @@
+"""Plain-text rendering of answers for the terminal: quotes, citations, highlights."""
+
+from __future__ import annotations
+
+import re
+import textwrap
+
+from qa.answers import Answer, Hit
+
+# Everything that could drive a terminal (escape sequences, bells, backspaces) from article text.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+BOLD, RESET = "\x1b[1m", "\x1b[0m"
+
+
+def safe(text: str) -> str:
+    """Text with control characters made visible, so article text can never drive the terminal."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+def citation(hit: Hit) -> str:
+    p = hit.passage
+    return f"{hit.date_text} · {safe(p.source)} · {safe(p.title)}"
+
+
+def render_hit(hit: Hit, *, color: bool, width: int = 88) -> str:
+    p = hit.passage
+    start, end = hit.highlight
+    lines = [f"{hit.rank}. {citation(hit)}  (score {hit.score:.3f})"]
+    body = " ".join(p.text.split())
+    if color:
+        # Mark the best sentence after wrapping plain text, by splitting around it.
+        before, best, after = (" ".join(s.split()) for s in (p.text[:start], p.text[start:end], p.text[end:]))
+        marked = " ".join(s for s in (safe(before), "\x00" + safe(best) + "\x01", safe(after)) if s)
+        wrapped = textwrap.fill(marked, width=width, initial_indent="   \"", subsequent_indent="    ")
+        lines.append(wrapped.replace("\x00", BOLD).replace("\x01", RESET) + '"')
+    else:
+        lines.append(textwrap.fill(safe(body), width=width, initial_indent="   \"", subsequent_indent="    ") + '"')
+    for copy in hit.also:
+        lines.append(f"   also in: {copy.date.isoformat() if copy.date else 'undated'} · {safe(copy.source)}")
+    if p.url:
+        lines.append(f"   {safe(p.url)}")
+    return "\n".join(lines)
+
+
+def render_answer(answer: Answer, *, color: bool, show_closest: bool = False) -> str:
+    parts: list[str] = [f"note: {safe(n)}" for n in answer.notes]
+    if answer.nothing_found:
+        parts.append("Nothing relevant in this archive.")
+        if show_closest and answer.closest:
+            parts.append("Closest passages:")
+            parts.extend(render_hit(h, color=color) for h in answer.closest)
+        elif answer.closest:
+            parts.append("(--closest shows the nearest passages anyway)")
+    else:
+        parts.extend(render_hit(h, color=color) for h in answer.hits)
+    return "\n\n".join(parts)

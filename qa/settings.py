@@ -1,0 +1,35 @@
+"""Where dateline keeps its state: one variable, DATELINE_HOME, moves all of it."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+
+def dateline_home() -> Path:
+    """$DATELINE_HOME, else $XDG_DATA_HOME/dateline, else ~/.local/share/dateline."""
+    if home := os.environ.get("DATELINE_HOME"):
+        return Path(home).expanduser()
+    data = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(data) / "dateline"
+
+
+def bundled_corpus() -> Path:
+    """The five articles shipped beside the packages (present in a source checkout)."""
+    return Path(__file__).resolve().parent.parent / "corpus"
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Resolved settings: flags override the environment, which overrides the defaults."""
+
+    index_dir: Path
+    model: str | None = None
+    """A local sentence-transformers directory, or None for the bundled all-MiniLM-L6-v2."""
+
+    @classmethod
+    def resolve(cls, index_dir: str | Path | None = None, model: str | None = None) -> Settings:
+        if index_dir is None:
+            index_dir = os.environ.get("DATELINE_INDEX") or dateline_home() / "index"
+        return cls(index_dir=Path(index_dir).expanduser(), model=model or os.environ.get("DATELINE_MODEL"))

@@ -1,0 +1,32 @@
+"""Words of a question: tokens, stop words, and the FTS5 expression built from them."""
+
+from __future__ import annotations
+
+import re
+
+STOPWORDS = frozenset(
+    """a about above after again against all also am an and any are as at be because been before being
+    below between both but by can could did do does doing down during each few for from further had has
+    have having he her here hers herself him himself his how i if in into is it its itself just me more
+    most my myself no nor not now of off on once only or other our ours out over own same she should so
+    some such than that the their theirs them themselves then there these they this those through to too
+    under until up very was we were what when where which while who whom why will with would you your
+    yours yourself following week weeks this last said says say according""".split()
+)
+_TOKEN = re.compile(r"\w+", re.UNICODE)
+
+
+def content_words(text: str) -> list[str]:
+    """Lower-cased words of a text that carry meaning (no stop words, no single letters)."""
+    return [w for w in _TOKEN.findall(text.lower()) if w not in STOPWORDS and (len(w) > 1 or w.isdigit())]
+
+
+def fts_query(question: str) -> str:
+    """An FTS5 MATCH expression: any content word or adjacent pair of them, each quoted (no syntax injection).
+
+    Pairs ("wang yi") reward passages naming the same people and places, not just sharing words.
+    """
+    tokens = _TOKEN.findall(question.lower())
+    words = content_words(question)
+    pairs = [f"{a} {b}" for a, b in zip(tokens, tokens[1:], strict=False) if a in words and b in words]
+    return " OR ".join(f'"{t}"' for t in dict.fromkeys([*words, *pairs]))

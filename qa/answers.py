@@ -22,8 +22,12 @@ class Copy:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "source": self.source, "date": self.date.isoformat() if self.date else None,
-            "title": self.title, "url": self.url, "article_id": self.article_id, "passage_id": self.passage_id,
+            "source": self.source,
+            "date": self.date.isoformat() if self.date else None,
+            "title": self.title,
+            "url": self.url,
+            "article_id": self.article_id,
+            "passage_id": self.passage_id,
         }
 
 
@@ -37,6 +41,8 @@ class Hit:
     highlight: tuple[int, int]
     """(start, end) of the best-answering sentence within `passage.text`."""
     also: tuple[Copy, ...] = ()
+    relevance: float = 0.0
+    """Cosine similarity of question and passage: the basis of the relevance indicator and the bar."""
 
     @property
     def date_text(self) -> str:
@@ -45,10 +51,17 @@ class Hit:
     def to_json(self) -> dict[str, Any]:
         p = self.passage
         return {
-            "rank": self.rank, "text": p.text, "date": p.date.isoformat() if p.date else None,
-            "source": p.source, "title": p.title, "url": p.url, "article_id": p.article_id,
-            "passage_id": p.id, "score": round(self.score, 4),
+            "rank": self.rank,
+            "text": p.text,
+            "date": p.date.isoformat() if p.date else None,
+            "source": p.source,
+            "title": p.title,
+            "url": p.url,
+            "article_id": p.article_id,
+            "passage_id": p.id,
+            "score": round(self.score, 4),
             "highlight": {"start": self.highlight[0], "end": self.highlight[1]},
+            "relevance": round(self.relevance, 4),
             "also": [c.to_json() for c in self.also],
         }
 

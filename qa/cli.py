@@ -30,13 +30,15 @@ def _filters(parser: argparse.ArgumentParser) -> None:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="dateline",
-        description="Question answering over a news archive: quoted, dated passages. "
-        "With no command, opens the chat.",
+        description="Question answering over a news archive: quoted, dated passages. With no command, opens the chat.",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    p = sub.add_parser("index", help="add articles to the index (only new or changed ones are embedded)",
-                       epilog="example: dateline index corpus/ news.jsonl --prune")
+    p = sub.add_parser(
+        "index",
+        help="add articles to the index (only new or changed ones are embedded)",
+        epilog="example: dateline index corpus/ news.jsonl --prune",
+    )
     p.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="text, .jsonl or .json files, or directories")
     p.add_argument("--prune", action="store_true", help="drop articles whose files or records are gone")
     p.add_argument("--rebuild", action="store_true", help="re-embed everything from scratch")
@@ -75,8 +77,14 @@ def cmd_index(args: argparse.Namespace, settings: Settings) -> ExitCode:
             raise DatelineError(str(exc), "Model failed") from exc
 
     report = index_paths(
-        settings.index_dir, args.paths, factory, model_path=settings.model or "", prune=args.prune,
-        rebuild=args.rebuild, wait=args.wait, progress=True,
+        settings.index_dir,
+        args.paths,
+        factory,
+        model_path=settings.model or "",
+        prune=args.prune,
+        rebuild=args.rebuild,
+        wait=args.wait,
+        progress=True,
         on_problem=lambda p: _stderr(f"dateline: {'skipped' if p.fatal else 'warning'}: {p}"),
     )
     if report.rebuilt_because:
@@ -97,7 +105,8 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> ExitCode:
     if args.k < 1:
         raise DatelineError("-k must be at least 1", "Bad option")
     query = Query(
-        args.question, k=args.k,
+        args.question,
+        k=args.k,
         as_of=parse_cli_date(args.as_of, end=True) if args.as_of else None,
         since=parse_cli_date(args.since) if args.since else None,
         until=parse_cli_date(args.until, end=True) if args.until else None,
@@ -124,11 +133,17 @@ def cmd_info(args: argparse.Namespace, settings: Settings) -> ExitCode:
     finally:
         store.close()
     data = {
-        "index": str(settings.index_dir), "articles": stats.articles, "passages": stats.passages,
+        "index": str(settings.index_dir),
+        "articles": stats.articles,
+        "passages": stats.passages,
         "first_date": stats.first_date.isoformat() if stats.first_date else None,
         "last_date": stats.last_date.isoformat() if stats.last_date else None,
-        "undated": stats.undated, "sources": dict(stats.sources), "model": meta.get("model"),
-        "dim": int(meta.get("dim", 0) or 0), "chunker": meta.get("chunker"), "bytes": stats.bytes,
+        "undated": stats.undated,
+        "sources": dict(stats.sources),
+        "model": meta.get("model"),
+        "dim": int(meta.get("dim", 0) or 0),
+        "chunker": meta.get("chunker"),
+        "bytes": stats.bytes,
     }
     if args.json:
         print(json.dumps(data, ensure_ascii=False))
@@ -146,7 +161,9 @@ def cmd_info(args: argparse.Namespace, settings: Settings) -> ExitCode:
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], ExitCode]] = {
-    "index": cmd_index, "ask": cmd_ask, "info": cmd_info,
+    "index": cmd_index,
+    "ask": cmd_ask,
+    "info": cmd_info,
 }
 
 

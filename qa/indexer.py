@@ -72,9 +72,7 @@ def _meta(encoder: Encoder, model_path: str) -> dict[str, str]:
     return {"model": encoder.name, "model_path": model_path, "dim": str(encoder.dim), "chunker": CHUNKER_VERSION}
 
 
-def embed_passages(
-    encoder: Encoder, texts: list[str], cache: EmbedCache | None, *, progress: bool
-) -> Vectors:
+def embed_passages(encoder: Encoder, texts: list[str], cache: EmbedCache | None, *, progress: bool) -> Vectors:
     """Vectors for the texts, longest first in batches (less padding), cached batch by batch."""
     keys = [hashlib.sha1(f"{encoder.name}\n{t}".encode()).hexdigest() for t in texts]
     known = cache.get(keys) if cache else {}
@@ -231,4 +229,3 @@ def ensure_index(
     if not corpus.is_dir():
         raise DatelineError(f"no index at {directory} and no bundled corpus at {corpus}", "No index")
     return index_paths(directory, [corpus], encoder_factory, progress=progress)
-

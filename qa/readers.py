@@ -169,8 +169,15 @@ def _make(
     if len(text) > MAX_ARTICLE_CHARS:
         return Problem(str(path), f"article too long ({len(text):,} characters), skipped")
     return Article(
-        id=content_id(text, date), title=title.strip() or derive_title(text), date=date,
-        source=source, url=url, path=str(path), key=key, text=text, title_derived=derived,
+        id=content_id(text, date),
+        title=title.strip() or derive_title(text),
+        date=date,
+        source=source,
+        url=url,
+        path=str(path),
+        key=key,
+        text=text,
+        title_derived=derived,
     )
 
 
@@ -242,8 +249,14 @@ def _from_record(path: Path, record: object, number: int, label: str = "line") -
     key_part = str(ident) if isinstance(ident, str | int) else fields["url"] or f"{label}{number}"
     title = fields["title"]
     result = _make(
-        path, f"{path.resolve()}#{key_part}", title or derive_title(text), date,
-        fields["source"] or path.name, fields["url"], text, not title,
+        path,
+        f"{path.resolve()}#{key_part}",
+        title or derive_title(text),
+        date,
+        fields["source"] or path.name,
+        fields["url"],
+        text,
+        not title,
     )
     if isinstance(result, Problem):
         yield Problem(result.path, where + result.message, line)

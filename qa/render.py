@@ -31,10 +31,10 @@ def render_hit(hit: Hit, *, color: bool, width: int = 88) -> str:
         # Mark the best sentence after wrapping plain text, by splitting around it.
         before, best, after = (" ".join(s.split()) for s in (p.text[:start], p.text[start:end], p.text[end:]))
         marked = " ".join(s for s in (safe(before), "\x00" + safe(best) + "\x01", safe(after)) if s)
-        wrapped = textwrap.fill(marked, width=width, initial_indent="   \"", subsequent_indent="    ")
+        wrapped = textwrap.fill(marked, width=width, initial_indent='   "', subsequent_indent="    ")
         lines.append(wrapped.replace("\x00", BOLD).replace("\x01", RESET) + '"')
     else:
-        lines.append(textwrap.fill(safe(body), width=width, initial_indent="   \"", subsequent_indent="    ") + '"')
+        lines.append(textwrap.fill(safe(body), width=width, initial_indent='   "', subsequent_indent="    ") + '"')
     for copy in hit.also:
         lines.append(f"   also in: {copy.date.isoformat() if copy.date else 'undated'} · {safe(copy.source)}")
     if p.url:

@@ -19,8 +19,8 @@ from qa.text import fts_query
 
 # How many candidates each side brings to the fusion.
 POOL = 100
-# Reciprocal-rank fusion constant (Cormack et al.): damps the weight of the very first ranks.
-RRF_K = 60
+# Weight of the keyword score (BM25 relative to the best in the pool) added to the cosine.
+KEYWORD_WEIGHT = 0.3
 # Below this cosine between question and best passage, nothing in the archive answers it.
 RELEVANCE_BAR = 0.30
 
@@ -100,28 +100,29 @@ class Retriever:
     def _answer(self, query: Query, qvec: Vectors) -> Answer:
         since, until = query.since, query.latest
         allowed = self.store.allowed_ids(since, until)
-        fused: dict[int, float] = {}
+        candidates: set[int] = set()
         if allowed is None or len(allowed):
             _, ids = self.vectors.search(qvec, POOL, allowed)
-            for rank, pid in enumerate(int(i) for i in ids[0] if i >= 0):
-                fused[pid] = fused.get(pid, 0.0) + 1.0 / (RRF_K + rank + 1)
-        match = fts_query(query.question)
-        if match:
-            for rank, (pid, _) in enumerate(self.store.keyword_search(match, POOL, since, until)):
-                fused[pid] = fused.get(pid, 0.0) + 1.0 / (RRF_K + rank + 1)
+            candidates.update(int(i) for i in ids[0] if i >= 0)
+        keyword: dict[int, float] = {}
+        if match := fts_query(query.question):
+            keyword = dict(self.store.keyword_search(match, POOL, since, until))
+            candidates.update(keyword)
+        pool = np.array(sorted(candidates), dtype=np.int64)
+        cos = dict(zip(pool.tolist(), (reconstruct(self.vectors, pool) @ qvec[0]).tolist(), strict=True))
+        top_kw = max(keyword.values(), default=0.0) or 1.0
+        fused = {pid: cos[pid] + KEYWORD_WEIGHT * keyword.get(pid, 0.0) / top_kw for pid in cos}
         ranked = sorted(fused, key=lambda pid: -fused[pid])[: max(query.k * 4, 20)]
-        cosine = reconstruct(self.vectors, np.array(ranked, dtype=np.int64)) @ qvec[0] if ranked else []
-        cos = {pid: float(c) for pid, c in zip(ranked, cosine, strict=True)}
         passages = self.store.passages(ranked)
         hits: list[Hit] = []
         for pid in ranked:
             p = passages.get(pid)
             if p is None:
                 continue  # deleted by a writer since the search began
-            hits.append(Hit(len(hits) + 1, p, fused[pid], best_sentence(query.question, p.text)))
+            hits.append(Hit(len(hits) + 1, p, fused[pid], best_sentence(query.question, p.text), relevance=cos[pid]))
             if len(hits) == query.k:
                 break
-        best = max((cos[h.passage.id] for h in hits), default=0.0)
+        best = max((h.relevance for h in hits), default=0.0)
         answer = Answer(query.question, query.as_of, since=query.since, until=query.until)
         if hits and best < RELEVANCE_BAR:
             return replace(answer, nothing_found=True, closest=tuple(hits[:3]))

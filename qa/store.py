@@ -87,9 +87,7 @@ class Store:
         """Open an index; with `create`, make an empty one if there is none."""
         path = directory / db_name
         if not path.exists() and not create:
-            raise DatelineError(
-                f"no index at {directory}: build one with `dateline index PATH...`", "No index"
-            )
+            raise DatelineError(f"no index at {directory}: build one with `dateline index PATH...`", "No index")
         try:
             directory.mkdir(parents=True, exist_ok=True)
             conn = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
@@ -177,11 +175,12 @@ class Store:
         """Passage ids dated within [since, until]; None when the range admits every passage."""
         if since is None and until is None:
             return None
-        lo, hi, undated = self.conn.execute(
-            "SELECT min(date), max(date), sum(date IS NULL) FROM passages"
-        ).fetchone()
-        if not undated and lo is not None and (since is None or since.isoformat() <= lo) and (
-            until is None or until.isoformat() >= hi
+        lo, hi, undated = self.conn.execute("SELECT min(date), max(date), sum(date IS NULL) FROM passages").fetchone()
+        if (
+            not undated
+            and lo is not None
+            and (since is None or since.isoformat() <= lo)
+            and (until is None or until.isoformat() >= hi)
         ):
             return None
         clauses, args = ["date IS NOT NULL"], []
@@ -206,7 +205,8 @@ class Store:
             clauses.append("p.date <= ?")
             args.append(until.isoformat())
         sql = (
-            "SELECT p.id, -bm25(passages_fts, 0.5, 1.0) AS s FROM passages_fts JOIN passages p ON p.id = passages_fts.rowid"
+            "SELECT p.id, -bm25(passages_fts, 0.5, 1.0) FROM passages_fts"
+            " JOIN passages p ON p.id = passages_fts.rowid"
             f" WHERE {' AND '.join(clauses)} ORDER BY bm25(passages_fts, 0.5, 1.0) LIMIT ?"
         )
         try:
@@ -257,16 +257,31 @@ class Store:
                 date = article.date.isoformat() if article.date else None
                 cur.execute(
                     "INSERT OR IGNORE INTO articles VALUES (?,?,?,?,?,?,?,?,?)",
-                    (article.id, article.key, article.title, date, article.source, article.url,
-                     article.path, article.text, int(article.title_derived)),
+                    (
+                        article.id,
+                        article.key,
+                        article.title,
+                        date,
+                        article.source,
+                        article.url,
+                        article.path,
+                        article.text,
+                        int(article.title_derived),
+                    ),
                 )
                 if cur.rowcount == 0:
                     continue  # the same article twice in one run: stored once
                 for passage, vector in zip(passages, vectors, strict=True):
                     cur.execute(
                         "INSERT INTO passages(article_id, ordinal, start, end, date, vector) VALUES (?,?,?,?,?,?)",
-                        (article.id, passage.ordinal, passage.start, passage.end, date,
-                         np.asarray(vector, dtype=np.float32).tobytes()),
+                        (
+                            article.id,
+                            passage.ordinal,
+                            passage.start,
+                            passage.end,
+                            date,
+                            np.asarray(vector, dtype=np.float32).tobytes(),
+                        ),
                     )
                     cur.execute(
                         "INSERT INTO passages_fts(rowid, title, body) VALUES (?,?,?)",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 
 STOPWORDS = frozenset(
@@ -11,7 +12,7 @@ STOPWORDS = frozenset(
     most my myself no nor not now of off on once only or other our ours out over own same she should so
     some such than that the their theirs them themselves then there these they this those through to too
     under until up very was we were what when where which while who whom why will with would you your
-    yours yourself following week weeks this last said says say according""".split()
+    yours yourself following week weeks last said says say according""".split()  # noqa: SIM905
 )
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 
@@ -28,5 +29,5 @@ def fts_query(question: str) -> str:
     """
     tokens = _TOKEN.findall(question.lower())
     words = content_words(question)
-    pairs = [f"{a} {b}" for a, b in zip(tokens, tokens[1:], strict=False) if a in words and b in words]
+    pairs = [f"{a} {b}" for a, b in itertools.pairwise(tokens) if a in words and b in words]
     return " OR ".join(f'"{t}"' for t in dict.fromkeys([*words, *pairs]))

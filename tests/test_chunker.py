@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from hypothesis import given, settings
@@ -52,7 +53,7 @@ def test_offsets_slice_exactly_and_no_text_is_lost_or_repeated(text: str) -> Non
         assert p.text == p.text.strip() and p.text
         covered.append((p.start, p.end))
     # No overlap: each passage starts after the previous one ends.
-    for (_, end), (start, _) in zip(covered, covered[1:], strict=False):
+    for (_, end), (start, _) in itertools.pairwise(covered):
         assert start >= end
     # Every word of the story (junk lines aside) is in some passage.
     kept = "".join(text[s:e] for s, e in covered)

@@ -66,14 +66,24 @@ def test_no_junk_in_any_passage() -> None:
 def test_jsonl_records_with_aliases(tmp_path: Path) -> None:
     path = tmp_path / "news.jsonl"
     rows = [
-        {"id": "a", "headline": "Storm hits coast", "published_at": "2024-02-03T08:00:00Z", "outlet": "Wire",
-         "link": "https://example.com/a", "body": "A storm hit the coast on Friday. Thousands lost power."},
+        {
+            "id": "a",
+            "headline": "Storm hits coast",
+            "published_at": "2024-02-03T08:00:00Z",
+            "outlet": "Wire",
+            "link": "https://example.com/a",
+            "body": "A storm hit the coast on Friday. Thousands lost power.",
+        },
         {"title": "No date here", "text": "Officials met again to discuss the budget."},
     ]
     path.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
     first, second = articles([path])
     assert (first.title, first.date, first.source, first.url) == (
-        "Storm hits coast", dt.date(2024, 2, 3), "Wire", "https://example.com/a")
+        "Storm hits coast",
+        dt.date(2024, 2, 3),
+        "Wire",
+        "https://example.com/a",
+    )
     assert first.text.startswith("A storm hit")
     assert second.date is None and second.source == "news.jsonl"
 

@@ -1,0 +1,123 @@
+"""Chat logic with no UI in it: filters, slash commands, follow-ups, history and Markdown export.
+
+Follow-ups, the documented mechanism: a question that opens with a connective ("and", "what about",
+"also", ...) or leans on a pronoun ("he", "they", "that", ...) while naming little of its own (at most
+six content words) is read together with the previous question: both are searched as one query. The
+answer notes this, so the user can see how the question was read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field, replace
+
+from qa.answers import Answer, Hit
+from qa.dates import parse_cli_date
+from qa.errors import DatelineError
+from qa.retrieval import Query
+from qa.text import content_words
+
+_CONNECTIVE = re.compile(r"^\s*(and|but|also|so|then|what about|how about|and what|and who|and how|what else)\b", re.I)
+_PRONOUN = re.compile(r"\b(he|she|they|him|her|them|his|hers|their|theirs|it|its|that|this|those|these)\b", re.I)
+MAX_FOLLOWUP_WORDS = 6
+
+
+@dataclass
+class Conversation:
+    """The state of one chat: filters, the questions so far and their answers."""
+
+    k: int = 5
+    as_of: dt.date | None = None
+    since: dt.date | None = None
+    until: dt.date | None = None
+    turns: list[Answer] = field(default_factory=list)
+    history: list[str] = field(default_factory=list)
+
+    def query(self, question: str) -> tuple[Query, str | None]:
+        """The query to run for a question, and the earlier question it follows up, if any."""
+        previous = self.turns[-1].question if self.turns else None
+        text = question
+        followed = None
+        if previous and is_followup(question):
+            text = f"{previous} {question}"
+            followed = previous
+        return Query(text, k=self.k, as_of=self.as_of, since=self.since, until=self.until), followed
+
+    def record(self, question: str, answer: Answer) -> Answer:
+        """Keep an answer (under the question as the user typed it)."""
+        kept = replace(answer, question=question)
+        self.turns.append(kept)
+        return kept
+
+    def remember(self, question: str) -> None:
+        if question and (not self.history or self.history[-1] != question):
+            self.history.append(question)
+
+    def clear(self) -> None:
+        self.turns.clear()
+
+    def command(self, line: str) -> str:
+        """Apply a slash command; returns what to tell the user. Raises DatelineError for a bad one."""
+        name, _, arg = line.strip().lstrip("/").partition(" ")
+        arg = arg.strip()
+        off = arg.lower() in {"", "off", "none", "clear"}
+        if name == "k":
+            if not arg.isdigit() or not 1 <= int(arg) <= 50:
+                raise DatelineError("/k takes a number from 1 to 50", "Bad command")
+            self.k = int(arg)
+            return f"showing {self.k} passages per answer"
+        if name in {"asof", "as-of", "as_of"}:
+            self.as_of = None if off else parse_cli_date(arg, end=True)
+            return f"as of {self.as_of}" if self.as_of else "as of: today (no limit)"
+        if name == "since":
+            self.since = None if off else parse_cli_date(arg)
+            return f"since {self.since}" if self.since else "no start date"
+        if name == "until":
+            self.until = None if off else parse_cli_date(arg, end=True)
+            return f"until {self.until}" if self.until else "no end date"
+        raise DatelineError(f"unknown command /{name}; press F1 for the list", "Bad command")
+
+    def filters_text(self) -> str:
+        parts = [f"k={self.k}", f"as of {self.as_of}" if self.as_of else "as of today"]
+        if self.since or self.until:
+            parts.append(f"{self.since or '…'} → {self.until or '…'}")
+        return " · ".join(parts)
+
+    def to_markdown(self) -> str:
+        """The conversation as Markdown: each question, its quotes and their citations."""
+        lines = ["# dateline conversation", ""]
+        for answer in self.turns:
+            lines += [f"## {answer.question}", ""]
+            if answer.nothing_found:
+                lines += ["_Nothing relevant in this archive._", ""]
+            for hit in answer.hits:
+                lines += [*(f"> {line}" for line in hit.passage.text.splitlines()), "", f"— {cite(hit)}", ""]
+        return "\n".join(lines).rstrip() + "\n"
+
+
+def is_followup(question: str) -> bool:
+    words = content_words(question)
+    return len(words) <= MAX_FOLLOWUP_WORDS and bool(_CONNECTIVE.search(question) or _PRONOUN.search(question))
+
+
+def cite(hit: Hit) -> str:
+    p = hit.passage
+    url = f" <{p.url}>" if p.url else ""
+    return f"{p.source}, “{p.title}”, {hit.date_text}{url}"
+
+
+def distance(date: dt.date | None, reference: dt.date) -> str:
+    """How far a date lies from the reference day, in words: '10 months before', 'same day'."""
+    if date is None:
+        return "date unknown"
+    days = (reference - date).days
+    word = "before" if days >= 0 else "after"
+    days = abs(days)
+    if days == 0:
+        return "same day"
+    for size, unit in ((365, "year"), (30, "month"), (7, "week"), (1, "day")):
+        if days >= size:
+            n = days // size
+            return f"{n} {unit}{'s' if n > 1 else ''} {word}"
+    return "same day"

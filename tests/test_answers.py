@@ -1,0 +1,45 @@
+"""Answers from the real bundled model on the bundled corpus: what a user sees from `dateline ask`."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from qa.retrieval import Query, Retriever
+
+
+def test_who_led_the_delegation(retriever: Retriever) -> None:
+    answer = retriever.ask(Query("Who led the North Korean delegation that met Wang Yi?", k=3))
+    top = answer.hits[0]
+    assert top.passage.source.startswith("003_")
+    assert "Kim Song Nam" in top.passage.text
+    assert top.passage.date == dt.date(2024, 3, 28)
+
+
+def test_china_view_of_the_treaty(retriever: Retriever) -> None:
+    answer = retriever.ask(Query("How does China view North Korea's treaty with Russia?", k=3))
+    assert answer.hits[0].passage.source.startswith("004_")
+    assert "treaty" in answer.hits[0].passage.text
+
+
+def test_quotes_are_verbatim_slices_of_the_article(retriever: Retriever) -> None:
+    answer = retriever.ask(Query("What did Xi say about the 75th anniversary?", k=5))
+    assert answer.hits
+    for hit in answer.hits:
+        article = retriever.store.article(hit.passage.article_id)
+        assert article is not None
+        assert article.text[hit.passage.start : hit.passage.end] == hit.passage.text
+        start, end = hit.highlight
+        assert 0 <= start < end <= len(hit.passage.text)
+
+
+def test_as_of_hides_what_came_later(retriever: Retriever) -> None:
+    answer = retriever.ask(Query("Xi Jinping Kim Jong Un messages anniversary", k=5, as_of=dt.date(2024, 2, 1)))
+    shown = answer.hits + answer.closest
+    assert shown
+    assert all(h.passage.date and h.passage.date <= dt.date(2024, 2, 1) for h in shown)
+
+
+def test_a_question_the_archive_cannot_answer(retriever: Retriever) -> None:
+    answer = retriever.ask(Query("What is the GDP of France?"))
+    assert answer.nothing_found and not answer.hits
+    assert answer.closest  # still available on request

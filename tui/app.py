@@ -1,0 +1,297 @@
+"""The chat: ask in the input, read answers as cards of quoted, dated passages."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from rich.text import Text
+from textual import on, work
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.widgets import Footer, Input
+
+from qa.conversation import Conversation, cite
+from qa.errors import DatelineError
+from qa.retrieval import Query, Retriever
+from qa.settings import Settings, bundled_corpus
+from tui.messages import AnswerFailed, AnswerReady, EngineFailed, EngineReady
+from tui.screens import ArticleScreen, HelpScreen
+from tui.widgets import AnswerCard, Notice, QuestionLine, StatusBar
+
+
+class HistoryInput(Input):
+    """The question input; Up and Down walk through earlier questions."""
+
+    BINDINGS = [
+        Binding("up", "older", show=False),
+        Binding("down", "newer", show=False),
+        Binding("tab", "app.focus_answer", "Cards", show=False),
+    ]
+
+    def __init__(self, history: list[str], **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.history = history
+        self.position = 0
+
+    def action_older(self) -> None:
+        if self.history and self.position < len(self.history):
+            self.position += 1
+            self.value = self.history[-self.position]
+            self.cursor_position = len(self.value)
+
+    def action_newer(self) -> None:
+        if self.position > 1:
+            self.position -= 1
+            self.value = self.history[-self.position]
+        else:
+            self.position, self.value = 0, ""
+        self.cursor_position = len(self.value)
+
+
+class Log(VerticalScroll, can_focus=False):
+    """The conversation; Tab moves into its cards, not onto the log itself."""
+
+
+class DatelineApp(App[None]):
+    """The dateline chat."""
+
+    TITLE = "dateline"
+    CSS_PATH = "app.tcss"
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "Quit"),
+        Binding("f1", "help", "Keys"),
+        Binding("question_mark", "help", "Keys", show=False),
+        Binding("ctrl+l", "clear", "Clear"),
+        Binding("ctrl+s", "export", "Save"),
+    ]
+
+    def __init__(self, settings: Settings, *, build_default: bool = True) -> None:
+        super().__init__()
+        self.settings = settings
+        self.build_default = build_default
+        self.conversation = Conversation()
+        self.retriever: Retriever | None = None
+        self.pending: list[str] = []
+        self.engine_error: str | None = None
+        self.corpus_text = "opening the index…"
+
+    def compose(self) -> ComposeResult:
+        yield StatusBar(id="status")
+        yield Log(id="log")
+        yield HistoryInput(self.conversation.history, placeholder="Ask about the news…  (F1 for keys)", id="ask")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.add(Notice("Loading the index and the model… you can type a question meanwhile.", "pending-load"))
+        self.query_one("#ask", Input).focus()
+        self.refresh_status()
+        self.load_engine()
+
+    # -- the engine --------------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="engine")
+    def load_engine(self) -> None:
+        """Open the index and load the model off the UI thread (the import alone takes seconds)."""
+        try:
+            directory = self.settings.index_dir
+            if self.build_default and not (directory / "dateline.sqlite").exists():
+                from embeddings.encoder import load_encoder
+                from qa.indexer import ensure_index
+
+                self.call_from_thread(self._set_corpus_text, "indexing the bundled corpus…")
+                ensure_index(directory, bundled_corpus(), lambda: load_encoder(self.settings.model))
+            retriever = Retriever.open(directory, self.settings.model)
+            warm = getattr(retriever.encoder, "warm", None)
+            if warm:
+                warm()
+            self.post_message(EngineReady(retriever, retriever.store.stats()))
+        except DatelineError as exc:
+            self.post_message(EngineFailed(str(exc)))
+        except Exception as exc:
+            self.post_message(EngineFailed(f"could not open the index: {exc}"))
+
+    def _set_corpus_text(self, text: str) -> None:
+        self.corpus_text = text
+        self.refresh_status()
+
+    @on(EngineReady)
+    def engine_ready(self, message: EngineReady) -> None:
+        self.retriever = message.retriever
+        s = message.stats
+        span = f"{s.first_date} → {s.last_date}" if s.first_date else "undated"
+        self.corpus_text = f"{s.articles} articles · {span}"
+        self.refresh_status()
+        for notice in self.query(".pending-load"):
+            notice.remove()
+        self.add(Notice(f"Ready: {s.articles} articles, {span}. Ask a question; F1 shows the keys."))
+        for question in self.pending:
+            self.ask(question)
+        self.pending.clear()
+
+    @on(EngineFailed)
+    def engine_failed(self, message: EngineFailed) -> None:
+        self.engine_error = message.error
+        for notice in self.query(".pending-load"):
+            notice.remove()
+        self.corpus_text = "no index"
+        self.refresh_status()
+        self.add(Notice(message.error, "error"))
+        self.notify(message.error, title="Cannot answer yet", severity="error", timeout=10)
+        if self.pending:
+            self.query_one("#ask", Input).value = self.pending[0]
+            self.pending.clear()
+
+    def refresh_status(self) -> None:
+        self.query_one(StatusBar).update(Text(f" {self.corpus_text}  │  {self.conversation.filters_text()}"))
+
+    # -- asking ------------------------------------------------------------------------------
+
+    @on(Input.Submitted, "#ask")
+    def submitted(self, event: Input.Submitted) -> None:
+        text = event.value.strip()
+        event.input.value = ""
+        if not text:
+            return
+        self.conversation.remember(text)
+        if text.startswith("/"):
+            self.slash(text)
+        elif self.engine_error:
+            self.add(QuestionLine(text), Notice(self.engine_error, "error"))
+            self.notify(self.engine_error, title="Cannot answer", severity="error", timeout=10)
+            event.input.value = text
+        elif self.retriever is None:
+            self.pending.append(text)
+            self.add(QuestionLine(text, "waiting for the index and model to load…"))
+        else:
+            self.ask(text)
+
+    def slash(self, text: str) -> None:
+        name, _, arg = text[1:].partition(" ")
+        try:
+            if name == "clear":
+                self.action_clear()
+            elif name == "export":
+                self.export(Path(arg.strip()) if arg.strip() else None)
+            elif name == "help":
+                self.action_help()
+            else:
+                self.notify(self.conversation.command(text), title="Filter")
+                self.refresh_status()
+        except DatelineError as exc:
+            self.notify(str(exc), title=exc.title, severity="error")
+
+    def ask(self, question: str) -> None:
+        query, followed = self.conversation.query(question)
+        note = f"read as a follow-up to: {followed}" if followed else None
+        self.add(QuestionLine(question, note), Notice("searching…", "pending"))
+        self.run_search(question, query, followed)
+
+    @work(thread=True, exit_on_error=False, group="search")
+    def run_search(self, question: str, query: Query, followed: str | None) -> None:
+        assert self.retriever is not None
+        try:
+            answer = self.retriever.ask(query)
+            self.post_message(AnswerReady(question, answer, followed))
+        except Exception as exc:
+            self.post_message(AnswerFailed(question, str(exc) or type(exc).__name__))
+
+    def _drop_pending(self) -> None:
+        for notice in self.query(".pending"):
+            notice.remove()
+
+    @on(AnswerReady)
+    def answer_ready(self, message: AnswerReady) -> None:
+        self._drop_pending()
+        answer = self.conversation.record(message.question, message.answer)
+        reference = self.conversation.as_of or dt.date.today()
+        if answer.nothing_found:
+            self.add(Notice("Nothing relevant in this archive.", "empty"))
+        else:
+            self.add(*(AnswerCard(hit, reference) for hit in answer.hits))
+        # Show the answer from its question down, not its last card.
+        log = self.query_one("#log", Log)
+        question = list(self.query(QuestionLine))[-1]
+        self.call_after_refresh(log.scroll_to_widget, question, top=True, animate=False)
+
+    @on(AnswerFailed)
+    def answer_failed(self, message: AnswerFailed) -> None:
+        self._drop_pending()
+        self.add(Notice(f"Could not answer: {message.error}", "error"))
+        self.notify(message.error, title="Search failed", severity="error")
+        self.query_one("#ask", Input).value = message.question
+
+    def add(self, *widgets: QuestionLine | Notice | AnswerCard) -> None:
+        log = self.query_one("#log", VerticalScroll)
+        log.mount(*widgets)
+        log.scroll_end(animate=False)
+
+    # -- actions -----------------------------------------------------------------------------
+
+    def _card(self) -> AnswerCard | None:
+        return self.focused if isinstance(self.focused, AnswerCard) else None
+
+    def action_focus_answer(self) -> None:
+        """Focus the first card of the latest answer."""
+        cards = list(self.query(AnswerCard))
+        if not cards:
+            return
+        latest = max(i for i, c in enumerate(cards) if c.hit.rank == 1)
+        cards[latest].focus()
+        cards[latest].scroll_visible()
+
+    def action_card(self, step: int) -> None:
+        cards = list(self.query(AnswerCard))
+        card = self._card()
+        if not cards or card is None:
+            return
+        index = max(0, min(len(cards) - 1, cards.index(card) + step))
+        cards[index].focus()
+        cards[index].scroll_visible()
+
+    def action_open_article(self) -> None:
+        card = self._card()
+        if card is None or self.retriever is None:
+            return
+        article = self.retriever.store.article(card.hit.passage.article_id)
+        if article is None:
+            self.notify("that article is no longer in the index", severity="warning")
+            return
+        self.push_screen(ArticleScreen(article, card.hit.passage.start, card.hit.passage.end))
+
+    def action_copy(self) -> None:
+        card = self._card()
+        if card is None:
+            return
+        self.copy_to_clipboard(f"“{card.hit.passage.text}” — {cite(card.hit)}")
+        self.notify("quote copied with its citation")
+
+    def action_clear(self) -> None:
+        self.query_one("#log", VerticalScroll).remove_children()
+        self.conversation.clear()
+
+    def action_help(self) -> None:
+        self.push_screen(HelpScreen())
+
+    def action_export(self) -> None:
+        self.export(None)
+
+    def export(self, path: Path | None) -> None:
+        if not self.conversation.turns:
+            self.notify("nothing to save yet", severity="warning")
+            return
+        path = path or Path(f"dateline-{dt.datetime.now():%Y%m%d-%H%M%S}.md")
+        try:
+            path.write_text(self.conversation.to_markdown(), encoding="utf-8")
+        except OSError as exc:
+            self.notify(f"could not save {path}: {exc.strerror}", severity="error")
+            return
+        self.notify(f"saved to {path}", title="Exported")
+
+
+def run_chat(index: str | None, model: str | None) -> int:
+    """Open the chat on the given (or default) index."""
+    settings = Settings.resolve(index, model)
+    DatelineApp(settings, build_default=index is None).run()
+    return 0

@@ -1,0 +1,39 @@
+"""Messages from the worker threads to the app: small dataclasses, one place."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.message import Message
+
+from qa.answers import Answer
+from qa.retrieval import Retriever
+from qa.store import Stats
+
+
+@dataclass
+class EngineReady(Message):
+    """The index is open and the model loaded."""
+
+    retriever: Retriever
+    stats: Stats
+
+
+@dataclass
+class EngineFailed(Message):
+    """The index or the model could not be opened."""
+
+    error: str
+
+
+@dataclass
+class AnswerReady(Message):
+    question: str
+    answer: Answer
+    followed: str | None
+
+
+@dataclass
+class AnswerFailed(Message):
+    question: str
+    error: str

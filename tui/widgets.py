@@ -1,0 +1,73 @@
+"""The chat's widgets: the question line, answer cards, notices and the status bar.
+
+Article text is always put into Rich `Text` objects, never markup strings, so `[bold]` in an
+article shows as typed; control characters are made visible first (qa.render.safe).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from rich.text import Text
+from textual.binding import Binding
+from textual.widgets import Static
+
+from qa.answers import Hit
+from qa.conversation import distance
+from qa.render import safe
+
+
+def relevance_bar(relevance: float) -> str:
+    """Five dots for the cosine: 0.3 and below is one dot, 0.7 and above is five."""
+    filled = max(1, min(5, round((relevance - 0.3) / 0.1) + 1))
+    return "●" * filled + "○" * (5 - filled)
+
+
+class QuestionLine(Static):
+    def __init__(self, question: str, note: str | None = None) -> None:
+        text = Text("› ", style="bold") + Text(safe(question), style="bold")
+        if note:
+            text += Text(f"\n  {note}", style="dim italic")
+        super().__init__(text)
+
+
+class AnswerCard(Static, can_focus=True):
+    """One quote: the best sentence highlighted, then date, distance, source, title and relevance."""
+
+    BINDINGS = [
+        Binding("o,enter", "app.open_article", "Open article"),
+        Binding("c", "app.copy", "Copy quote"),
+        Binding("down", "app.card(1)", show=False),
+        Binding("up", "app.card(-1)", show=False),
+    ]
+
+    def __init__(self, hit: Hit, reference: dt.date) -> None:
+        self.hit = hit
+        p = hit.passage
+        start, end = hit.highlight
+        quote = Text()
+        quote.append(safe(p.text[:start]))
+        quote.append(safe(p.text[start:end]), style="bold reverse")
+        quote.append(safe(p.text[end:]))
+        cite = Text()
+        cite.append(f"{hit.rank}. ", style="bold")
+        cite.append(hit.date_text, style="bold cyan")
+        cite.append(f" · {distance(p.date, reference)}", style="cyan")
+        cite.append(f" · {safe(p.source)}", style="green")
+        cite.append(f"  {relevance_bar(hit.relevance)}", style="yellow")
+        cite.append(f"\n{safe(p.title)}", style="italic")
+        if hit.also:
+            outlets = ", ".join(f"{safe(c.source)} ({c.date.isoformat() if c.date else 'undated'})" for c in hit.also)
+            cite.append(f"\nalso in: {outlets}", style="dim")
+        super().__init__(cite + Text("\n") + quote, classes="card")
+
+
+class Notice(Static):
+    """A line from dateline itself: nothing found, a failure, a command's result."""
+
+    def __init__(self, text: str, kind: str = "info") -> None:
+        super().__init__(Text(text), classes=f"notice {kind}")
+
+
+class StatusBar(Static):
+    pass

@@ -53,6 +53,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--closest", action="store_true", help="when nothing is relevant, show the nearest passages anyway")
     _common(p)
 
+    p = sub.add_parser(
+        "batch",
+        help="answer a file of questions, writing the evidence for each",
+        epilog="example: dateline batch questions.txt -o answers.csv -k 3",
+    )
+    p.add_argument("questions", metavar="QUESTIONS", help=".txt (one a line), .jsonl or .csv; - for stdin")
+    p.add_argument("-o", "--output", metavar="OUT", default="-", help="output file (default: stdout)")
+    p.add_argument("--format", choices=["jsonl", "csv", "md"], help="output format (default: from OUT's extension)")
+    p.add_argument("--input-format", choices=["txt", "jsonl", "csv"], help="default: from the extension")
+    p.add_argument("-k", type=int, default=5, help="passages per question (default 5)")
+    p.add_argument("--as-of", metavar="DATE", help="answer as of this day, unless a question gives its own date")
+    p.add_argument("--resume", action="store_true", help="skip the questions already answered in OUT")
+    _common(p)
+
     p = sub.add_parser("info", help="what the index holds", epilog="example: dateline info --json")
     p.add_argument("--json", action="store_true")
     _common(p)
@@ -160,10 +174,64 @@ def cmd_info(args: argparse.Namespace, settings: Settings) -> ExitCode:
     return ExitCode.OK
 
 
+def cmd_batch(args: argparse.Namespace, settings: Settings) -> ExitCode:
+    from qa import batch
+    from qa.dates import parse_cli_date
+    from qa.retrieval import Retriever
+
+    in_fmt = batch.input_format(args.questions, args.input_format)
+    out_fmt = batch.output_format(args.output, args.format)
+    if args.k < 1:
+        raise DatelineError("-k must be at least 1", "Bad option")
+    as_of = parse_cli_date(args.as_of, end=True) if args.as_of else None
+    if args.resume and args.output == "-":
+        raise DatelineError("--resume needs an output file (-o OUT)", "Bad option")
+    try:
+        data = sys.stdin.buffer.read() if args.questions == "-" else Path(args.questions).read_bytes()
+    except OSError as exc:
+        raise DatelineError(f"cannot read {args.questions}: {exc.strerror}", "Bad input") from exc
+    questions, bad = [], 0
+    for item in batch.read_questions(data, in_fmt):
+        if isinstance(item, batch.BadLine):
+            bad += 1
+            where = f"{args.questions}:{item.line}" if item.line else args.questions
+            _stderr(f"dateline: skipped: {where}: {item.message}")
+        else:
+            questions.append(item)
+    if not questions:
+        raise DatelineError(f"no questions to answer in {args.questions}", "No questions")
+    done: set[str] = set()
+    out_path = Path(args.output)
+    if args.resume:
+        batch.drop_partial_line(out_path)
+        done = batch.done_ids(out_path, out_fmt)
+    todo = [q for q in questions if q.id not in done]
+    retriever = Retriever.open(settings.index_dir, settings.model)
+    try:
+        retriever.warm()
+        if args.output == "-":
+            writer = batch.Writer(sys.stdout, out_fmt, fresh=True)
+            summary = batch.run_batch(retriever, todo, writer, k=args.k, as_of=as_of, progress=True)
+        else:
+            fresh = not (args.resume and out_path.exists() and out_path.stat().st_size > 0)
+            with open(out_path, "a" if not fresh else "w", encoding="utf-8", newline="") as stream:
+                writer = batch.Writer(stream, out_fmt, fresh=fresh)
+                summary = batch.run_batch(retriever, todo, writer, k=args.k, as_of=as_of, progress=True)
+    finally:
+        retriever.close()
+    summary.bad_lines, summary.skipped_done = bad, len(questions) - len(todo)
+    _stderr(f"dateline: {summary}")
+    if summary.interrupted:
+        _stderr("dateline: interrupted; the answers written so far are kept (--resume continues)")
+        return ExitCode.INTERRUPTED
+    return ExitCode.PARTIAL if summary.bad_lines or summary.failed else ExitCode.OK
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], ExitCode]] = {
     "index": cmd_index,
     "ask": cmd_ask,
     "info": cmd_info,
+    "batch": cmd_batch,
 }
 
 

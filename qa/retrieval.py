@@ -56,6 +56,8 @@ class Retriever:
         self.store = store
         self.encoder = encoder
         self.vectors = vectors
+        # Date filters repeat across a batch (one as-of day per question file week): compute each once.
+        self._allowed: dict[tuple[dt.date | None, dt.date | None], np.ndarray | None] = {}
 
     @classmethod
     def open(cls, index_dir: Path, model: str | None = None, loader: EncoderLoader = _load) -> Retriever:
@@ -87,6 +89,12 @@ class Retriever:
     def close(self) -> None:
         self.store.close()
 
+    def warm(self) -> None:
+        """Load the model now rather than on the first question."""
+        warm = getattr(self.encoder, "warm", None)
+        if warm is not None:
+            warm()
+
     def ask(self, query: Query) -> Answer:
         return self.ask_many([query])[0]
 
@@ -99,7 +107,11 @@ class Retriever:
 
     def _answer(self, query: Query, qvec: Vectors) -> Answer:
         since, until = query.since, query.latest
-        allowed = self.store.allowed_ids(since, until)
+        if (since, until) not in self._allowed:
+            if len(self._allowed) > 64:
+                self._allowed.clear()
+            self._allowed[(since, until)] = self.store.allowed_ids(since, until)
+        allowed = self._allowed[(since, until)]
         candidates: set[int] = set()
         if allowed is None or len(allowed):
             _, ids = self.vectors.search(qvec, POOL, allowed)

@@ -103,9 +103,7 @@ class DatelineApp(App[None]):
                 self.call_from_thread(self._set_corpus_text, "indexing the bundled corpus…")
                 ensure_index(directory, bundled_corpus(), lambda: load_encoder(self.settings.model))
             retriever = Retriever.open(directory, self.settings.model)
-            warm = getattr(retriever.encoder, "warm", None)
-            if warm:
-                warm()
+            retriever.warm()
             self.post_message(EngineReady(retriever, retriever.store.stats()))
         except DatelineError as exc:
             self.post_message(EngineFailed(str(exc)))

@@ -1,0 +1,196 @@
+"""`dateline batch`: every input and output format, bad lines, resume, and the exit codes."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from embeddings.encoder import HashEncoder
+from qa.cli import main
+from qa.indexer import index_paths
+from tests.conftest import CORPUS, ROOT
+
+
+@pytest.fixture
+def hash_index(tmp_path: Path) -> Path:
+    directory = tmp_path / "index"
+    index_paths(directory, [CORPUS], lambda: HashEncoder(64))
+    return directory
+
+
+def batch(index: Path, *args: str) -> int:
+    return main(["batch", *args, "--index", str(index), "--model", "hash-64"])
+
+
+def test_txt_to_jsonl_skips_comments_and_blanks(hash_index: Path, tmp_path: Path) -> None:
+    questions = tmp_path / "q.txt"
+    questions.write_text("# my questions\nWho is Kim Song Nam?\n\n  \nWhat did Xi say?\n")
+    out = tmp_path / "a.jsonl"
+    assert batch(hash_index, str(questions), "-o", str(out), "-k", "2") == 0
+    records = [json.loads(line) for line in out.read_text().splitlines()]
+    assert [r["id"] for r in records] == ["2", "5"]
+    assert records[0]["question"] == "Who is Kim Song Nam?" and len(records[0]["passages"]) == 2
+    assert {"rank", "text", "date", "source", "title", "score"} <= set(records[0]["passages"][0])
+
+
+def test_jsonl_with_ids_dates_and_k(hash_index: Path, tmp_path: Path) -> None:
+    questions = tmp_path / "q.jsonl"
+    questions.write_text(
+        json.dumps({"id": "early", "question": "Kim Jong Un Xi anniversary", "date": "2024-02-01", "k": 3}) + "\n"
+    )
+    out = tmp_path / "a.jsonl"
+    assert batch(hash_index, str(questions), "-o", str(out)) == 0
+    (record,) = [json.loads(line) for line in out.read_text().splitlines()]
+    assert record["id"] == "early" and record["as_of"] == "2024-02-01"
+    assert 0 < len(record["passages"]) <= 3
+    assert all(p["date"] and p["date"] <= "2024-02-01" for p in record["passages"])
+
+
+def test_csv_in_csv_out(hash_index: Path, tmp_path: Path) -> None:
+    questions = tmp_path / "q.csv"
+    questions.write_text('id,question,date\nq1,"Who met Choe Son-hui, and where?",2024-12-31\nq2,Wang Yi,\n')
+    out = tmp_path / "a.csv"
+    assert batch(hash_index, str(questions), "-o", str(out), "-k", "2") == 0
+    rows = list(csv.DictReader(io.StringIO(out.read_text())))
+    assert list(rows[0]) == ["id", "question", "rank", "date", "source", "title", "quote", "score"]
+    assert [(r["id"], r["rank"]) for r in rows] == [("q1", "1"), ("q1", "2"), ("q2", "1"), ("q2", "2")]
+    assert rows[0]["question"] == "Who met Choe Son-hui, and where?"
+    article = (CORPUS / rows[0]["source"]).read_text(encoding="utf-8")
+    assert rows[0]["quote"] in article  # verbatim
+
+
+def test_markdown_report(hash_index: Path, tmp_path: Path) -> None:
+    questions = tmp_path / "q.txt"
+    questions.write_text("Who is Kim Song Nam?\n")
+    out = tmp_path / "a.md"
+    assert batch(hash_index, str(questions), "-o", str(out), "-k", "1") == 0
+    text = out.read_text()
+    assert "## Who is Kim Song Nam?" in text and "\n> " in text and "\n— 1. " in text
+
+
+def test_bad_lines_are_reported_and_the_good_ones_answered(
+    hash_index: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    questions = tmp_path / "q.jsonl"
+    questions.write_bytes(
+        b'{"question": "Who is Kim Song Nam?"}\n'
+        b"not json\n"
+        b"[1, 2]\n"
+        b'{"question": "Wang Yi", "date": "2024-13-45"}\n'
+        b'{"id": 7}\n'
+        b'{"question": "Wang Yi", "date": "yesterday"}\n'
+        b'{"question": "Kim", "k": "many"}\n'
+        b'{"question": "Pyongyang \xff\xfe"}\n'
+        b'{"question": "Beijing"}\n'
+    )
+    out = tmp_path / "a.jsonl"
+    assert batch(hash_index, str(questions), "-o", str(out)) == 3
+    err = capsys.readouterr().err
+    for line in (2, 3, 4, 5, 6, 7, 8):
+        assert f"{questions}:{line}: " in err, line
+    assert "Traceback" not in err
+    assert [json.loads(r)["question"] for r in out.read_text().splitlines()] == ["Who is Kim Song Nam?", "Beijing"]
+
+
+def test_csv_without_question_column(hash_index: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    questions = tmp_path / "q.csv"
+    questions.write_text("id,text\n1,hello\n")
+    assert batch(hash_index, str(questions)) == 1
+    assert "no `question` column" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("content", [b"", b"\x00\x01\x02\x03" * 100])
+def test_empty_and_binary_files(
+    hash_index: Path, tmp_path: Path, content: bytes, capsys: pytest.CaptureFixture[str]
+) -> None:
+    questions = tmp_path / "q.txt"
+    questions.write_bytes(content)
+    assert batch(hash_index, str(questions)) == 1
+    err = capsys.readouterr().err
+    assert "no questions to answer" in err and "Traceback" not in err
+
+
+def test_stdin_to_stdout(hash_index: Path) -> None:
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "tui.launcher",
+            "batch",
+            "-",
+            "--format",
+            "csv",
+            "-k",
+            "1",
+            "--index",
+            str(hash_index),
+            "--model",
+            "hash-64",
+        ],
+        input="Who is Kim Song Nam?\n",
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("id,question,rank") and "1 answered" in result.stderr
+
+
+def test_resume_skips_what_is_done(hash_index: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    questions = tmp_path / "q.txt"
+    questions.write_text("".join(f"Question about Kim number {i}?\n" for i in range(10)))
+    out = tmp_path / "a.jsonl"
+    # A run cut short: the first four answers were written, the fifth only half.
+    full = tmp_path / "full.jsonl"
+    assert batch(hash_index, str(questions), "-o", str(full)) == 0
+    lines = full.read_text().splitlines()
+    out.write_text("\n".join(lines[:4]) + "\n" + lines[4][:20])
+    capsys.readouterr()
+    assert batch(hash_index, str(questions), "-o", str(out), "--resume") == 0
+    assert "6 answered" in capsys.readouterr().err
+    ids = [json.loads(line)["id"] for line in out.read_text().splitlines() if line.endswith("}")]
+    assert sorted(ids, key=int) == [str(i) for i in range(1, 11)]
+
+
+def test_ctrl_c_keeps_what_is_done(hash_index: Path, tmp_path: Path) -> None:
+    questions = tmp_path / "q.txt"
+    questions.write_text("".join(f"Kim Jong Un question {i}?\n" for i in range(20000)))
+    out = tmp_path / "a.jsonl"
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "tui.launcher",
+            "batch",
+            str(questions),
+            "-o",
+            str(out),
+            "--index",
+            str(hash_index),
+            "--model",
+            "hash-64",
+        ],
+        cwd=ROOT,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ},
+    )
+    deadline = time.monotonic() + 60
+    while (not out.exists() or out.stat().st_size < 10_000) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert "Traceback" not in err and "--resume" in err
+    lines = out.read_text().splitlines()
+    assert lines and all(json.loads(line)["id"] for line in lines)

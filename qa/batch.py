@@ -154,7 +154,7 @@ def _make(record: dict[str, Any], number: int) -> Question | BadLine:
         question.strip(),
         number,
         date,
-        int(k) if k not in (None, "") else None,  # type: ignore[arg-type]
+        int(k) if k not in (None, "") else None,
     )
 
 

@@ -67,6 +67,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--resume", action="store_true", help="skip the questions already answered in OUT")
     _common(p)
 
+    p = sub.add_parser(
+        "eval",
+        help="score retrieval on a benchmark (AR@200w, AR@1000w, R@k, MRR@10)",
+        epilog="example: dateline eval questions.jsonl --index bench-index --out per-question.jsonl",
+    )
+    p.add_argument(
+        "questions", type=Path, metavar="QUESTIONS.jsonl", help='lines of {"id", "question", "date", "answers"}'
+    )
+    p.add_argument("--out", type=Path, metavar="FILE", help="per-question results (ranked quotes, first hit)")
+    p.add_argument("--json", action="store_true", help="print the summary as JSON")
+    _common(p)
+
     p = sub.add_parser("info", help="what the index holds", epilog="example: dateline info --json")
     p.add_argument("--json", action="store_true")
     _common(p)
@@ -227,11 +239,35 @@ def cmd_batch(args: argparse.Namespace, settings: Settings) -> ExitCode:
     return ExitCode.PARTIAL if summary.bad_lines or summary.failed else ExitCode.OK
 
 
+def cmd_eval(args: argparse.Namespace, settings: Settings) -> ExitCode:
+    from qa.evaluation import evaluate, load_questions
+    from qa.retrieval import Retriever
+
+    questions = load_questions(args.questions)
+    retriever = Retriever.open(settings.index_dir, settings.model)
+    try:
+        retriever.warm()
+        summary, records = evaluate(retriever, questions)
+    finally:
+        retriever.close()
+    if args.out:
+        with open(args.out, "w", encoding="utf-8") as fh:
+            for record in records:
+                fh.write(json.dumps(record, ensure_ascii=False) + "\n")
+    if args.json:
+        print(json.dumps(summary))
+    else:
+        print(f"answerable questions: {int(summary['questions'])} of {len(questions)}")
+        print("  ".join(f"{k}={v:.3f}" for k, v in summary.items() if k != "questions"))
+    return ExitCode.OK
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], ExitCode]] = {
     "index": cmd_index,
     "ask": cmd_ask,
     "info": cmd_info,
     "batch": cmd_batch,
+    "eval": cmd_eval,
 }
 
 

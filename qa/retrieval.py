@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -11,18 +12,37 @@ import numpy as np
 
 from embeddings.encoder import Encoder, EncoderError, Vectors, load_encoder
 from embeddings.vectors import VectorIndex, VectorIndexError, reconstruct
-from qa.answers import Answer, Hit
+from qa.answers import Answer, Copy, Hit
+from qa.dedupe import SAME_STORY, overlap, shingles
 from qa.errors import DatelineError
 from qa.highlight import best_sentence
-from qa.store import Store, load_vector_index
+from qa.query_dates import DateHint, read_dates
+from qa.store import Store, StoredPassage, load_vector_index
 from qa.text import fts_query
 
 # How many candidates each side brings to the fusion.
 POOL = 100
-# Weight of the keyword score (BM25 relative to the best in the pool) added to the cosine.
-KEYWORD_WEIGHT = 0.3
 # Below this cosine between question and best passage, nothing in the archive answers it.
 RELEVANCE_BAR = 0.30
+
+
+@dataclass(frozen=True, slots=True)
+class Ranking:
+    """How candidates are scored; each part can be switched off for an ablation (bench/quality.py)."""
+
+    dense: bool = True
+    keyword: bool = True
+    keyword_weight: float = 0.3
+    """Weight of BM25 relative to the best BM25 in the pool, added to the cosine."""
+    recency_weight: float = 0.1
+    recency_days: float = 14.0
+    """Recency prior: weight * exp(-age / days), age counted back from the as-of day (or the archive's newest)."""
+    window_weight: float = 0.1
+    """Boost for passages inside a vague period the question names ("this week")."""
+    question_dates: bool = True
+    collapse: bool = True
+    per_article: int = 3
+    """At most this many passages of one article in an answer."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +54,8 @@ class Query:
     as_of: dt.date | None = None
     since: dt.date | None = None
     until: dt.date | None = None
+    apply_bar: bool = True
+    """False to rank even when nothing clears the relevance bar (evaluation does)."""
 
     @property
     def latest(self) -> dt.date | None:
@@ -52,10 +74,12 @@ def _load(model: str | None) -> Encoder:
 class Retriever:
     """An open index with its encoder: answers questions."""
 
-    def __init__(self, store: Store, encoder: Encoder, vectors: VectorIndex) -> None:
+    def __init__(self, store: Store, encoder: Encoder, vectors: VectorIndex, ranking: Ranking | None = None) -> None:
         self.store = store
         self.encoder = encoder
         self.vectors = vectors
+        self.ranking = ranking or Ranking()
+        self.newest = store.newest_date()
         # Date filters repeat across a batch (one as-of day per question file week): compute each once.
         self._allowed: dict[tuple[dt.date | None, dt.date | None], np.ndarray | None] = {}
 
@@ -105,37 +129,97 @@ class Retriever:
         vectors = self.encoder.encode_queries([q.question for q in queries])
         return [self._answer(q, vectors[i : i + 1]) for i, q in enumerate(queries)]
 
-    def _answer(self, query: Query, qvec: Vectors) -> Answer:
-        since, until = query.since, query.latest
+    def _allowed_ids(self, since: dt.date | None, until: dt.date | None) -> np.ndarray | None:
         if (since, until) not in self._allowed:
             if len(self._allowed) > 64:
                 self._allowed.clear()
             self._allowed[(since, until)] = self.store.allowed_ids(since, until)
-        allowed = self._allowed[(since, until)]
+        return self._allowed[(since, until)]
+
+    def _filters(self, query: Query) -> tuple[dt.date | None, dt.date | None, DateHint | None, list[str]]:
+        """The date range to search: the user's filters narrowed by a period the question names."""
+        since, until = query.since, query.latest
+        reference = query.as_of or self.newest or dt.date.today()
+        hint = read_dates(query.question, reference) if self.ranking.question_dates else None
+        notes: list[str] = []
+        if hint is None or not hint.hard:
+            return since, until, hint, notes
+        h_since = max(filter(None, (since, hint.since)), default=None)
+        h_until = min(filter(None, (until, hint.until)), default=None)
+        allowed = self._allowed_ids(h_since, h_until)
+        if (h_since and h_until and h_since > h_until) or (allowed is not None and not len(allowed)):
+            notes.append(f"the question names {hint.label}, but the archive has nothing from then; searched all dates")
+            return since, until, None, notes
+        span = f"{h_since or 'the start'} to {h_until or 'the end'}"
+        notes.append(f"read as asking about {hint.label}: searched articles from {span}")
+        return h_since, h_until, hint, notes
+
+    def _answer(self, query: Query, qvec: Vectors) -> Answer:
+        cfg = self.ranking
+        since, until, hint, notes = self._filters(query)
+        allowed = self._allowed_ids(since, until)
         candidates: set[int] = set()
-        if allowed is None or len(allowed):
+        if cfg.dense and (allowed is None or len(allowed)):
             _, ids = self.vectors.search(qvec, POOL, allowed)
             candidates.update(int(i) for i in ids[0] if i >= 0)
         keyword: dict[int, float] = {}
-        if match := fts_query(query.question):
+        if cfg.keyword and (match := fts_query(query.question)):
             keyword = dict(self.store.keyword_search(match, POOL, since, until))
             candidates.update(keyword)
         pool = np.array(sorted(candidates), dtype=np.int64)
         cos = dict(zip(pool.tolist(), (reconstruct(self.vectors, pool) @ qvec[0]).tolist(), strict=True))
+        passages = self.store.passages(pool.tolist())
         top_kw = max(keyword.values(), default=0.0) or 1.0
-        fused = {pid: cos[pid] + KEYWORD_WEIGHT * keyword.get(pid, 0.0) / top_kw for pid in cos}
-        ranked = sorted(fused, key=lambda pid: -fused[pid])[: max(query.k * 4, 20)]
-        passages = self.store.passages(ranked)
-        hits: list[Hit] = []
-        for pid in ranked:
-            p = passages.get(pid)
-            if p is None:
-                continue  # deleted by a writer since the search began
-            hits.append(Hit(len(hits) + 1, p, fused[pid], best_sentence(query.question, p.text), relevance=cos[pid]))
-            if len(hits) == query.k:
-                break
+        reference = query.as_of or self.newest
+        score: dict[int, float] = {}
+        for pid, p in passages.items():
+            value = (cos[pid] if cfg.dense else 0.0) + cfg.keyword_weight * keyword.get(pid, 0.0) / top_kw
+            if p.date and reference and not (hint and hint.hard):
+                age = max((reference - p.date).days, 0)
+                value += cfg.recency_weight * math.exp(-age / cfg.recency_days)
+            if p.date and hint and not hint.hard and (hint.since or p.date) <= p.date <= (hint.until or p.date):
+                value += cfg.window_weight
+            score[pid] = value
+        ranked = sorted(score, key=lambda pid: -score[pid])
+        hits = self._select(query, ranked, passages, score, cos)
         best = max((h.relevance for h in hits), default=0.0)
-        answer = Answer(query.question, query.as_of, since=query.since, until=query.until)
-        if hits and best < RELEVANCE_BAR:
+        answer = Answer(query.question, query.as_of, since=query.since, until=query.until, notes=tuple(notes))
+        if hits and best < RELEVANCE_BAR and query.apply_bar:
             return replace(answer, nothing_found=True, closest=tuple(hits[:3]))
         return replace(answer, hits=tuple(hits), nothing_found=not hits)
+
+    def _select(
+        self,
+        query: Query,
+        ranked: list[int],
+        passages: dict[int, StoredPassage],
+        score: dict[int, float],
+        cos: dict[int, float],
+    ) -> list[Hit]:
+        """The top k, one story once (copies listed under the first), at most `per_article` per article."""
+        kept: list[tuple[StoredPassage, frozenset[int], list[Copy]]] = []
+        per_article: dict[str, int] = {}
+        for pid in ranked:
+            p = passages[pid]
+            if per_article.get(p.article_id, 0) >= self.ranking.per_article:
+                continue
+            sh = shingles(p.text) if self.ranking.collapse else frozenset()
+            twin = next(
+                (
+                    k
+                    for k in kept
+                    if self.ranking.collapse and k[0].article_id != p.article_id and overlap(sh, k[1]) >= SAME_STORY
+                ),
+                None,
+            )
+            if twin is not None:
+                twin[2].append(Copy(p.source, p.date, p.title, p.url, p.article_id, p.id))
+                continue
+            kept.append((p, sh, []))
+            per_article[p.article_id] = per_article.get(p.article_id, 0) + 1
+            if len(kept) == query.k:
+                break
+        return [
+            Hit(rank, p, score[p.id], best_sentence(query.question, p.text), also=tuple(copies), relevance=cos[p.id])
+            for rank, (p, _, copies) in enumerate(kept, 1)
+        ]

@@ -222,6 +222,9 @@ class Store:
         vecs = np.frombuffer(b"".join(r[1] for r in rows), dtype=np.float32).reshape(len(rows), dim)
         return ids, vecs
 
+    def newest_date(self) -> dt.date | None:
+        return _date(self.conn.execute("SELECT max(date) FROM articles").fetchone()[0])
+
     def stats(self) -> Stats:
         articles, lo, hi, undated = self.conn.execute(
             "SELECT count(*), min(date), max(date), sum(date IS NULL) FROM articles"

@@ -1,0 +1,125 @@
+"""`dateline eval`: answer a benchmark's questions as of their dates and score the ranked quotes.
+
+The measures are exactly those of the reference scorer (shared/eval/score.py): AR@Nw is the share of
+answerable questions whose answer lies within the first N words read down the ranked quotes; R@k and
+MRR@10 count passages. A quote dated after the question counts as read, never as a hit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from qa.errors import DatelineError
+from qa.retrieval import Query, Retriever
+
+BUDGETS = (200, 1000)
+# Enough quotes to fill the largest word budget with ~100-word passages.
+EVAL_K = 20
+
+
+def norm(text: str) -> str:
+    """The scorer's normalisation: NFKC, lower case, punctuation to spaces, padded for whole words."""
+    text = unicodedata.normalize("NFKC", text).lower().replace("’", "'").replace("‘", "'")
+    text = re.sub(r"[^\w\s]", " ", text)
+    return " " + re.sub(r"\s+", " ", text).strip() + " "
+
+
+@dataclass(frozen=True, slots=True)
+class EvalQuestion:
+    id: str
+    question: str
+    date: str
+    answers: tuple[str, ...]
+
+
+def load_questions(path: Path) -> list[EvalQuestion]:
+    out = []
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise DatelineError(f"cannot read {path}: {exc.strerror}", "Bad input") from exc
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            r = json.loads(line)
+            out.append(EvalQuestion(str(r["id"]), r["question"], r["date"], tuple(r["answers"])))
+        except (ValueError, KeyError, TypeError) as exc:
+            raise DatelineError(
+                f"{path}:{number}: not a benchmark question (needs id, question, date, answers): {exc}",
+                "Bad input",
+            ) from exc
+    return out
+
+
+def answerable(questions: list[EvalQuestion], articles: Iterable[tuple[str | None, str]]) -> list[EvalQuestion]:
+    """Questions whose normalised answer occurs in some article dated on or before the question."""
+    normed = [(date or "9999", norm(text)) for date, text in articles]
+    keep = []
+    for q in questions:
+        golds = [norm(g) for g in q.answers]
+        if any(d <= q.date and any(g in t for g in golds) for d, t in normed):
+            keep.append(q)
+    return keep
+
+
+def score_one(q: EvalQuestion, ranked: list[tuple[str, str | None]]) -> dict[str, Any]:
+    """Per-question outcome: the rank of the first hit in the top 10 and the words read to the answer."""
+    golds = [norm(g) for g in q.answers]
+    first, read, hit_at = None, 0, None
+    for r, (text, date) in enumerate(ranked[:50], 1):
+        words = text.split()
+        ok = (date or "9999") <= q.date
+        if ok and first is None and r <= 10 and any(g in norm(text) for g in golds):
+            first = r
+        if ok and hit_at is None:
+            for b in BUDGETS:
+                seen = " ".join(words[: max(b - read, 0)])
+                if seen and any(g in norm(seen) for g in golds):
+                    hit_at = read + len(seen.split())
+                    break
+        read += len(words)
+    return {"first_rank": first, "words_to_answer": hit_at}
+
+
+def summarise(outcomes: list[dict[str, Any]]) -> dict[str, float]:
+    n = max(len(outcomes), 1)
+    out: dict[str, float] = {"questions": len(outcomes)}
+    for b in BUDGETS:
+        out[f"AR@{b}w"] = sum(o["words_to_answer"] is not None and o["words_to_answer"] <= b for o in outcomes) / n
+    for k in (1, 5, 10):
+        out[f"R@{k}"] = sum(o["first_rank"] is not None and o["first_rank"] <= k for o in outcomes) / n
+    out["MRR@10"] = sum(1 / o["first_rank"] for o in outcomes if o["first_rank"]) / n
+    return out
+
+
+def evaluate(
+    retriever: Retriever, questions: list[EvalQuestion], *, k: int = EVAL_K, batch: int = 64
+) -> tuple[dict[str, float], list[dict[str, Any]]]:
+    """Answer each answerable question as of its date; the summary and one record per question."""
+    articles = ((a.date.isoformat() if a.date else None, f"{a.title} {a.text}") for a in retriever.store.articles())
+    kept = answerable(questions, articles)
+    records: list[dict[str, Any]] = []
+    for i in range(0, len(kept), batch):
+        chunk = kept[i : i + batch]
+        queries = [Query(q.question, k=k, as_of=dt.date.fromisoformat(q.date), apply_bar=False) for q in chunk]
+        for q, answer in zip(chunk, retriever.ask_many(queries), strict=True):
+            ranked = [(h.passage.text, h.passage.date.isoformat() if h.passage.date else None) for h in answer.hits]
+            records.append(
+                {
+                    "id": q.id,
+                    "question": q.question,
+                    "date": q.date,
+                    "answers": list(q.answers),
+                    **score_one(q, ranked),
+                    "passages": [{"text": t, "date": d} for t, d in ranked],
+                }
+            )
+    return summarise(records), records

@@ -1,0 +1,140 @@
+"""Dates a question names: "in March 2024", "in 2023", "last week", "yesterday".
+
+Explicit periods (a month, a year, a day, "last month") become a date filter; vague recent ones
+("this week", "recently") become a soft boost toward that window. The reference day is the as-of day,
+or the newest article in the archive when there is none (the archive's "now").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+MONTHS = {
+    name: i
+    for i, names in enumerate(
+        [
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ],
+        1,
+    )
+    for name in names
+}
+_MONTH = "(" + "|".join(sorted(MONTHS, key=len, reverse=True)) + ")"
+_YEAR = r"((?:19|20)\d\d)"
+
+
+@dataclass(frozen=True, slots=True)
+class DateHint:
+    """A period the question names; `hard` ones filter, soft ones only boost."""
+
+    since: dt.date | None
+    until: dt.date | None
+    label: str
+    hard: bool
+
+
+def _month_range(year: int, month: int) -> tuple[dt.date, dt.date]:
+    first = dt.date(year, month, 1)
+    nxt = dt.date(year + (month == 12), month % 12 + 1, 1)
+    return first, nxt - dt.timedelta(days=1)
+
+
+def _prefix(word: str | None, start: dt.date, end: dt.date) -> tuple[dt.date | None, dt.date | None]:
+    """Apply "since/after/before/until" to a period."""
+    word = (word or "").lower()
+    if word in {"since", "after", "from"}:
+        return (end + dt.timedelta(days=1) if word == "after" else start), None
+    if word in {"before", "until", "by"}:
+        return None, (start - dt.timedelta(days=1) if word == "before" else end)
+    return start, end
+
+
+_PREP = r"(?:\b(in|during|of|since|after|from|before|until|by|on)\s+)?"
+_DAY_MDY = re.compile(_PREP + _MONTH + r"\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+" + _YEAR + r"\b", re.I)
+_DAY_DMY = re.compile(_PREP + r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH + r"\.?,?\s+" + _YEAR + r"\b", re.I)
+_ISO = re.compile(_PREP + r"\b((?:19|20)\d\d)-(\d\d)-(\d\d)\b", re.I)
+_MONTH_YEAR = re.compile(_PREP + r"\b" + _MONTH + r"\.?,?\s+(?:of\s+)?" + _YEAR + r"\b", re.I)
+_YEAR_ONLY = re.compile(r"\b(in|during|since|after|from|before|until|by)\s+" + _YEAR + r"\b", re.I)
+_MONTH_ONLY = re.compile(r"\b(in|during|since|after|from|before|until|by|last|this)\s+" + _MONTH + r"\b(?!\s+\d)", re.I)
+_RELATIVE = re.compile(
+    r"\b(yesterday|today|last week|past week|this week|last month|past month|this month|last year|this year|"
+    r"recently|latest|this weekend|last weekend)\b",
+    re.I,
+)
+
+
+def read_dates(question: str, reference: dt.date) -> DateHint | None:
+    """The period named in the question, if any (the first one found, most specific first)."""
+    for pattern, kind in ((_DAY_MDY, "mdy"), (_DAY_DMY, "dmy"), (_ISO, "iso")):
+        if m := pattern.search(question):
+            try:
+                if kind == "mdy":
+                    day = dt.date(int(m.group(4)), MONTHS[m.group(2).lower()], int(m.group(3)))
+                elif kind == "dmy":
+                    day = dt.date(int(m.group(4)), MONTHS[m.group(3).lower()], int(m.group(2)))
+                else:
+                    day = dt.date(int(m.group(2)), int(m.group(3)), int(m.group(4)))
+            except ValueError:
+                continue
+            # News of a day is published that day and the next few.
+            since, until = _prefix(m.group(1), day, day + dt.timedelta(days=3))
+            return DateHint(since, until, day.isoformat(), True)
+    if m := _MONTH_YEAR.search(question):
+        start, end = _month_range(int(m.group(3)), MONTHS[m.group(2).lower()])
+        since, until = _prefix(m.group(1), start, end)
+        return DateHint(since, until, f"{start:%B %Y}", True)
+    if m := _YEAR_ONLY.search(question):
+        year = int(m.group(2))
+        since, until = _prefix(m.group(1), dt.date(year, 1, 1), dt.date(year, 12, 31))
+        return DateHint(since, until, str(year), True)
+    if m := _MONTH_ONLY.search(question):
+        month = MONTHS[m.group(2).lower()]
+        # "May" alone is too often the verb; only take it with a preposition that makes it a month.
+        if m.group(2).lower() == "may" and m.group(1).lower() not in {"in", "during", "last", "since"}:
+            return None
+        year = reference.year if month <= reference.month else reference.year - 1
+        if m.group(1).lower() == "last" and month == reference.month:
+            year -= 1
+        start, end = _month_range(year, month)
+        word = m.group(1) if m.group(1).lower() not in {"last", "this"} else None
+        since, until = _prefix(word, start, min(end, reference))
+        return DateHint(since, until, f"{start:%B %Y}", True)
+    if m := _RELATIVE.search(question):
+        return _relative(m.group(1).lower(), reference)
+    return None
+
+
+def _relative(phrase: str, ref: dt.date) -> DateHint:
+    day = dt.timedelta(days=1)
+    if phrase == "yesterday":
+        return DateHint(ref - day, ref, "yesterday", True)
+    if phrase == "today":
+        return DateHint(ref, ref, "today", True)
+    if phrase in {"last month", "past month"}:
+        if phrase == "past month":
+            return DateHint(ref - 31 * day, ref, "the past month", False)
+        start, end = _month_range(ref.year - (ref.month == 1), (ref.month - 2) % 12 + 1)
+        return DateHint(start, end, f"{start:%B %Y}", True)
+    if phrase == "this month":
+        return DateHint(ref.replace(day=1), ref, f"{ref:%B %Y}", True)
+    if phrase == "last year":
+        return DateHint(dt.date(ref.year - 1, 1, 1), dt.date(ref.year - 1, 12, 31), str(ref.year - 1), True)
+    if phrase == "this year":
+        return DateHint(dt.date(ref.year, 1, 1), ref, str(ref.year), True)
+    if phrase in {"last week", "past week", "last weekend"}:
+        return DateHint(ref - 14 * day, ref, "the past two weeks", False)
+    # this week, this weekend, recently, latest
+    return DateHint(ref - 7 * day, ref, "the past week", False)

@@ -1,0 +1,80 @@
+"""`dateline eval` computes exactly what the reference scorer computes, on a slice of the benchmark."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from embeddings.encoder import HashEncoder
+from qa.cli import main
+from qa.evaluation import evaluate, load_questions, norm
+from qa.indexer import index_paths
+from qa.retrieval import Retriever
+from tests.conftest import EVAL
+
+pytestmark = pytest.mark.skipif(not EVAL.exists(), reason="the shared benchmark is not beside this checkout")
+
+
+@pytest.fixture(scope="module")
+def benchmark_slice(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Three weeks of questions and 150 articles (those holding their answers first), as a benchmark folder."""
+    folder = tmp_path_factory.mktemp("slice")
+    questions = [json.loads(line) for line in (EVAL / "questions.jsonl").read_text().splitlines()]
+    questions = [q for q in questions if q["date"] in {"2024-01-12", "2024-02-16", "2024-03-08"}]
+    articles = [json.loads(line) for line in (EVAL / "articles.jsonl").read_text().splitlines()]
+    golds = [norm(g) for q in questions for g in q["answers"]]
+    texts = [norm(a["title"] + " " + a["text"]) for a in articles]
+    holding = [i for i, t in enumerate(texts) if any(g in t for g in golds)]
+    others = [i for i in range(len(articles)) if i not in set(holding)]
+    chosen = [articles[i] for i in (holding + others)[:150]]
+    (folder / "questions.jsonl").write_text("".join(json.dumps(q) + "\n" for q in questions))
+    (folder / "articles.jsonl").write_text("".join(json.dumps(a) + "\n" for a in chosen))
+    index_paths(folder / "index", [folder / "articles.jsonl"], lambda: HashEncoder(64))
+    return folder
+
+
+def test_eval_agrees_with_the_reference_scorer(benchmark_slice: Path, tmp_path: Path) -> None:
+    retriever = Retriever.open(benchmark_slice / "index", "hash-64")
+    try:
+        summary, records = evaluate(retriever, load_questions(benchmark_slice / "questions.jsonl"))
+    finally:
+        retriever.close()
+    answers = tmp_path / "answers.jsonl"
+    answers.write_text("".join(json.dumps({"id": r["id"], "passages": r["passages"]}) + "\n" for r in records))
+    scorer = EVAL.parent / "score.py"
+    out = subprocess.run(
+        [sys.executable, str(scorer), "score", str(benchmark_slice), str(answers)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    reference = {k: float(v) for k, v in re.findall(r"(\S+)=([\d.]+)", out)}
+    assert reference["n"] == summary["questions"] >= 10
+    for key in ("AR@200w", "AR@1000w", "R@1", "R@5", "R@10", "MRR@10"):
+        assert round(summary[key], 3) == reference[key], key
+    assert summary["AR@1000w"] > 0  # the slice is not trivially empty
+
+
+def test_no_quote_is_dated_after_its_question(benchmark_slice: Path, tmp_path: Path) -> None:
+    out = tmp_path / "per-question.jsonl"
+    code = main(
+        [
+            "eval",
+            str(benchmark_slice / "questions.jsonl"),
+            "--index",
+            str(benchmark_slice / "index"),
+            "--model",
+            "hash-64",
+            "--out",
+            str(out),
+        ]
+    )
+    assert code == 0
+    for line in out.read_text().splitlines():
+        record = json.loads(line)
+        assert all(p["date"] and p["date"] <= record["date"] for p in record["passages"])

@@ -1,0 +1,116 @@
+"""Time-aware ranking, one story once, and dates named in questions."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+from embeddings.encoder import HashEncoder
+from qa.indexer import index_paths
+from qa.query_dates import read_dates
+from qa.retrieval import Query, Retriever
+
+REF = dt.date(2024, 3, 29)
+
+
+@pytest.mark.parametrize(
+    ("question", "since", "until", "hard"),
+    [
+        ("What happened in March 2024?", "2024-03-01", "2024-03-31", True),
+        ("Who won the vote in 2023?", "2023-01-01", "2023-12-31", True),
+        ("What happened in January?", "2024-01-01", "2024-01-31", True),
+        ("What did the court decide on February 3, 2024?", "2024-02-03", "2024-02-06", True),
+        ("What was agreed on 3 February 2024?", "2024-02-03", "2024-02-06", True),
+        ("What has changed since February 2024?", "2024-02-01", None, True),
+        ("What happened last month?", "2024-02-01", "2024-02-29", True),
+        ("Which company announced layoffs this week?", "2024-03-22", "2024-03-29", False),
+    ],
+)
+def test_dates_named_in_questions(question: str, since: str | None, until: str | None, hard: bool) -> None:
+    hint = read_dates(question, REF)
+    assert hint is not None
+    assert (str(hint.since) if hint.since else None, str(hint.until) if hint.until else None) == (since, until)
+    assert hint.hard is hard
+
+
+@pytest.mark.parametrize("question", ["May I ask who won?", "Who leads the party?", "What did the 2024 budget do?"])
+def test_no_date_where_none_is_named(question: str) -> None:
+    assert read_dates(question, REF) is None
+
+
+STORY = (
+    "The central bank raised its main interest rate by half a point on Tuesday, the largest increase in two "
+    "decades, saying inflation had proved more stubborn than expected. Officials signalled further rises."
+)
+
+
+@pytest.fixture
+def news_index(tmp_path: Path) -> Path:
+    rows = [
+        {"id": "1", "title": "Bank lifts rates", "date": "2024-03-05", "source": "Wire A", "text": STORY},
+        {
+            "id": "2",
+            "title": "Rates up again",
+            "date": "2024-03-06",
+            "source": "Paper B",
+            "text": STORY + " Markets fell on the news.",
+        },
+        {
+            "id": "3",
+            "title": "Central bank decision",
+            "date": "2024-03-06",
+            "source": "Site C",
+            "text": "Breaking: " + STORY,
+        },
+        {
+            "id": "4",
+            "title": "Old rate news",
+            "date": "2023-01-10",
+            "source": "Wire A",
+            "text": "The central bank raised its main interest rate by a quarter point, a smaller step than in 2022.",
+        },
+        {
+            "id": "5",
+            "title": "Football",
+            "date": "2024-03-07",
+            "source": "Sports D",
+            "text": "The home side won the derby three goals to one in front of a record crowd on Sunday.",
+        },
+    ]
+    path = tmp_path / "news.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    index_paths(tmp_path / "index", [path], lambda: HashEncoder(128))
+    return tmp_path / "index"
+
+
+def test_syndicated_copies_take_one_slot(news_index: Path) -> None:
+    retriever = Retriever.open(news_index, "hash-128")
+    try:
+        answer = retriever.ask(Query("How much did the central bank raise interest rates?", k=3, apply_bar=False))
+    finally:
+        retriever.close()
+    first = answer.hits[0]
+    outlets = {first.passage.source, *(c.source for c in first.also)}
+    assert outlets == {"Wire A", "Paper B", "Site C"}
+    assert [h.passage.source for h in answer.hits].count("Paper B") + sum(
+        c.source == "Paper B" for h in answer.hits for c in h.also
+    ) == 1
+    assert answer.to_json()["passages"][0]["also"]
+
+
+def test_a_named_month_filters_and_says_so(news_index: Path) -> None:
+    retriever = Retriever.open(news_index, "hash-128")
+    try:
+        answer = retriever.ask(
+            Query("What did the central bank do with interest rates in January 2023?", apply_bar=False)
+        )
+        empty = retriever.ask(Query("What did the central bank do in June 2021?", apply_bar=False))
+    finally:
+        retriever.close()
+    assert [h.passage.source for h in answer.hits] == ["Wire A"]
+    assert answer.hits[0].passage.date == dt.date(2023, 1, 10)
+    assert "January 2023" in answer.notes[0]
+    assert "nothing from then" in empty.notes[0] and empty.hits

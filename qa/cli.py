@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import sqlite3
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -282,6 +283,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(COMMANDS[args.command](args, settings))
     except DatelineError as exc:
         _stderr(f"dateline: error: {exc}")
+        return int(ExitCode.ERROR)
+    except sqlite3.DatabaseError as exc:
+        _stderr(
+            f"dateline: error: the index at {settings.index_dir} is damaged ({exc}); "
+            "rebuild it with `dateline index --rebuild PATH...`"
+        )
         return int(ExitCode.ERROR)
     except KeyboardInterrupt:
         _stderr("dateline: interrupted; the index is as it was before this run")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import sqlite3
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -115,7 +116,7 @@ def index_paths(
     with write_lock(directory, wait=wait):
         encoder = encoder_factory()
         meta = _meta(encoder, model_path)
-        existing = Store.open(directory, create=True)
+        existing = _open_or_set_aside(directory, report)
         old_meta = existing.meta
         if old_meta.get("model") and not rebuild:
             for key, label in (("model", "model"), ("dim", "model"), ("chunker", "passage settings")):
@@ -156,6 +157,22 @@ def index_paths(
         finally:
             store.close()
     return report
+
+
+def _open_or_set_aside(directory: Path, report: IndexReport) -> Store:
+    """Open the index to update; a damaged one is moved aside (never deleted) and a new one started."""
+    try:
+        return Store.open(directory, create=True)
+    except DatelineError as exc:
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        aside = directory / f"{DB_NAME}.damaged-{stamp}"
+        for suffix in ("", "-wal", "-shm"):
+            with contextlib.suppress(OSError):
+                Path(str(directory / DB_NAME) + suffix).replace(Path(str(aside) + suffix))
+        for stale in directory.glob("vectors-*.faiss"):
+            stale.unlink()
+        report.rebuilt_because = f"{exc}; the damaged file was kept as {aside.name}"
+        return Store.open(directory, create=True)
 
 
 def _update(

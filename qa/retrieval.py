@@ -80,6 +80,7 @@ class Retriever:
         self.vectors = vectors
         self.ranking = ranking or Ranking()
         self.newest = store.newest_date()
+        self.generation = store.generation
         # Date filters repeat across a batch (one as-of day per question file week): compute each once.
         self._allowed: dict[tuple[dt.date | None, dt.date | None], np.ndarray | None] = {}
 
@@ -113,6 +114,15 @@ class Retriever:
     def close(self) -> None:
         self.store.close()
 
+    def refresh(self) -> None:
+        """Pick up what another process indexed since this one opened (a new generation)."""
+        generation = self.store.generation
+        if generation != self.generation:
+            self.vectors = load_vector_index(self.store)
+            self.newest = self.store.newest_date()
+            self._allowed.clear()
+            self.generation = generation
+
     def warm(self) -> None:
         """Load the model now rather than on the first question."""
         warm = getattr(self.encoder, "warm", None)
@@ -126,6 +136,7 @@ class Retriever:
         """Answers for many questions; their embeddings are computed in one batch."""
         if not queries:
             return []
+        self.refresh()
         vectors = self.encoder.encode_queries([q.question for q in queries])
         return [self._answer(q, vectors[i : i + 1]) for i, q in enumerate(queries)]
 

@@ -357,6 +357,8 @@ def save_vector_index(directory: Path, generation: int, index: VectorIndex) -> N
     except OSError:
         return
     for old in directory.glob("vectors-*.faiss"):
-        if old.name != vector_file(directory, generation).name:
+        stem = old.stem.removeprefix("vectors-")
+        # Only older generations: a newer file belongs to a writer that committed meanwhile.
+        if stem.isdigit() and int(stem) < generation:
             with contextlib.suppress(OSError):
                 old.unlink()

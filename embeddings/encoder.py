@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -144,24 +145,45 @@ class LazyEncoder:
         return self.warm().encode_passages(texts, progress=progress)
 
 
-def load_encoder(model: str | Path | None = None, *, device: str | None = None) -> Encoder:
+def load_encoder(
+    model: str | Path | None = None, *, device: str | None = None, cache_dir: Path | None = None
+) -> Encoder:
     """A sentence-transformers model from a local directory, never from the network (loaded lazily).
 
     `model` is a directory, "hash" or "hash-DIM" (the test encoder), or None for the bundled model.
+    With `cache_dir`, the model is run through ONNX Runtime once its graph has been exported there
+    (no torch import: a fast start); the first load with torch exports it.
     """
     if isinstance(model, str) and (model == "hash" or model.startswith("hash-")):
         return HashEncoder(int(model.split("-")[1]) if "-" in model else 64)
     path = default_model_dir() if model is None else Path(model).expanduser().resolve()
     if not (path / "config.json").is_file():
         raise EncoderError(f"{path} is not a sentence-transformers model directory (no config.json)")
+    name, dim = model_name(path), model_dim(path)
 
     def load() -> Encoder:
+        from embeddings.export import graph_path
+
+        graph = graph_path(cache_dir, path, name) if cache_dir else None
+        if graph is not None and graph.exists() and device in (None, "cpu"):
+            from embeddings.onnx_encoder import OnnxEncoder
+
+            try:
+                return OnnxEncoder(graph, path, name, dim)
+            except EncoderError:
+                pass  # a damaged graph: fall back to torch, which exports a fresh one
         # Never reach for the hub: every file must be in the directory.
         os.environ["HF_HUB_OFFLINE"] = "1"
         os.environ["TRANSFORMERS_OFFLINE"] = "1"
         os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
         from embeddings.st_encoder import SentenceTransformerEncoder
 
-        return SentenceTransformerEncoder(path, device=device)
+        encoder = SentenceTransformerEncoder(path, device=device)
+        if graph is not None and not graph.exists():
+            from embeddings.export import export_onnx
 
-    return LazyEncoder(model_name(path), model_dim(path), load)
+            with contextlib.suppress(Exception):  # no graph only means a slower start next time
+                export_onnx(path, graph)
+        return encoder
+
+    return LazyEncoder(name, dim, load)

@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from qa.errors import DatelineError, ExitCode
-from qa.settings import Settings
+from qa.settings import Settings, model_cache
 
 EPILOG_ASK = 'example: dateline ask "Who led the North Korean delegation that met Wang Yi?" -k 3'
 
@@ -99,7 +99,7 @@ def cmd_index(args: argparse.Namespace, settings: Settings) -> ExitCode:
 
     def factory():  # type: ignore[no-untyped-def]
         try:
-            return load_encoder(settings.model, device=args.device)
+            return load_encoder(settings.model, device=args.device, cache_dir=model_cache())
         except EncoderError as exc:
             raise DatelineError(str(exc), "Model failed") from exc
 

@@ -17,6 +17,7 @@ from qa.dedupe import SAME_STORY, overlap, shingles
 from qa.errors import DatelineError
 from qa.highlight import best_sentence
 from qa.query_dates import DateHint, read_dates
+from qa.settings import model_cache
 from qa.store import Store, StoredPassage, load_vector_index
 from qa.text import fts_query
 
@@ -68,7 +69,7 @@ EncoderLoader = Callable[[str | None], Encoder]
 
 
 def _load(model: str | None) -> Encoder:
-    return load_encoder(model)
+    return load_encoder(model, cache_dir=model_cache())
 
 
 class Retriever:

@@ -15,6 +15,13 @@ def dateline_home() -> Path:
     return Path(data) / "dateline"
 
 
+def model_cache() -> Path:
+    """Where exported model graphs are kept: $DATELINE_CACHE, else DATELINE_HOME/models."""
+    if cache := os.environ.get("DATELINE_CACHE"):
+        return Path(cache).expanduser()
+    return dateline_home() / "models"
+
+
 def bundled_corpus() -> Path:
     """The five articles shipped beside the packages (present in a source checkout)."""
     return Path(__file__).resolve().parent.parent / "corpus"

@@ -18,18 +18,25 @@ SEEDS = ROOT.parent / "shared" / "seeds"
 EVAL = ROOT.parent / "shared" / "eval" / "rtqa-2024q1"
 
 
+@pytest.fixture(scope="session")
+def model_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One exported ONNX graph for the whole run (exporting takes a few seconds)."""
+    return tmp_path_factory.mktemp("models")
+
+
 @pytest.fixture(autouse=True)
-def _home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def _home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, model_cache: Path) -> None:
     monkeypatch.setenv("DATELINE_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("DATELINE_CACHE", str(model_cache))
     monkeypatch.delenv("DATELINE_INDEX", raising=False)
     monkeypatch.delenv("DATELINE_MODEL", raising=False)
 
 
 @pytest.fixture(scope="session")
-def bundled_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def bundled_index(tmp_path_factory: pytest.TempPathFactory, model_cache: Path) -> Path:
     """The bundled corpus indexed with the real bundled model (built once per test run)."""
     directory = tmp_path_factory.mktemp("bundled") / "index"
-    index_paths(directory, [CORPUS], lambda: load_encoder(None))
+    index_paths(directory, [CORPUS], lambda: load_encoder(None, cache_dir=model_cache))
     return directory
 
 

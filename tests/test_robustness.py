@@ -77,10 +77,16 @@ def test_hostile_directory(tmp_path: Path) -> None:
     err = result.stderr
     assert "Traceback" not in err
     for expected in (
-        "binary.txt: binary file", "empty.txt: empty file", "huge.txt: article too long",
-        "broken.jsonl:2: not valid JSON", "broken.jsonl:4: text is not a non-empty string",
-        "broken.jsonl:5: bad date", "broken.jsonl:6: bad date", "broken.jsonl:7: no text field",
-        "broken.jsonl:3: title is not a string", "loop: not a regular file",
+        "binary.txt: binary file",
+        "empty.txt: empty file",
+        "huge.txt: article too long",
+        "broken.jsonl:2: not valid JSON",
+        "broken.jsonl:4: text is not a non-empty string",
+        "broken.jsonl:5: bad date",
+        "broken.jsonl:6: bad date",
+        "broken.jsonl:7: no text field",
+        "broken.jsonl:3: title is not a string",
+        "loop: not a regular file",
     ):
         assert expected in err, expected
     store = Store.open(index)
@@ -105,8 +111,13 @@ def test_unreadable_file(tmp_path: Path) -> None:
 
 records = st.dictionaries(
     st.sampled_from(["title", "headline", "date", "published_at", "source", "url", "text", "body", "id", "x"]),
-    st.one_of(st.none(), st.integers(), st.text(max_size=30), st.lists(st.integers(), max_size=2),
-              st.sampled_from(["2024-01-05", "2024-02-30", "2024-01-05T10:00:00Z", ""])),
+    st.one_of(
+        st.none(),
+        st.integers(),
+        st.text(max_size=30),
+        st.lists(st.integers(), max_size=2),
+        st.sampled_from(["2024-01-05", "2024-02-30", "2024-01-05T10:00:00Z", ""]),
+    ),
 )
 
 
@@ -202,9 +213,22 @@ def test_killed_indexing_keeps_the_previous_index(tmp_path: Path, seed: int) -> 
     big.write_text("\n".join(lines) + "\n", encoding="utf-8")
     for sig in (signal.SIGKILL, signal.SIGINT):
         proc = subprocess.Popen(
-            [sys.executable, "-m", "tui.launcher", "index", str(CORPUS), str(big), "--index", str(index),
-             "--model", "hash-64"],
-            cwd=ROOT, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True,
+            [
+                sys.executable,
+                "-m",
+                "tui.launcher",
+                "index",
+                str(CORPUS),
+                str(big),
+                "--index",
+                str(index),
+                "--model",
+                "hash-64",
+            ],
+            cwd=ROOT,
+            stderr=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            text=True,
         )
         time.sleep(rng.uniform(0.3, 2.5))
         proc.send_signal(sig)
@@ -235,8 +259,16 @@ def test_a_reader_picks_up_what_a_writer_adds(good_index: Path, tmp_path: Path) 
     reader = Retriever.open(good_index, "hash-64")
     try:
         extra = tmp_path / "extra.jsonl"
-        extra.write_text(json.dumps({"title": "Zebra census", "date": "2024-05-01",
-                                     "text": "Zebra numbers in the park doubled, rangers said."}) + "\n")
+        extra.write_text(
+            json.dumps(
+                {
+                    "title": "Zebra census",
+                    "date": "2024-05-01",
+                    "text": "Zebra numbers in the park doubled, rangers said.",
+                }
+            )
+            + "\n"
+        )
         build(good_index, [extra])
         hit = reader.ask(Query("zebra census rangers", k=1, apply_bar=False)).hits[0]
         assert "Zebra" in hit.passage.text

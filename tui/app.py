@@ -15,7 +15,7 @@ from textual.widgets import Footer, Input
 from qa.conversation import Conversation, cite
 from qa.errors import DatelineError
 from qa.retrieval import Query, Retriever
-from qa.settings import Settings, bundled_corpus
+from qa.settings import Settings, bundled_corpus, model_cache
 from tui.messages import AnswerFailed, AnswerReady, EngineFailed, EngineReady
 from tui.screens import ArticleScreen, HelpScreen
 from tui.widgets import AnswerCard, Notice, QuestionLine, StatusBar
@@ -101,13 +101,15 @@ class DatelineApp(App[None]):
                 from qa.indexer import ensure_index
 
                 self.call_from_thread(self._set_corpus_text, "indexing the bundled corpus…")
-                ensure_index(directory, bundled_corpus(), lambda: load_encoder(self.settings.model))
+                ensure_index(
+                    directory, bundled_corpus(), lambda: load_encoder(self.settings.model, cache_dir=model_cache())
+                )
             retriever = Retriever.open(directory, self.settings.model)
             retriever.warm()
             self.post_message(EngineReady(retriever, retriever.store.stats()))
         except DatelineError as exc:
             self.post_message(EngineFailed(str(exc)))
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - any failure becomes a notice, never a crash
             self.post_message(EngineFailed(f"could not open the index: {exc}"))
 
     def _set_corpus_text(self, text: str) -> None:
@@ -192,7 +194,7 @@ class DatelineApp(App[None]):
         try:
             answer = self.retriever.ask(query)
             self.post_message(AnswerReady(question, answer, followed))
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - shown as a notice; the app keeps running
             self.post_message(AnswerFailed(question, str(exc) or type(exc).__name__))
 
     def _drop_pending(self) -> None:

@@ -1,0 +1,50 @@
+"""The encoders: ONNX Runtime gives the same vectors as sentence-transformers, without torch."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from embeddings.encoder import HashEncoder, default_model_dir, load_encoder, model_dim, model_name
+from embeddings.export import export_onnx, graph_path
+from embeddings.onnx_encoder import OnnxEncoder
+from embeddings.st_encoder import SentenceTransformerEncoder
+from tests.conftest import CORPUS, ROOT
+
+
+def texts() -> list[str]:
+    body = (CORPUS / "003_827395dfdfacd871.txt").read_text(encoding="utf-8")
+    return [line for line in body.splitlines() if line.strip()] + ["Who led the delegation?", "a"]
+
+
+def test_onnx_vectors_equal_sentence_transformers(model_cache: Path) -> None:
+    path = default_model_dir()
+    name, dim = model_name(path), model_dim(path)
+    graph = graph_path(model_cache, path, name)
+    if not graph.exists():
+        export_onnx(path, graph)
+    onnx = OnnxEncoder(graph, path, name, dim).encode_passages(texts())
+    torch = SentenceTransformerEncoder(path).encode_passages(texts())
+    cosines = (onnx * torch).sum(axis=1)
+    assert cosines.min() >= 0.999
+    assert np.allclose(np.linalg.norm(onnx, axis=1), 1.0, atol=1e-5)
+
+
+def test_a_question_needs_no_torch_once_the_graph_exists(model_cache: Path) -> None:
+    load_encoder(None, cache_dir=model_cache).encode_queries(["warm up and export if needed"])
+    code = (
+        "import sys; from pathlib import Path; from embeddings.encoder import load_encoder;"
+        f"e = load_encoder(None, cache_dir=Path({str(model_cache)!r})); v = e.encode_queries(['Kim Song Nam']);"
+        "print(v.shape, 'torch' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert out.stdout.strip() == "(1, 384) False"
+
+
+def test_hash_encoder_is_deterministic_and_normalised() -> None:
+    a = HashEncoder(32).encode_passages(["North Korea", "North Korea", ""])
+    assert np.array_equal(a[0], a[1]) and abs(float(np.linalg.norm(a[0])) - 1) < 1e-6
+    assert not a[2].any()

@@ -17,24 +17,25 @@ from bench.common import EVAL, OUT, build_index, machine, table
 from qa.evaluation import evaluate, load_questions
 from qa.retrieval import Ranking, Retriever
 
+DEFAULT = Ranking()
 PLAIN = Ranking(recency_weight=0, window_weight=0, question_dates=False, collapse=False, per_article=1000)
 CONFIGS = [
     ("dense only", dataclasses.replace(PLAIN, keyword=False)),
     ("keyword only (FTS5 BM25)", dataclasses.replace(PLAIN, dense=False)),
     ("fused (cosine + 0.3 x relative BM25)", PLAIN),
-    ("+ recency prior", dataclasses.replace(PLAIN, recency_weight=Ranking.recency_weight)),
+    ("+ recency prior", dataclasses.replace(PLAIN, recency_weight=DEFAULT.recency_weight)),
     (
         "+ dates named in the question",
         dataclasses.replace(
-            PLAIN, recency_weight=Ranking.recency_weight, window_weight=Ranking.window_weight, question_dates=True
+            PLAIN, recency_weight=DEFAULT.recency_weight, window_weight=DEFAULT.window_weight, question_dates=True
         ),
     ),
     (
         "+ one story once",
         dataclasses.replace(
             PLAIN,
-            recency_weight=Ranking.recency_weight,
-            window_weight=Ranking.window_weight,
+            recency_weight=DEFAULT.recency_weight,
+            window_weight=DEFAULT.window_weight,
             question_dates=True,
             collapse=True,
         ),

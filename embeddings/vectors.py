@@ -22,6 +22,24 @@ class VectorIndexError(Exception):
     """The vectors file is missing, damaged or of another dimension."""
 
 
+class IdSet:
+    """Ids a search is restricted to (a date filter); its FAISS selector is built once and reused."""
+
+    def __init__(self, ids: Ids) -> None:
+        self.ids = np.ascontiguousarray(ids, dtype=np.int64)
+        self._selector: Any = None
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def selector(self) -> Any:
+        if self._selector is None:
+            import faiss
+
+            self._selector = faiss.IDSelectorBatch(self.ids)
+        return self._selector
+
+
 class VectorIndex:
     """Normalised vectors keyed by int64 id; inner product is cosine similarity."""
 
@@ -60,7 +78,9 @@ class VectorIndex:
             raise VectorIndexError(f"expected vectors of dimension {self.dim}, got shape {vectors.shape}")
         self._index.add_with_ids(vectors, np.ascontiguousarray(ids, dtype=np.int64))
 
-    def search(self, queries: Vectors, k: int, allowed: Ids | None = None) -> tuple[npt.NDArray[np.float32], Ids]:
+    def search(
+        self, queries: Vectors, k: int, allowed: IdSet | None = None
+    ) -> tuple[npt.NDArray[np.float32], Ids]:
         """The k nearest ids and scores for each query; -1 pads missing results.
 
         `allowed` restricts the search to those ids (a date filter), exactly, not by over-fetching.
@@ -76,7 +96,7 @@ class VectorIndex:
             return np.zeros((n, k), dtype=np.float32), np.full((n, k), -1, dtype=np.int64)
         params: Any = None
         if allowed is not None:
-            selector = faiss.IDSelectorBatch(np.ascontiguousarray(allowed, dtype=np.int64))
+            selector = allowed.selector()
             if isinstance(faiss.downcast_index(self._index.index), faiss.IndexHNSW):
                 params = getattr(faiss, "SearchParametersHNSW")()  # noqa: B009 - missing from faiss's stubs
                 params.efSearch = 128

@@ -36,6 +36,10 @@ _MONTH = "(" + "|".join(sorted(MONTHS, key=len, reverse=True)) + ")"
 _YEAR = r"((?:19|20)\d\d)"
 
 
+# How long after a named period its news keeps coming (see _prefix).
+DAY_GRACE, MONTH_GRACE, YEAR_GRACE = 3, 31, 92
+
+
 @dataclass(frozen=True, slots=True)
 class DateHint:
     """A period the question names; `hard` ones filter, soft ones only boost."""
@@ -52,14 +56,18 @@ def _month_range(year: int, month: int) -> tuple[dt.date, dt.date]:
     return first, nxt - dt.timedelta(days=1)
 
 
-def _prefix(word: str | None, start: dt.date, end: dt.date) -> tuple[dt.date | None, dt.date | None]:
-    """Apply "since/after/before/until" to a period."""
+def _prefix(word: str | None, start: dt.date, end: dt.date, grace: int) -> tuple[dt.date | None, dt.date | None]:
+    """Apply "since/after/before/until" to a period.
+
+    News about a period is published during it and for a while after (a year's figures come out the
+    next spring), so a plain period reaches `grace` days past its end.
+    """
     word = (word or "").lower()
     if word in {"since", "after", "from"}:
         return (end + dt.timedelta(days=1) if word == "after" else start), None
     if word in {"before", "until", "by"}:
         return None, (start - dt.timedelta(days=1) if word == "before" else end)
-    return start, end
+    return start, end + dt.timedelta(days=grace)
 
 
 _PREP = r"(?:\b(in|during|of|since|after|from|before|until|by|on)\s+)?"
@@ -72,7 +80,6 @@ _MONTH_ONLY = re.compile(r"\b(in|during|since|after|from|before|until|by|last|th
 _RELATIVE = re.compile(
     r"\b(yesterday|today|last week|past week|this week|last month|past month|this month|last year|this year|"
     r"recently|latest|this weekend|last weekend)\b",
-    re.I,
 )
 
 
@@ -89,16 +96,15 @@ def read_dates(question: str, reference: dt.date) -> DateHint | None:
                     day = dt.date(int(m.group(2)), int(m.group(3)), int(m.group(4)))
             except ValueError:
                 continue
-            # News of a day is published that day and the next few.
-            since, until = _prefix(m.group(1), day, day + dt.timedelta(days=3))
+            since, until = _prefix(m.group(1), day, day, DAY_GRACE)
             return DateHint(since, until, day.isoformat(), True)
     if m := _MONTH_YEAR.search(question):
         start, end = _month_range(int(m.group(3)), MONTHS[m.group(2).lower()])
-        since, until = _prefix(m.group(1), start, end)
+        since, until = _prefix(m.group(1), start, end, MONTH_GRACE)
         return DateHint(since, until, f"{start:%B %Y}", True)
     if m := _YEAR_ONLY.search(question):
         year = int(m.group(2))
-        since, until = _prefix(m.group(1), dt.date(year, 1, 1), dt.date(year, 12, 31))
+        since, until = _prefix(m.group(1), dt.date(year, 1, 1), dt.date(year, 12, 31), YEAR_GRACE)
         return DateHint(since, until, str(year), True)
     if m := _MONTH_ONLY.search(question):
         month = MONTHS[m.group(2).lower()]
@@ -110,7 +116,7 @@ def read_dates(question: str, reference: dt.date) -> DateHint | None:
             year -= 1
         start, end = _month_range(year, month)
         word = m.group(1) if m.group(1).lower() not in {"last", "this"} else None
-        since, until = _prefix(word, start, min(end, reference))
+        since, until = _prefix(word, start, min(end, reference), MONTH_GRACE)
         return DateHint(since, until, f"{start:%B %Y}", True)
     if m := _RELATIVE.search(question):
         return _relative(m.group(1).lower(), reference)

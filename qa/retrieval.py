@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from embeddings.encoder import Encoder, EncoderError, Vectors, load_encoder
-from embeddings.vectors import VectorIndex, VectorIndexError, reconstruct
+from embeddings.vectors import IdSet, VectorIndex, VectorIndexError, reconstruct
 from qa.answers import Answer, Copy, Hit
 from qa.dedupe import SAME_STORY, overlap, shingles
 from qa.errors import DatelineError
@@ -35,7 +35,7 @@ class Ranking:
     keyword: bool = True
     keyword_weight: float = 0.3
     """Weight of BM25 relative to the best BM25 in the pool, added to the cosine."""
-    recency_weight: float = 0.1
+    recency_weight: float = 0.2
     recency_days: float = 14.0
     """Recency prior: weight * exp(-age / days), age counted back from the as-of day (or the archive's newest)."""
     window_weight: float = 0.1
@@ -44,6 +44,11 @@ class Ranking:
     collapse: bool = True
     per_article: int = 3
     """At most this many passages of one article in an answer."""
+    title_weight: float = 0.5
+    """BM25 weight of the headline column against the passage text (1.0)."""
+    common_words: float = 0.02
+    """Single words found in more than this share of passages are left out of the keyword search:
+    BM25 gives them almost no weight, and dropping them makes it several times faster (0: keep all)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +71,8 @@ class Query:
 
 
 EncoderLoader = Callable[[str | None], Encoder]
+# since, until, the period the question names (if any), and notes on how the question was read.
+Filters = tuple[dt.date | None, dt.date | None, DateHint | None, list[str]]
 
 
 def _load(model: str | None) -> Encoder:
@@ -82,8 +89,10 @@ class Retriever:
         self.ranking = ranking or Ranking()
         self.newest = store.newest_date()
         self.generation = store.generation
+        self._passages = store.passage_count()
+        self._df: dict[str, int] = {}
         # Date filters repeat across a batch (one as-of day per question file week): compute each once.
-        self._allowed: dict[tuple[dt.date | None, dt.date | None], np.ndarray | None] = {}
+        self._allowed: dict[tuple[dt.date | None, dt.date | None], IdSet | None] = {}
 
     @classmethod
     def open(cls, index_dir: Path, model: str | None = None, loader: EncoderLoader = _load) -> Retriever:
@@ -122,6 +131,8 @@ class Retriever:
             self.vectors = load_vector_index(self.store)
             self.newest = self.store.newest_date()
             self._allowed.clear()
+            self._df.clear()
+            self._passages = self.store.passage_count()
             self.generation = generation
 
     def warm(self) -> None:
@@ -139,16 +150,42 @@ class Retriever:
             return []
         self.refresh()
         vectors = self.encoder.encode_queries([q.question for q in queries])
-        return [self._answer(q, vectors[i : i + 1]) for i, q in enumerate(queries)]
+        filters = [self._filters(q) for q in queries]
+        # Questions sharing a date range are searched together: one matrix product, not one per question.
+        dense: list[list[int]] = [[] for _ in queries]
+        if self.ranking.dense:
+            groups: dict[tuple[dt.date | None, dt.date | None], list[int]] = {}
+            for i, (since, until, _, _) in enumerate(filters):
+                groups.setdefault((since, until), []).append(i)
+            for (since, until), members in groups.items():
+                allowed = self._allowed_ids(since, until)
+                if allowed is not None and not len(allowed):
+                    continue
+                _, ids = self.vectors.search(vectors[members], POOL, allowed)
+                for row, i in enumerate(members):
+                    dense[i] = [int(pid) for pid in ids[row] if pid >= 0]
+        return [self._answer(q, vectors[i : i + 1], filters[i], dense[i]) for i, q in enumerate(queries)]
 
-    def _allowed_ids(self, since: dt.date | None, until: dt.date | None) -> np.ndarray | None:
+    def _informative(self, word: str) -> bool:
+        """False for a word in more than `common_words` of the passages (cached per word)."""
+        if not self.ranking.common_words:
+            return True
+        if word not in self._df:
+            if len(self._df) > 100_000:
+                self._df.clear()
+            self._df[word] = self.store.document_frequency(word)
+        # A small archive keeps every word: there the search is fast anyway.
+        return self._df[word] <= max(self.ranking.common_words * self._passages, 100)
+
+    def _allowed_ids(self, since: dt.date | None, until: dt.date | None) -> IdSet | None:
         if (since, until) not in self._allowed:
             if len(self._allowed) > 64:
                 self._allowed.clear()
-            self._allowed[(since, until)] = self.store.allowed_ids(since, until)
+            ids = self.store.allowed_ids(since, until)
+            self._allowed[(since, until)] = None if ids is None else IdSet(ids)
         return self._allowed[(since, until)]
 
-    def _filters(self, query: Query) -> tuple[dt.date | None, dt.date | None, DateHint | None, list[str]]:
+    def _filters(self, query: Query) -> Filters:
         """The date range to search: the user's filters narrowed by a period the question names."""
         since, until = query.since, query.latest
         reference = query.as_of or self.newest or dt.date.today()
@@ -166,34 +203,30 @@ class Retriever:
         notes.append(f"read as asking about {hint.label}: searched articles from {span}")
         return h_since, h_until, hint, notes
 
-    def _answer(self, query: Query, qvec: Vectors) -> Answer:
+    def _answer(self, query: Query, qvec: Vectors, filters: Filters, dense: list[int]) -> Answer:
         cfg = self.ranking
-        since, until, hint, notes = self._filters(query)
-        allowed = self._allowed_ids(since, until)
-        candidates: set[int] = set()
-        if cfg.dense and (allowed is None or len(allowed)):
-            _, ids = self.vectors.search(qvec, POOL, allowed)
-            candidates.update(int(i) for i in ids[0] if i >= 0)
+        since, until, hint, notes = filters
+        reference = query.as_of or self.newest
+        candidates: set[int] = set(dense)
         keyword: dict[int, float] = {}
-        if cfg.keyword and (match := fts_query(query.question)):
-            keyword = dict(self.store.keyword_search(match, POOL, since, until))
+        if cfg.keyword and (match := fts_query(query.question, self._informative)):
+            keyword = dict(self.store.keyword_search(match, POOL, since, until, cfg.title_weight))
             candidates.update(keyword)
         pool = np.array(sorted(candidates), dtype=np.int64)
         cos = dict(zip(pool.tolist(), (reconstruct(self.vectors, pool) @ qvec[0]).tolist(), strict=True))
-        passages = self.store.passages(pool.tolist())
+        facts = self.store.passage_facts(pool.tolist())
         top_kw = max(keyword.values(), default=0.0) or 1.0
-        reference = query.as_of or self.newest
         score: dict[int, float] = {}
-        for pid, p in passages.items():
+        for pid, (_, date) in facts.items():
             value = (cos[pid] if cfg.dense else 0.0) + cfg.keyword_weight * keyword.get(pid, 0.0) / top_kw
-            if p.date and reference and not (hint and hint.hard):
-                age = max((reference - p.date).days, 0)
+            if date and reference and not (hint and hint.hard):
+                age = max((reference - date).days, 0)
                 value += cfg.recency_weight * math.exp(-age / cfg.recency_days)
-            if p.date and hint and not hint.hard and (hint.since or p.date) <= p.date <= (hint.until or p.date):
+            if date and hint and not hint.hard and (hint.since or date) <= date <= (hint.until or date):
                 value += cfg.window_weight
             score[pid] = value
         ranked = sorted(score, key=lambda pid: -score[pid])
-        hits = self._select(query, ranked, passages, score, cos)
+        hits = self._select(query, ranked, facts, score, cos)
         best = max((h.relevance for h in hits), default=0.0)
         answer = Answer(query.question, query.as_of, since=query.since, until=query.until, notes=tuple(notes))
         if hits and best < RELEVANCE_BAR and query.apply_bar:
@@ -204,17 +237,23 @@ class Retriever:
         self,
         query: Query,
         ranked: list[int],
-        passages: dict[int, StoredPassage],
+        facts: dict[int, tuple[str, dt.date | None]],
         score: dict[int, float],
         cos: dict[int, float],
     ) -> list[Hit]:
         """The top k, one story once (copies listed under the first), at most `per_article` per article."""
         kept: list[tuple[StoredPassage, frozenset[int], list[Copy]]] = []
         per_article: dict[str, int] = {}
-        for pid in ranked:
-            p = passages[pid]
-            if per_article.get(p.article_id, 0) >= self.ranking.per_article:
+        texts: dict[int, StoredPassage] = {}
+        for n, pid in enumerate(ranked):
+            if facts[pid][0] in per_article and per_article[facts[pid][0]] >= self.ranking.per_article:
                 continue
+            if pid not in texts:
+                # Text is fetched only for passages that may be shown, a few at a time.
+                texts.update(self.store.passages(ranked[n : n + 2 * query.k]))
+            p = texts.get(pid)
+            if p is None:
+                continue  # deleted by a writer since the search began
             sh = shingles(p.text) if self.ranking.collapse else frozenset()
             twin = next(
                 (

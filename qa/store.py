@@ -171,6 +171,18 @@ class Store:
                 out[r[0]] = StoredPassage(r[0], r[1], r[2], r[3], r[4], r[5], r[6], _date(r[7]), r[8], r[9])
         return out
 
+    def passage_facts(self, ids: list[int]) -> dict[int, tuple[str, dt.date | None]]:
+        """(article id, date) of each passage: what ranking needs, without fetching any text."""
+        out: dict[int, tuple[str, dt.date | None]] = {}
+        for i in range(0, len(ids), 500):
+            chunk = ids[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            for pid, article_id, date in self.conn.execute(
+                f"SELECT id, article_id, date FROM passages WHERE id IN ({marks})", chunk
+            ).fetchall():
+                out[pid] = (article_id, _date(date))
+        return out
+
     def allowed_ids(self, since: dt.date | None, until: dt.date | None) -> np.ndarray | None:
         """Passage ids dated within [since, until]; None when the range admits every passage."""
         if since is None and until is None:
@@ -194,7 +206,7 @@ class Store:
         return np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
 
     def keyword_search(
-        self, match: str, k: int, since: dt.date | None, until: dt.date | None
+        self, match: str, k: int, since: dt.date | None, until: dt.date | None, title_weight: float = 0.5
     ) -> list[tuple[int, float]]:
         """(passage id, bm25 score: higher is better) for an FTS5 MATCH expression."""
         clauses, args = ["passages_fts MATCH ?"], [match]
@@ -205,14 +217,27 @@ class Store:
             clauses.append("p.date <= ?")
             args.append(until.isoformat())
         sql = (
-            "SELECT p.id, -bm25(passages_fts, 0.5, 1.0) FROM passages_fts"
+            f"SELECT p.id, -bm25(passages_fts, {float(title_weight)}, 1.0) FROM passages_fts"
             " JOIN passages p ON p.id = passages_fts.rowid"
-            f" WHERE {' AND '.join(clauses)} ORDER BY bm25(passages_fts, 0.5, 1.0) LIMIT ?"
+            f" WHERE {' AND '.join(clauses)} ORDER BY bm25(passages_fts, {float(title_weight)}, 1.0) LIMIT ?"
         )
         try:
             return [(int(r[0]), float(r[1])) for r in self.conn.execute(sql, [*args, k]).fetchall()]
         except sqlite3.OperationalError:
             return []
+
+    def document_frequency(self, word: str) -> int:
+        """How many passages contain the word (as the keyword index tokenizes it)."""
+        try:
+            row = self.conn.execute(
+                "SELECT count(*) FROM passages_fts WHERE passages_fts MATCH ?", (f'"{word.replace(chr(34), "")}"',)
+            ).fetchone()
+        except sqlite3.OperationalError:
+            return 0
+        return int(row[0])
+
+    def passage_count(self) -> int:
+        return int(self.conn.execute("SELECT count(*) FROM passages").fetchone()[0])
 
     def vectors(self) -> tuple[np.ndarray, np.ndarray]:
         """All passage ids and their vectors, as stored."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Callable
 
 STOPWORDS = frozenset(
     """a about above after again against all also am an and any are as at be because been before being
@@ -22,12 +23,15 @@ def content_words(text: str) -> list[str]:
     return [w for w in _TOKEN.findall(text.lower()) if w not in STOPWORDS and (len(w) > 1 or w.isdigit())]
 
 
-def fts_query(question: str) -> str:
+def fts_query(question: str, keep: Callable[[str], bool] | None = None) -> str:
     """An FTS5 MATCH expression: any content word or adjacent pair of them, each quoted (no syntax injection).
 
     Pairs ("wang yi") reward passages naming the same people and places, not just sharing words.
+    `keep` may drop single words (e.g. ones in most passages, which BM25 weighs near zero anyway
+    but which make the search slow); pairs always stay.
     """
     tokens = _TOKEN.findall(question.lower())
     words = content_words(question)
     pairs = [f"{a} {b}" for a, b in itertools.pairwise(tokens) if a in words and b in words]
-    return " OR ".join(f'"{t}"' for t in dict.fromkeys([*words, *pairs]))
+    singles = [w for w in words if keep is None or keep(w)]
+    return " OR ".join(f'"{t}"' for t in dict.fromkeys([*singles, *pairs]))

@@ -202,16 +202,18 @@ class DatelineApp(App[None]):
             notice.remove()
 
     @on(AnswerReady)
-    def answer_ready(self, message: AnswerReady) -> None:
+    async def answer_ready(self, message: AnswerReady) -> None:
         self._drop_pending()
         answer = self.conversation.record(message.question, message.answer)
         reference = self.conversation.as_of or dt.date.today()
-        if answer.nothing_found:
-            self.add(Notice("Nothing relevant in this archive.", "empty"))
-        else:
-            self.add(*(AnswerCard(hit, reference) for hit in answer.hits))
-        # Show the answer from its question down, not its last card.
         log = self.query_one("#log", Log)
+        widgets: list[Notice | AnswerCard] = [Notice(f"note: {n}", "note") for n in answer.notes]
+        if answer.nothing_found:
+            widgets.append(Notice("Nothing relevant in this archive.", "empty"))
+        else:
+            widgets.extend(AnswerCard(hit, reference) for hit in answer.hits)
+        await log.mount(*widgets)
+        # Show the answer from its question down, not from its last card.
         question = list(self.query(QuestionLine))[-1]
         self.call_after_refresh(log.scroll_to_widget, question, top=True, animate=False)
 

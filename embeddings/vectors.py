@@ -78,9 +78,7 @@ class VectorIndex:
             raise VectorIndexError(f"expected vectors of dimension {self.dim}, got shape {vectors.shape}")
         self._index.add_with_ids(vectors, np.ascontiguousarray(ids, dtype=np.int64))
 
-    def search(
-        self, queries: Vectors, k: int, allowed: IdSet | None = None
-    ) -> tuple[npt.NDArray[np.float32], Ids]:
+    def search(self, queries: Vectors, k: int, allowed: IdSet | None = None) -> tuple[npt.NDArray[np.float32], Ids]:
         """The k nearest ids and scores for each query; -1 pads missing results.
 
         `allowed` restricts the search to those ids (a date filter), exactly, not by over-fetching.

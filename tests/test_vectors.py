@@ -1,0 +1,57 @@
+"""The vector index: exact when small, HNSW when large, date filters applied inside the search."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from embeddings import vectors
+from embeddings.vectors import IdSet, VectorIndex, VectorIndexError
+
+
+def data(n: int, dim: int = 32, seed: int = 0) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    x = rng.standard_normal((n, dim)).astype(np.float32)
+    return x / np.linalg.norm(x, axis=1, keepdims=True)
+
+
+def test_exact_search_with_a_filter() -> None:
+    x = data(500)
+    ids = np.arange(1000, 1500, dtype=np.int64)
+    index = VectorIndex.build(32, ids, x)
+    _, found = index.search(x[:1], 5)
+    assert found[0][0] == 1000
+    allowed = IdSet(np.arange(1200, 1210, dtype=np.int64))
+    _, found = index.search(x[:1], 5, allowed)
+    assert set(found[0].tolist()) <= set(range(1200, 1210))
+
+
+def test_large_index_is_hnsw_with_high_recall(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setattr(vectors, "HNSW_THRESHOLD", 1000)
+    x = data(5000, seed=1)
+    ids = np.arange(5000, dtype=np.int64)
+    index = VectorIndex.build(32, ids, x)
+    queries = data(50, seed=2)
+    _, approx = index.search(queries, 10)
+    exact = np.argsort(-(queries @ x.T), axis=1)[:, :10]
+    recall = np.mean([len(set(a) & set(e)) / 10 for a, e in zip(approx, exact, strict=True)])
+    assert recall >= 0.95
+    index.save(tmp_path / "v.faiss")
+    again = VectorIndex.load(tmp_path / "v.faiss", 32)
+    assert len(again) == 5000
+    _, filtered = again.search(queries[:1], 5, IdSet(np.arange(100, dtype=np.int64)))
+    assert all(0 <= i < 100 for i in filtered[0] if i >= 0)
+
+
+def test_wrong_dimension_names_the_problem() -> None:
+    index = VectorIndex(32)
+    with pytest.raises(VectorIndexError, match="dimension 32"):
+        index.add(np.arange(2, dtype=np.int64), data(2, dim=16))
+
+
+def test_damaged_file(tmp_path: Path) -> None:
+    (tmp_path / "v.faiss").write_bytes(b"not faiss")
+    with pytest.raises(VectorIndexError, match="damaged"):
+        VectorIndex.load(tmp_path / "v.faiss", 32)

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import itertools
-import re
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from qa.chunker import MAX_WORDS, chunk, sentence_spans
+from qa.cleaning import story_spans
 from qa.readers import Article, read_paths
 from tests.conftest import CORPUS
 
@@ -55,7 +55,6 @@ def test_offsets_slice_exactly_and_no_text_is_lost_or_repeated(text: str) -> Non
     # No overlap: each passage starts after the previous one ends.
     for (_, end), (start, _) in itertools.pairwise(covered):
         assert start >= end
-    # Every word of the story (junk lines aside) is in some passage.
-    kept = "".join(text[s:e] for s, e in covered)
-    story_words = re.findall(r"\S+", kept)
+    # Every word of the story (what cleaning keeps of the text) is in exactly one passage, in order.
+    story_words = [w for start, end in story_spans(text) for w in text[start:end].split()]
     assert story_words == [w for p in passages for w in p.text.split()]

@@ -10,6 +10,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from embeddings.encoder import EncoderError
 from qa.errors import DatelineError, ExitCode
 from qa.settings import Settings, model_cache
 
@@ -94,14 +95,11 @@ def _stderr(message: str) -> None:
 
 
 def cmd_index(args: argparse.Namespace, settings: Settings) -> ExitCode:
-    from embeddings.encoder import EncoderError, load_encoder
+    from embeddings.encoder import Encoder, load_encoder
     from qa.indexer import index_paths
 
-    def factory():  # type: ignore[no-untyped-def]
-        try:
-            return load_encoder(settings.model, device=args.device, cache_dir=model_cache())
-        except EncoderError as exc:
-            raise DatelineError(str(exc), "Model failed") from exc
+    def factory() -> Encoder:
+        return load_encoder(settings.model, device=args.device, cache_dir=model_cache())
 
     report = index_paths(
         settings.index_dir,
@@ -283,6 +281,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(COMMANDS[args.command](args, settings))
     except DatelineError as exc:
         _stderr(f"dateline: error: {exc}")
+        return int(ExitCode.ERROR)
+    except EncoderError as exc:
+        _stderr(f"dateline: error: the model failed: {exc}")
         return int(ExitCode.ERROR)
     except sqlite3.DatabaseError as exc:
         _stderr(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -102,3 +103,15 @@ def test_import_qa_loads_neither_textual_nor_torch() -> None:
     code = "import qa.cli, qa.retrieval, qa.indexer, sys; print('textual' in sys.modules, 'torch' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
     assert out.stdout.strip() == "False False"
+
+
+def test_a_broken_model_is_one_line(tmp_path: Path) -> None:
+    from embeddings.encoder import default_model_dir
+
+    model = tmp_path / "model"
+    shutil.copytree(default_model_dir(), model)
+    (model / "model.safetensors").write_bytes(b"garbage")
+    result = run("index", str(CORPUS), "--index", str(tmp_path / "idx"), "--model", str(model))
+    assert result.returncode == 1
+    assert result.stderr.strip().startswith("dateline: error: the model failed: could not load the model")
+    assert "Traceback" not in result.stderr

@@ -28,14 +28,14 @@ from pathlib import Path
 class Probe(DatelineApp):
     painted = None
     def on_mount(self):
-        super().on_mount()
+        # Textual also runs DatelineApp.on_mount: handlers are called along the class hierarchy.
         self.call_after_refresh(self.mark)
     def mark(self):
         self.painted = time.time() - t0
-    def engine_ready(self, message):
-        super().engine_ready(message)
+    def on_engine_ready(self, message):
+        # Called besides the app's own handler; the model is loaded by then.
         print(f"{self.painted:.3f} {time.time() - t0:.3f}", flush=True)
-        self.exit()
+        self.call_after_refresh(self.exit)
 
 Probe(Settings(Path(sys.argv[2])), build_default=False).run(headless=True)
 """
@@ -72,6 +72,7 @@ def main() -> None:
             text=True,
             env=env,
             cwd=ROOT,
+            timeout=120,
         ).stdout.split()
         paints.append(float(out[-2]))
         readies.append(float(out[-1]))

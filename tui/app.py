@@ -58,7 +58,7 @@ class DatelineApp(App[None]):
     """The dateline chat."""
 
     TITLE = "dateline"
-    CSS_PATH = "app.tcss"
+    CSS_PATH = Path(__file__).with_name("app.tcss")
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit"),
         Binding("f1", "help", "Keys"),

@@ -146,13 +146,19 @@ class LazyEncoder:
 
 
 def load_encoder(
-    model: str | Path | None = None, *, device: str | None = None, cache_dir: Path | None = None
+    model: str | Path | None = None,
+    *,
+    device: str | None = None,
+    cache_dir: Path | None = None,
+    use_graph: bool = True,
 ) -> Encoder:
     """A sentence-transformers model from a local directory, never from the network (loaded lazily).
 
     `model` is a directory, "hash" or "hash-DIM" (the test encoder), or None for the bundled model.
-    With `cache_dir`, the model is run through ONNX Runtime once its graph has been exported there
-    (no torch import: a fast start); the first load with torch exports it.
+    With `cache_dir` and `use_graph`, the model runs through ONNX Runtime once its graph has been
+    exported there (no torch import: a fast start, for questions); a load with torch exports it.
+    Bulk passage encoding is faster with torch here (docs/benchmarks.md), so indexing passes
+    `use_graph=False`.
     """
     if isinstance(model, str) and (model == "hash" or model.startswith("hash-")):
         return HashEncoder(int(model.split("-")[1]) if "-" in model else 64)
@@ -165,7 +171,7 @@ def load_encoder(
         from embeddings.export import graph_path
 
         graph = graph_path(cache_dir, path, name) if cache_dir else None
-        if graph is not None and graph.exists() and device in (None, "cpu"):
+        if use_graph and graph is not None and graph.exists() and device in (None, "cpu"):
             from embeddings.onnx_encoder import OnnxEncoder
 
             try:

@@ -99,7 +99,7 @@ def cmd_index(args: argparse.Namespace, settings: Settings) -> ExitCode:
     from qa.indexer import index_paths
 
     def factory() -> Encoder:
-        return load_encoder(settings.model, device=args.device, cache_dir=model_cache())
+        return load_encoder(settings.model, device=args.device, cache_dir=model_cache(), use_graph=False)
 
     report = index_paths(
         settings.index_dir,

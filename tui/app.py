@@ -102,7 +102,9 @@ class DatelineApp(App[None]):
 
                 self.call_from_thread(self._set_corpus_text, "indexing the bundled corpus…")
                 ensure_index(
-                    directory, bundled_corpus(), lambda: load_encoder(self.settings.model, cache_dir=model_cache())
+                    directory,
+                    bundled_corpus(),
+                    lambda: load_encoder(self.settings.model, cache_dir=model_cache(), use_graph=False),
                 )
             retriever = Retriever.open(directory, self.settings.model)
             retriever.warm()

@@ -44,7 +44,12 @@ def main() -> None:
     finally:
         retriever.close()
     print(f"{len(questions)} questions, {passages:,} passages, median of {args.runs} runs; {machine()}")
-    print(table(["what", "questions/s"], [["dateline batch, warm", f"{median(rates):.1f}"]]))
+    spread = f"{min(rates):.1f}–{max(rates):.1f}"
+    print(
+        table(
+            ["what", "questions/s (median)", "runs ranged"], [["dateline batch, warm", f"{median(rates):.1f}", spread]]
+        )
+    )
     print(f"last run: {summary}")
 
 

@@ -107,3 +107,22 @@ async def test_missing_index_is_a_notice_and_the_question_comes_back(tmp_path: P
         assert any("no index" in str(n.render()) for n in app.query(Notice))
         assert app.query_one("#ask", Input).value == "Who is Kim Song Nam?"
         assert app.is_running
+
+
+async def test_markup_and_escapes_in_articles_are_shown_literally(tmp_path: Path) -> None:
+    import json
+
+    from embeddings.encoder import HashEncoder
+    from qa.indexer import index_paths
+
+    evil = "Officials met in [bold red]Geneva[/] today. \x1b]52;c;ZXZpbA==\x07 The talks ended."
+    path = tmp_path / "evil.jsonl"
+    path.write_text(json.dumps({"title": "[link=file:///etc]Talks[/link]", "date": "2024-02-02", "text": evil}))
+    index_paths(tmp_path / "index", [path], lambda: HashEncoder(64))
+    app = DatelineApp(Settings(tmp_path / "index", model="hash-64"), build_default=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await app.workers.wait_for_complete()
+        await ask(pilot, app, "Geneva talks")
+        shown = str(app.query(AnswerCard).first().render())
+        assert "[bold red]Geneva[/]" in shown and "[link=file:///etc]Talks[/link]" in shown
+        assert "\x1b" not in shown and "\\x1b]52" in shown

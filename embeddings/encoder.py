@@ -125,10 +125,6 @@ class LazyEncoder:
     def dim(self) -> int:
         return self._dim
 
-    @property
-    def loaded(self) -> bool:
-        return self._encoder is not None
-
     def warm(self) -> Encoder:
         """Load the model now (e.g. in a background thread)."""
         if self._encoder is None:

@@ -42,10 +42,6 @@ class SentenceTransformerEncoder:
     def dim(self) -> int:
         return self._dim
 
-    @property
-    def max_tokens(self) -> int:
-        return int(self._model.max_seq_length)
-
     def _encode(self, texts: list[str], progress: bool) -> Vectors:
         self.calls += 1
         if not texts:

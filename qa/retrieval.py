@@ -245,7 +245,10 @@ class Retriever:
         kept: list[tuple[StoredPassage, frozenset[int], list[Copy]]] = []
         per_article: dict[str, int] = {}
         texts: dict[int, StoredPassage] = {}
+        full_at = None
         for n, pid in enumerate(ranked):
+            if full_at is not None and n > full_at + 2 * query.k:
+                break  # a few more were looked at for copies of the stories shown
             if facts[pid][0] in per_article and per_article[facts[pid][0]] >= self.ranking.per_article:
                 continue
             if pid not in texts:
@@ -266,10 +269,14 @@ class Retriever:
             if twin is not None:
                 twin[2].append(Copy(p.source, p.date, p.title, p.url, p.article_id, p.id))
                 continue
+            if full_at is not None:
+                continue
             kept.append((p, sh, []))
             per_article[p.article_id] = per_article.get(p.article_id, 0) + 1
             if len(kept) == query.k:
-                break
+                full_at = n
+                if not self.ranking.collapse:
+                    break
         return [
             Hit(rank, p, score[p.id], best_sentence(query.question, p.text), also=tuple(copies), relevance=cos[p.id])
             for rank, (p, _, copies) in enumerate(kept, 1)

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from qa.articles import Passage
+from qa.articles import Article, Passage
 from qa.cleaning import story_spans
 
 # all-MiniLM-L6-v2 was trained on 128 word pieces; ~100 words is about 130 of them.
@@ -149,6 +149,11 @@ def chunk(
                 block.append(tail)
         spans.extend(block)
     return [Passage(article_id, i, s.start, s.end, text[s.start : s.end]) for i, s in enumerate(spans)]
+
+
+def article_passages(article: Article) -> list[Passage]:
+    """The passages of an article. A title made from its own opening words is no headline to drop."""
+    return chunk(article.id, article.text, "" if article.title_derived else article.title)
 
 
 def embedding_text(title: str, passage_text: str) -> str:

@@ -110,7 +110,7 @@ def cmd_index(args: argparse.Namespace, settings: Settings) -> ExitCode:
         rebuild=args.rebuild,
         wait=args.wait,
         progress=True,
-        on_problem=lambda p: _stderr(f"dateline: {'skipped' if p.fatal else 'warning'}: {p}"),
+        on_problem=lambda p: _stderr(f"dateline: {'' if p.fatal else 'warning: '}{p}"),
     )
     if report.rebuilt_because:
         _stderr(f"dateline: rebuilt the index: {report.rebuilt_because}")

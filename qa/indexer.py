@@ -14,7 +14,7 @@ import numpy as np
 
 from embeddings.encoder import Encoder, Vectors
 from qa.articles import Article, Passage
-from qa.chunker import CHUNKER_VERSION, chunk, embedding_text
+from qa.chunker import CHUNKER_VERSION, article_passages, embedding_text
 from qa.errors import DatelineError
 from qa.progress import Progress
 from qa.readers import Problem, read_paths
@@ -222,7 +222,7 @@ def _update(
             if article_id not in delete and (file_gone or (read_now and key not in seen_keys)):
                 delete.add(article_id)
                 report.pruned += 1
-    chunks: list[tuple[Article, list[Passage]]] = [(a, chunk(a.id, a.text, a.title)) for a in new.values()]
+    chunks: list[tuple[Article, list[Passage]]] = [(a, article_passages(a)) for a in new.values()]
     texts = [embedding_text(a.title, p.text) for a, ps in chunks for p in ps]
     cache = EmbedCache(store.directory / CACHE_NAME)
     vectors = embed_passages(encoder, texts, cache, progress=progress)

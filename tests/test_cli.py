@@ -94,9 +94,17 @@ def test_index_reports_bad_files_and_indexes_the_rest(tmp_path: Path) -> None:
     result = run("index", str(data), "--index", str(tmp_path / "idx"), "--model", "hash-64")
     assert result.returncode == 3, result.stderr
     assert "Traceback" not in result.stderr
-    assert f"skipped: {data / 'binary.txt'}: binary file" in result.stderr
-    assert f"skipped: {data / 'empty.txt'}: empty file" in result.stderr
+    assert f"dateline: {data / 'binary.txt'}: binary file, not text: skipped" in result.stderr
+    assert f"dateline: {data / 'empty.txt'}: empty file, skipped" in result.stderr
     assert "1 added" in result.stderr
+
+
+def test_a_one_line_article_without_headline_is_indexed(tmp_path: Path) -> None:
+    path = tmp_path / "short.jsonl"
+    path.write_text(json.dumps({"text": "Ferry service to Lisbon starts in May."}) + "\n")
+    result = run("index", str(path), "--index", str(tmp_path / "idx"), "--model", "hash-64")
+    assert result.returncode == 0, result.stderr
+    assert "1 added" in result.stderr and "1 passages embedded" in result.stderr
 
 
 def test_import_qa_loads_neither_textual_nor_torch() -> None:

@@ -126,3 +126,18 @@ async def test_markup_and_escapes_in_articles_are_shown_literally(tmp_path: Path
         shown = str(app.query(AnswerCard).first().render())
         assert "[bold red]Geneva[/]" in shown and "[link=file:///etc]Talks[/link]" in shown
         assert "\x1b" not in shown and "\\x1b]52" in shown
+
+
+async def test_a_question_typed_while_loading_is_answered_when_ready(bundled_index: Path) -> None:
+    app = DatelineApp(Settings(bundled_index), build_default=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        # No waiting for the engine: the question goes in at once.
+        app.query_one("#ask", Input).value = "Who led the North Korean delegation that met Wang Yi?"
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        cards = list(app.query(AnswerCard))
+        assert cards and cards[0].hit.passage.source.startswith("003_")
+        assert not app.pending

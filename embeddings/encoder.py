@@ -97,7 +97,11 @@ def model_name(path: Path) -> str:
 
 def model_dim(path: Path) -> int:
     """The embedding size, read from the model's configuration without loading it."""
-    for name, key in (("1_Pooling/config.json", "word_embedding_dimension"), ("config.json", "hidden_size")):
+    for name, key in (
+        ("1_Pooling/config.json", "word_embedding_dimension"),
+        ("config.json", "hidden_size"),
+        ("config.json", "hidden_dim"),  # a model2vec static model
+    ):
         try:
             value = json.loads((path / name).read_text(encoding="utf-8")).get(key)
         except (OSError, ValueError):

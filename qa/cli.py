@@ -81,6 +81,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
     _common(p)
 
+    p = sub.add_parser(
+        "distill",
+        help="bulk mode: make a fast static model from the bundled one (then: index --model DIR)",
+        epilog="example: dateline distill ~/static-minilm && dateline index --model ~/static-minilm news.jsonl",
+    )
+    p.add_argument("out", type=Path, metavar="DIR", help="where to write the static model")
+    p.add_argument("--dims", type=int, default=256, help="vector size (default 256)")
+    _common(p)
+
     p = sub.add_parser("info", help="what the index holds", epilog="example: dateline info --json")
     p.add_argument("--json", action="store_true")
     _common(p)
@@ -261,12 +270,22 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> ExitCode:
     return ExitCode.OK
 
 
+def cmd_distill(args: argparse.Namespace, settings: Settings) -> ExitCode:
+    from embeddings.distill import distill_static
+
+    source = Path(settings.model).expanduser() if settings.model else None
+    out = distill_static(args.out, source, args.dims)
+    _stderr(f"dateline: static model written to {out}; index with `dateline index --model {out} PATH...`")
+    return ExitCode.OK
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], ExitCode]] = {
     "index": cmd_index,
     "ask": cmd_ask,
     "info": cmd_info,
     "batch": cmd_batch,
     "eval": cmd_eval,
+    "distill": cmd_distill,
 }
 
 

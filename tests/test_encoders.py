@@ -48,3 +48,20 @@ def test_hash_encoder_is_deterministic_and_normalised() -> None:
     a = HashEncoder(32).encode_passages(["North Korea", "North Korea", ""])
     assert np.array_equal(a[0], a[1]) and abs(float(np.linalg.norm(a[0])) - 1) < 1e-6
     assert not a[2].any()
+
+
+def test_bulk_mode_distils_a_static_model_that_answers(tmp_path: Path) -> None:
+    from qa.cli import main
+    from qa.retrieval import Query, Retriever
+
+    static = tmp_path / "static"
+    assert main(["distill", str(static), "--dims", "64"]) == 0
+    index = tmp_path / "index"
+    assert main(["index", str(CORPUS), "--index", str(index), "--model", str(static)]) == 0
+    retriever = Retriever.open(index)  # the index remembers its model
+    try:
+        assert retriever.encoder.dim == 64
+        answer = retriever.ask(Query("Kim Yo Jong denounced military aid to Ukraine", k=3, apply_bar=False))
+    finally:
+        retriever.close()
+    assert any("Kim Yo Jong" in h.passage.text for h in answer.hits)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import os
 import sqlite3
 import time
 from collections.abc import Callable, Iterable
@@ -215,10 +216,15 @@ def _update(
             report.added += 1
         new[item.id] = item
     if prune:
+        roots = [str(Path(p).resolve()) for p in paths]
+        # A file that could not be read this time keeps its articles: prune only what is known gone.
+        unread = {str(Path(p.path).resolve()) for p in report.problems if p.fatal and p.line is None}
         for article_id, key in stored.items():
             file_part = key.split("#", 1)[0]
             file_gone = not Path(file_part).exists()
-            read_now = any(key.startswith(str(Path(p).resolve())) for p in paths)
+            read_now = file_part not in unread and any(
+                file_part == root or file_part.startswith(root + os.sep) for root in roots
+            )
             if article_id not in delete and (file_gone or (read_now and key not in seen_keys)):
                 delete.add(article_id)
                 report.pruned += 1

@@ -116,3 +116,12 @@ def test_as_of_hides_later_articles(tmp_path: Path, corpus_copy: Path) -> None:
         assert dates and all(d is not None and d.isoformat() <= "2024-03-01" for d in dates)
     finally:
         retriever.close()
+
+
+def test_prune_keeps_articles_of_a_file_that_could_not_be_read(tmp_path: Path, corpus_copy: Path) -> None:
+    index = tmp_path / "index"
+    build(index, [corpus_copy], HashEncoder())
+    (corpus_copy / "000_6a2ebac98f284586.txt").write_bytes(b"\x00\x01binary now")
+    report = build(index, [corpus_copy], HashEncoder(), prune=True)
+    assert report.pruned == 0 and report.skipped == 1  # type: ignore[attr-defined]
+    assert count(index)[0] == 5

@@ -13,12 +13,9 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
-
-import numpy as np
 
 from bench.common import EVAL, OUT, machine, median, table
 from embeddings.encoder import Encoder, default_model_dir, model_dim, model_name
@@ -88,6 +85,4 @@ def main() -> None:
 
 if __name__ == "__main__":
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-    tempfile.tempdir = None
-    np.set_printoptions(precision=3)
     main()

@@ -95,12 +95,20 @@ def read_file(path: Path) -> Iterator[Item]:
         yield Problem(str(path), f"cannot read: {exc.strerror or exc}, skipped")
         return
     suffix = path.suffix.lower()
-    if suffix in JSONL_SUFFIXES:
-        yield from _read_jsonl(path, data)
-    elif suffix in JSON_SUFFIXES:
-        yield from _read_json(path, data)
+    kind, reader = (
+        ("JSON Lines", _read_jsonl)
+        if suffix in JSONL_SUFFIXES
+        else ("JSON", _read_json)
+        if suffix in JSON_SUFFIXES
+        else ("text", _read_text)
+    )
+    text = decode(data)
+    if text is None:
+        yield Problem(str(path), f"binary file, not {kind}: skipped")
+    elif not text.strip():
+        yield Problem(str(path), "empty file, skipped")
     else:
-        yield from _read_text(path, data)
+        yield from reader(path, text)
 
 
 def decode(data: bytes) -> str | None:
@@ -131,14 +139,7 @@ def derive_title(text: str, words: int = 12) -> str:
     return " ".join(parts[:words]) + ("…" if len(parts) > words else "")
 
 
-def _read_text(path: Path, data: bytes) -> Iterator[Item]:
-    text = decode(data)
-    if text is None:
-        yield Problem(str(path), "binary file, not text: skipped")
-        return
-    if not text.strip():
-        yield Problem(str(path), "empty file, skipped")
-        return
+def _read_text(path: Path, text: str) -> Iterator[Item]:
     date: dt.date | None = None
     if match := _DATE_PREFIX.match(text):
         try:
@@ -181,14 +182,7 @@ def _make(
     )
 
 
-def _read_jsonl(path: Path, data: bytes) -> Iterator[Item]:
-    text = decode(data)
-    if text is None:
-        yield Problem(str(path), "binary file, not JSON Lines: skipped")
-        return
-    if not text.strip():
-        yield Problem(str(path), "empty file, skipped")
-        return
+def _read_jsonl(path: Path, text: str) -> Iterator[Item]:
     for number, line in enumerate(text.splitlines(), 1):
         if not line.strip():
             continue
@@ -200,11 +194,7 @@ def _read_jsonl(path: Path, data: bytes) -> Iterator[Item]:
         yield from _from_record(path, record, number)
 
 
-def _read_json(path: Path, data: bytes) -> Iterator[Item]:
-    text = decode(data)
-    if text is None:
-        yield Problem(str(path), "binary file, not JSON: skipped")
-        return
+def _read_json(path: Path, text: str) -> Iterator[Item]:
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:

@@ -73,6 +73,18 @@ def _date(value: str | None) -> dt.date | None:
     return dt.date.fromisoformat(value) if value else None
 
 
+def _date_clauses(column: str, since: dt.date | None, until: dt.date | None) -> tuple[list[str], list[str]]:
+    """SQL conditions (and their arguments) keeping `column` within [since, until]."""
+    clauses, args = [], []
+    if since:
+        clauses.append(f"{column} >= ?")
+        args.append(since.isoformat())
+    if until:
+        clauses.append(f"{column} <= ?")
+        args.append(until.isoformat())
+    return clauses, args
+
+
 class Store:
     """An open index directory. Readers may be many; one writer at a time holds the lock."""
 
@@ -195,13 +207,8 @@ class Store:
             and (until is None or until.isoformat() >= hi)
         ):
             return None
-        clauses, args = ["date IS NOT NULL"], []
-        if since:
-            clauses.append("date >= ?")
-            args.append(since.isoformat())
-        if until:
-            clauses.append("date <= ?")
-            args.append(until.isoformat())
+        clauses, args = _date_clauses("date", since, until)
+        clauses.insert(0, "date IS NOT NULL")
         rows = self.conn.execute(f"SELECT id FROM passages WHERE {' AND '.join(clauses)}", args).fetchall()
         return np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
 
@@ -209,13 +216,9 @@ class Store:
         self, match: str, k: int, since: dt.date | None, until: dt.date | None, title_weight: float = 0.5
     ) -> list[tuple[int, float]]:
         """(passage id, bm25 score: higher is better) for an FTS5 MATCH expression."""
-        clauses, args = ["passages_fts MATCH ?"], [match]
-        if since:
-            clauses.append("p.date >= ?")
-            args.append(since.isoformat())
-        if until:
-            clauses.append("p.date <= ?")
-            args.append(until.isoformat())
+        clauses, args = _date_clauses("p.date", since, until)
+        clauses.insert(0, "passages_fts MATCH ?")
+        args.insert(0, match)
         sql = (
             f"SELECT p.id, -bm25(passages_fts, {float(title_weight)}, 1.0) FROM passages_fts"
             " JOIN passages p ON p.id = passages_fts.rowid"

@@ -151,14 +151,17 @@ def load_encoder(
     device: str | None = None,
     cache_dir: Path | None = None,
     use_graph: bool = True,
+    int8: bool = False,
 ) -> Encoder:
     """A sentence-transformers model from a local directory, never from the network (loaded lazily).
 
     `model` is a directory, "hash" or "hash-DIM" (the test encoder), or None for the bundled model.
-    With `cache_dir` and `use_graph`, the model runs through ONNX Runtime once its graph has been
-    exported there (no torch import: a fast start, for questions); a load with torch exports it.
-    Bulk passage encoding is faster with torch here (docs/benchmarks.md), so indexing passes
-    `use_graph=False`.
+    With `cache_dir` the model runs through ONNX Runtime from graphs exported there (no torch import
+    once they exist; the first load with torch exports them):
+    - `use_graph`: the exported fp32 graph, vectors equal to sentence-transformers' (for questions);
+    - `int8`: its fused int8 copy, made on first use: about 1.7x the passages a second of
+      sentence-transformers on a CPU at cosine >= 0.98 (for indexing; docs/benchmarks.md).
+    Otherwise, or on another device, or when a graph cannot be made, sentence-transformers runs it.
     """
     if isinstance(model, str) and (model == "hash" or model.startswith("hash-")):
         return HashEncoder(int(model.split("-")[1]) if "-" in model else 64)
@@ -166,16 +169,20 @@ def load_encoder(
     if not (path / "config.json").is_file():
         raise EncoderError(f"{path} is not a sentence-transformers model directory (no config.json)")
     name, dim = model_name(path), model_dim(path)
+    on_cpu = device in (None, "cpu")
 
     def load() -> Encoder:
-        from embeddings.export import graph_path
+        from embeddings.export import graph_path, int8_path
 
         graph = graph_path(cache_dir, path, name) if cache_dir else None
-        if use_graph and graph is not None and graph.exists() and device in (None, "cpu"):
+        wanted = None
+        if graph is not None and on_cpu:
+            wanted = int8_path(graph) if int8 else graph if use_graph else None
+        if wanted is not None and wanted.exists():
             from embeddings.onnx_encoder import OnnxEncoder
 
             try:
-                return OnnxEncoder(graph, path, name, dim)
+                return OnnxEncoder(wanted, path, name, dim)
             except EncoderError:
                 pass  # a damaged graph: fall back to torch, which exports a fresh one
         # Never reach for the hub: every file must be in the directory.
@@ -185,11 +192,20 @@ def load_encoder(
         from embeddings.st_encoder import SentenceTransformerEncoder
 
         encoder = SentenceTransformerEncoder(path, device=device)
-        if graph is not None and not graph.exists():
-            from embeddings.export import export_onnx
+        if graph is None:
+            return encoder
+        with contextlib.suppress(Exception):  # no graph only means a slower start or slower indexing
+            from embeddings.export import export_onnx, quantize_onnx
 
-            with contextlib.suppress(Exception):  # no graph only means a slower start next time
+            if not graph.exists():
                 export_onnx(path, graph)
+            if int8 and on_cpu:
+                from embeddings.onnx_encoder import OnnxEncoder
+
+                quantized = int8_path(graph)
+                if not quantized.exists():
+                    quantize_onnx(graph, quantized)
+                return OnnxEncoder(quantized, path, name, dim)
         return encoder
 
     return LazyEncoder(name, dim, load)

@@ -2,14 +2,25 @@
 
 Needs torch and onnx (both installed with dateline); runs when torch is loaded anyway, so a later
 `dateline ask` can encode its question with ONNX Runtime and never import torch.
+
+Indexing encodes passages with an int8 copy of the graph: attention, layer norms and GELU fused by
+ONNX Runtime's transformer optimizer, then the weights quantized per output channel (per-tensor
+scales lose too much: min cosine 0.91 against 0.985). docs/benchmarks.md has the speed and quality.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
+import logging
 import os
+import re
 import warnings
 from pathlib import Path
+
+# Bumped when the export changes, so caches made by an older export are made again.
+EXPORT_VERSION = "3"
+_FFN_DOWN = re.compile(r"layer\.\d+/output/dense/MatMul$")
 
 
 def graph_path(cache_dir: Path, model_dir: Path, name: str) -> Path:
@@ -19,8 +30,13 @@ def graph_path(cache_dir: Path, model_dir: Path, name: str) -> Path:
     if weights:
         st = (model_dir / weights[0]).stat()
         stamp = f"{st.st_size}-{int(st.st_mtime)}"
-    digest = hashlib.sha1(f"{model_dir.resolve()}|{stamp}".encode()).hexdigest()[:12]
+    digest = hashlib.sha1(f"{model_dir.resolve()}|{stamp}|{EXPORT_VERSION}".encode()).hexdigest()[:12]
     return cache_dir / f"{name}-{digest}.onnx"
+
+
+def int8_path(graph: Path) -> Path:
+    """Where the int8 copy of an exported graph lives."""
+    return graph.with_name(graph.stem + "-int8.onnx")
 
 
 def export_onnx(model_dir: Path, target: Path) -> Path:
@@ -28,7 +44,9 @@ def export_onnx(model_dir: Path, target: Path) -> Path:
     import torch
     from transformers import AutoModel
 
-    model = AutoModel.from_pretrained(str(model_dir), local_files_only=True)
+    # Eager attention exports as plain MatMul/Softmax, the pattern ONNX Runtime fuses into one
+    # Attention kernel; the default (SDPA) exports a masked form it cannot fuse.
+    model = AutoModel.from_pretrained(str(model_dir), local_files_only=True, attn_implementation="eager")
     model.eval()
 
     class Hidden(torch.nn.Module):
@@ -58,5 +76,64 @@ def export_onnx(model_dir: Path, target: Path) -> Path:
             opset_version=17,
             dynamo=False,
         )
+    fused = tmp.with_name(tmp.name + ".fused")
+    try:
+        if fuse(tmp, model_dir, fused):
+            os.replace(fused, tmp)
+    except Exception:  # noqa: BLE001 - an unfused graph gives the same vectors, a little slower
+        fused.unlink(missing_ok=True)
     os.replace(tmp, target)
+    return target
+
+
+def fuse(graph: Path, model_dir: Path, target: Path) -> bool:
+    """Write `graph` with attention, layer norms and GELU fused into single kernels; False if not BERT-like.
+
+    The same arithmetic in fewer, faster kernels (vectors unchanged, cosine >= 0.999, tested).
+    """
+    try:
+        config = json.loads((model_dir / "config.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    if config.get("model_type") != "bert":  # the fusions know BERT's layer pattern
+        return False
+    from onnxruntime.transformers import optimizer
+
+    fused = optimizer.optimize_model(
+        str(graph),
+        model_type="bert",
+        num_heads=int(config["num_attention_heads"]),
+        hidden_size=int(config["hidden_size"]),
+        opt_level=1,
+    )
+    fused.save_model_to_file(str(target))
+    return True
+
+
+def quantize_onnx(graph: Path, target: Path) -> Path:
+    """Write an int8 (dynamic, per-channel) copy of an exported (and so already fused) graph, atomically."""
+    import onnx
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    tmp = target.with_name(target.name + f".tmp{os.getpid()}")
+    root = logging.getLogger()
+    level = root.level
+    root.setLevel(logging.ERROR)  # the quantizer logs advice to the root logger, meant for its developers
+    try:
+        # The feed-forward down-projection reads the GELU output, whose range is the widest in the
+        # layer: left in fp32 it halves the vectors' error (mean cosine 0.992 -> 0.996) for ~5% speed.
+        keep_fp32 = [n.name for n in onnx.load(str(graph)).graph.node if _FFN_DOWN.search(n.name)]
+        quantize_dynamic(
+            str(graph),
+            str(tmp),
+            weight_type=QuantType.QInt8,
+            per_channel=True,
+            nodes_to_exclude=keep_fp32,
+            # fused operators hide some tensor types from shape inference; they are all float
+            extra_options={"DefaultTensorType": 1},
+        )
+        os.replace(tmp, target)
+    finally:
+        root.setLevel(level)
+        tmp.unlink(missing_ok=True)
     return target

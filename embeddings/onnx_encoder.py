@@ -20,7 +20,16 @@ from embeddings.encoder import EncoderError, Vectors
 class OnnxEncoder:
     """Mean-pooled, normalised sentence embeddings from an exported transformer graph."""
 
-    def __init__(self, onnx_path: Path, model_dir: Path, name: str, dim: int, *, threads: int | None = None) -> None:
+    def __init__(
+        self,
+        onnx_path: Path,
+        model_dir: Path,
+        name: str,
+        dim: int,
+        *,
+        threads: int | None = None,
+        passage_batch: int = 8,
+    ) -> None:
         try:
             import onnxruntime as ort
             from tokenizers import Tokenizer
@@ -29,6 +38,7 @@ class OnnxEncoder:
         options = ort.SessionOptions()
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         options.intra_op_num_threads = threads or min(os.cpu_count() or 1, 8)
+        options.add_session_config_entry("session.set_denormal_as_zero", "1")
         try:
             self._session: Any = ort.InferenceSession(str(onnx_path), options, providers=["CPUExecutionProvider"])
             self._tokenizer: Any = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
@@ -41,6 +51,9 @@ class OnnxEncoder:
         self._tokenizer.enable_padding()
         self._inputs = {i.name for i in self._session.get_inputs()}
         self._name, self._dim = name, dim
+        # Small batches of similar length keep each layer's activations in cache: 8 passages a
+        # batch ran faster than 32 or more (docs/benchmarks.md).
+        self._passage_batch = passage_batch
         self.calls = 0
 
     @property
@@ -74,4 +87,4 @@ class OnnxEncoder:
         return self._encode(texts)
 
     def encode_passages(self, texts: list[str], *, progress: bool = False) -> Vectors:
-        return self._encode(texts)
+        return self._encode(texts, self._passage_batch)

@@ -14,7 +14,8 @@ def shingles(text: str) -> frozenset[int]:
     words = _WORD.findall(text.lower())
     if len(words) < SHINGLE:
         return frozenset({hash(" ".join(words))})
-    return frozenset(hash(" ".join(words[i : i + SHINGLE])) for i in range(len(words) - SHINGLE + 1))
+    # Hashing word tuples is about twice as fast as joining strings, and this runs for every candidate.
+    return frozenset(map(hash, zip(*(words[i:] for i in range(SHINGLE)), strict=False)))
 
 
 def overlap(a: frozenset[int], b: frozenset[int]) -> float:

@@ -13,12 +13,13 @@ from pathlib import Path
 
 import numpy as np
 
-from embeddings.encoder import Encoder, Vectors
+from embeddings.encoder import Encoder, Vectors, load_encoder
 from qa.articles import Article, Passage
 from qa.chunker import CHUNKER_VERSION, article_passages, embedding_text
 from qa.errors import DatelineError
 from qa.progress import Progress
 from qa.readers import Problem, read_paths
+from qa.settings import model_cache
 from qa.store import DB_NAME, Store, load_vector_index, write_lock
 
 CACHE_NAME = "embed-cache.sqlite"
@@ -68,6 +69,14 @@ class EmbedCache:
         for suffix in ("", "-journal", "-wal", "-shm"):
             with contextlib.suppress(OSError):
                 Path(str(self.path) + suffix).unlink()
+
+
+def indexing_encoder(
+    model: str | None, *, device: str | None = None, precision: str = "int8", cache_dir: Path | None = None
+) -> Encoder:
+    """The encoder indexing uses: on a CPU, the int8 graph unless fp32 is asked for (docs/benchmarks.md)."""
+    cache = cache_dir or model_cache()
+    return load_encoder(model, device=device, cache_dir=cache, use_graph=False, int8=precision == "int8")
 
 
 def _meta(encoder: Encoder, model_path: str) -> dict[str, str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -93,6 +94,10 @@ class Retriever:
         self._df: dict[str, int] = {}
         # Date filters repeat across a batch (one as-of day per question file week): compute each once.
         self._allowed: dict[tuple[dt.date | None, dt.date | None], IdSet | None] = {}
+        # Keyword searches run on a thread of their own with its own connection: SQLite works without
+        # the GIL, so they overlap with encoding the questions and with ranking in Python.
+        self._keyword_pool: ThreadPoolExecutor | None = None
+        self._keyword_store: Store | None = None
 
     @classmethod
     def open(cls, index_dir: Path, model: str | None = None, loader: EncoderLoader = _load) -> Retriever:
@@ -122,6 +127,10 @@ class Retriever:
         return cls(store, encoder, vectors)
 
     def close(self) -> None:
+        if self._keyword_pool is not None:
+            self._keyword_pool.shutdown(wait=True)
+        if self._keyword_store is not None:
+            self._keyword_store.close()
         self.store.close()
 
     def refresh(self) -> None:
@@ -149,22 +158,34 @@ class Retriever:
         if not queries:
             return []
         self.refresh()
-        vectors = self.encoder.encode_queries([q.question for q in queries])
         filters = [self._filters(q) for q in queries]
-        # Questions sharing a date range are searched together: one matrix product, not one per question.
+        keyword = [
+            self._submit_keyword(q, since, until) for q, (since, until, _, _) in zip(queries, filters, strict=True)
+        ]
+        vectors = self.encoder.encode_queries([q.question for q in queries])
+        # All questions are searched together, each inside its own date range: one pass over the vectors.
         dense: list[list[int]] = [[] for _ in queries]
         if self.ranking.dense:
-            groups: dict[tuple[dt.date | None, dt.date | None], list[int]] = {}
-            for i, (since, until, _, _) in enumerate(filters):
-                groups.setdefault((since, until), []).append(i)
-            for (since, until), members in groups.items():
-                allowed = self._allowed_ids(since, until)
-                if allowed is not None and not len(allowed):
-                    continue
-                _, ids = self.vectors.search(vectors[members], POOL, allowed)
-                for row, i in enumerate(members):
-                    dense[i] = [int(pid) for pid in ids[row] if pid >= 0]
-        return [self._answer(q, vectors[i : i + 1], filters[i], dense[i]) for i, q in enumerate(queries)]
+            allowed = [self._allowed_ids(since, until) for since, until, _, _ in filters]
+            _, ids = self.vectors.search(vectors, POOL, allowed)
+            dense = [[int(pid) for pid in row if pid >= 0] for row in ids.tolist()]
+        return [
+            self._answer(q, vectors[i : i + 1], filters[i], dense[i], job.result() if job is not None else {})
+            for i, (q, job) in enumerate(zip(queries, keyword, strict=True))
+        ]
+
+    def _submit_keyword(
+        self, query: Query, since: dt.date | None, until: dt.date | None
+    ) -> Future[dict[int, float]] | None:
+        """Start the question's keyword search on the keyword thread (None when it has no keywords)."""
+        if not self.ranking.keyword or not (match := fts_query(query.question, self._informative)):
+            return None
+        if self._keyword_pool is None:
+            self._keyword_store = Store.open(self.store.directory)
+            self._keyword_pool = ThreadPoolExecutor(1, thread_name_prefix="dateline-keyword")
+        assert self._keyword_store is not None
+        allowed = self._allowed_ids(since, until)
+        return self._keyword_pool.submit(self._keyword, self._keyword_store, match, since, until, allowed)
 
     def _informative(self, word: str) -> bool:
         """False for a word in more than `common_words` of the passages (cached per word)."""
@@ -179,7 +200,9 @@ class Retriever:
 
     def _allowed_ids(self, since: dt.date | None, until: dt.date | None) -> IdSet | None:
         if (since, until) not in self._allowed:
-            if len(self._allowed) > 64:
+            # Each set holds up to one id per passage (and a selector and a sorted copy): bound the
+            # cache by ids, not entries, so a million-passage archive stays within its memory.
+            if len(self._allowed) > 64 or sum(len(a) for a in self._allowed.values() if a) > 4_000_000:
                 self._allowed.clear()
             ids = self.store.allowed_ids(since, until)
             self._allowed[(since, until)] = None if ids is None else IdSet(ids)
@@ -203,15 +226,30 @@ class Retriever:
         notes.append(f"read as asking about {hint.label}: searched articles from {span}")
         return h_since, h_until, hint, notes
 
-    def _answer(self, query: Query, qvec: Vectors, filters: Filters, dense: list[int]) -> Answer:
+    def _keyword(
+        self, store: Store, match: str, since: dt.date | None, until: dt.date | None, allowed: IdSet | None
+    ) -> dict[int, float]:
+        """The best POOL keyword matches within the dates (`allowed`: the ids there, None for all), by BM25."""
+        weight = self.ranking.title_weight
+        if allowed is None:
+            return dict(store.keyword_search(match, POOL, None, None, weight))
+        # Most matches usually lie inside the range (an as-of day hides only what came after), and
+        # ranking without the date join costs a third less: rank a deeper pool unfiltered, keep the
+        # allowed, and fall back to the filtered search only when too few survive. Same result.
+        found = store.keyword_search(match, 4 * POOL, None, None, weight)
+        inside = allowed.contains(np.array([pid for pid, _ in found], dtype=np.int64))
+        kept = [hit for hit, ok in zip(found, inside.tolist(), strict=True) if ok][:POOL]
+        if len(kept) < POOL and len(found) == 4 * POOL:
+            return dict(store.keyword_search(match, POOL, since, until, weight))
+        return dict(kept)
+
+    def _answer(
+        self, query: Query, qvec: Vectors, filters: Filters, dense: list[int], keyword: dict[int, float]
+    ) -> Answer:
         cfg = self.ranking
-        since, until, hint, notes = filters
+        _, _, hint, notes = filters
         reference = query.as_of or self.newest
-        candidates: set[int] = set(dense)
-        keyword: dict[int, float] = {}
-        if cfg.keyword and (match := fts_query(query.question, self._informative)):
-            keyword = dict(self.store.keyword_search(match, POOL, since, until, cfg.title_weight))
-            candidates.update(keyword)
+        candidates: set[int] = set(dense) | set(keyword)
         pool = np.array(sorted(candidates), dtype=np.int64)
         cos = dict(zip(pool.tolist(), (reconstruct(self.vectors, pool) @ qvec[0]).tolist(), strict=True))
         facts = self.store.passage_facts(pool.tolist())

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from embeddings.encoder import HashEncoder, load_encoder
-from qa.indexer import index_paths
+from embeddings.encoder import HashEncoder
+from qa.indexer import index_paths, indexing_encoder
 from qa.retrieval import Retriever
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,9 +34,9 @@ def _home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, model_cache: Path) ->
 
 @pytest.fixture(scope="session")
 def bundled_index(tmp_path_factory: pytest.TempPathFactory, model_cache: Path) -> Path:
-    """The bundled corpus indexed with the real bundled model (built once per test run)."""
+    """The bundled corpus indexed with the real bundled model, as `dateline index` does (once per test run)."""
     directory = tmp_path_factory.mktemp("bundled") / "index"
-    index_paths(directory, [CORPUS], lambda: load_encoder(None, cache_dir=model_cache))
+    index_paths(directory, [CORPUS], lambda: indexing_encoder(None, cache_dir=model_cache))
     return directory
 
 

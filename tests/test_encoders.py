@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from embeddings.encoder import HashEncoder, default_model_dir, load_encoder, model_dim, model_name
-from embeddings.export import export_onnx, graph_path
+from embeddings.export import export_onnx, graph_path, int8_path
 from embeddings.onnx_encoder import OnnxEncoder
 from embeddings.st_encoder import SentenceTransformerEncoder
 from tests.conftest import CORPUS, ROOT
@@ -31,6 +31,21 @@ def test_onnx_vectors_equal_sentence_transformers(model_cache: Path) -> None:
     cosines = (onnx * torch).sum(axis=1)
     assert cosines.min() >= 0.999
     assert np.allclose(np.linalg.norm(onnx, axis=1), 1.0, atol=1e-5)
+
+
+def test_indexing_encodes_with_a_fused_int8_graph_close_to_fp32(model_cache: Path) -> None:
+    from qa.indexer import indexing_encoder
+
+    encoder = indexing_encoder(None, cache_dir=model_cache)
+    fast = encoder.encode_passages(texts())
+    inner = encoder.warm()  # type: ignore[attr-defined]
+    assert isinstance(inner, OnnxEncoder)
+    assert int8_path(graph_path(model_cache, default_model_dir(), encoder.name)).exists()
+    exact = SentenceTransformerEncoder(default_model_dir()).encode_passages(texts())
+    assert (fast * exact).sum(axis=1).min() >= 0.98
+    assert not list(model_cache.glob("*.tmp*")) and not list(model_cache.glob("*.fused*"))
+    fp32 = indexing_encoder(None, cache_dir=model_cache, precision="fp32").warm()  # type: ignore[attr-defined]
+    assert isinstance(fp32, SentenceTransformerEncoder)
 
 
 def test_a_question_needs_no_torch_once_the_graph_exists(model_cache: Path) -> None:

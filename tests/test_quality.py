@@ -115,3 +115,33 @@ def test_a_named_month_filters_and_says_so(news_index: Path) -> None:
     assert answer.hits[0].passage.date == dt.date(2023, 1, 10)
     assert "January 2023" in answer.notes[0]
     assert "nothing from then" in empty.notes[0] and empty.hits
+
+
+def test_keyword_search_within_dates_equals_the_filtered_search(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from qa import retrieval
+
+    rows = [
+        {
+            "id": str(i),
+            "title": f"Harbour report {i}",
+            "date": (dt.date(2024, 1, 1) + dt.timedelta(days=i)).isoformat(),
+            "source": "Port News",
+            "text": f"The harbour authority counted {i} ships. " + "Cargo ships waited at the harbour. " * (i % 3 + 1),
+        }
+        for i in range(60)
+    ]
+    path = tmp_path / "ports.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    index_paths(tmp_path / "index", [path], lambda: HashEncoder(32))
+    monkeypatch.setattr(retrieval, "POOL", 5)  # 4 x 5 ranked unfiltered: both paths are exercised
+    retriever = Retriever.open(tmp_path / "index", "hash-32")
+    try:
+        for since, until in [(None, dt.date(2024, 2, 1)), (dt.date(2024, 1, 10), dt.date(2024, 1, 12)), (None, None)]:
+            allowed = retriever._allowed_ids(since, until)
+            got = retriever._keyword(retriever.store, '"harbour" OR "ships"', since, until, allowed)
+            want = dict(retriever.store.keyword_search('"harbour" OR "ships"', 5, since, until, 0.5))
+            assert got == want and len(got) == min(5, 60 if allowed is None else len(allowed))
+    finally:
+        retriever.close()

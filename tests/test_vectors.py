@@ -28,6 +28,26 @@ def test_exact_search_with_a_filter() -> None:
     assert set(found[0].tolist()) <= set(range(1200, 1210))
 
 
+def test_exact_search_matches_brute_force_with_filters_and_updates() -> None:
+    x = data(700, seed=3)
+    ids = np.random.default_rng(4).permutation(10_000)[:700].astype(np.int64)  # unordered, sparse ids
+    index = VectorIndex.build(32, ids[:600], x[:600])
+    queries = data(100, seed=5)  # more than one block of 64 questions
+    keep = ids[:600][::3]
+    scores, found = index.search(queries, 10, IdSet(keep))
+    sims = queries @ x[:600][::3].T
+    expected = keep[np.argsort(-sims, axis=1)[:, :10]]
+    assert (found == expected).all()
+    assert np.allclose(scores, np.sort(sims, axis=1)[:, ::-1][:, :10], atol=1e-5)
+    index.add(ids[600:], x[600:])  # the numpy view must follow the index
+    _, found = index.search(x[650:651], 1)
+    assert found[0][0] == ids[650]
+    got = vectors.reconstruct(index, np.array([ids[650], 99_999], dtype=np.int64))
+    assert np.allclose(got[0], x[650]) and not got[1].any()
+    _, few = index.search(queries[:2], 10, IdSet(ids[:3]))
+    assert sorted(few[0][:3].tolist()) == sorted(ids[:3].tolist()) and (few[:, 3:] == -1).all()
+
+
 def test_large_index_is_hnsw_with_high_recall(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setattr(vectors, "HNSW_THRESHOLD", 1000)
     x = data(5000, seed=1)

@@ -15,7 +15,7 @@ from textual.widgets import Footer, Input
 from qa.conversation import Conversation, cite
 from qa.errors import DatelineError
 from qa.retrieval import Query, Retriever
-from qa.settings import Settings, bundled_corpus, model_cache
+from qa.settings import Settings, bundled_corpus
 from tui.messages import AnswerFailed, AnswerReady, EngineFailed, EngineReady
 from tui.screens import ArticleScreen, HelpScreen
 from tui.widgets import AnswerCard, Notice, QuestionLine, StatusBar
@@ -97,14 +97,13 @@ class DatelineApp(App[None]):
         try:
             directory = self.settings.index_dir
             if self.build_default and not (directory / "dateline.sqlite").exists():
-                from embeddings.encoder import load_encoder
-                from qa.indexer import ensure_index
+                from qa.indexer import ensure_index, indexing_encoder
 
                 self.call_from_thread(self._set_corpus_text, "indexing the bundled corpus…")
                 ensure_index(
                     directory,
                     bundled_corpus(),
-                    lambda: load_encoder(self.settings.model, cache_dir=model_cache(), use_graph=False),
+                    lambda: indexing_encoder(self.settings.model),
                 )
             retriever = Retriever.open(directory, self.settings.model)
             retriever.warm()

@@ -111,9 +111,11 @@ def _stderr(message: str) -> None:
 
 def cmd_index(args: argparse.Namespace, settings: Settings) -> ExitCode:
     from embeddings.encoder import Encoder
-    from qa.indexer import index_paths, indexing_encoder
+    from qa.indexer import index_paths, indexing_encoder, needs_preparing
 
     def factory() -> Encoder:
+        if needs_preparing(settings.model, device=args.device, precision=args.precision):
+            _stderr("dateline: preparing the model for fast indexing (once, about 20 seconds)…")
         return indexing_encoder(settings.model, device=args.device, precision=args.precision)
 
     report = index_paths(

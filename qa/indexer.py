@@ -79,6 +79,18 @@ def indexing_encoder(
     return load_encoder(model, device=device, cache_dir=cache, use_graph=False, int8=precision == "int8")
 
 
+def needs_preparing(model: str | None, *, device: str | None = None, precision: str = "int8") -> bool:
+    """True when indexing will first export and quantize the model (a one-time wait of ~20 s)."""
+    if precision != "int8" or device not in (None, "cpu") or (model and model.startswith("hash")):
+        return False
+    from embeddings.encoder import default_model_dir, model_name
+    from embeddings.export import graph_path, int8_path
+
+    path = default_model_dir() if model is None else Path(model).expanduser().resolve()
+    graph = int8_path(graph_path(model_cache(), path, model_name(path)))
+    return (path / "config.json").is_file() and not graph.exists()
+
+
 def _meta(encoder: Encoder, model_path: str) -> dict[str, str]:
     return {"model": encoder.name, "model_path": model_path, "dim": str(encoder.dim), "chunker": CHUNKER_VERSION}
 

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from embeddings.encoder import HashEncoder, default_model_dir, load_encoder, model_dim, model_name
 from embeddings.export import export_onnx, graph_path, int8_path
@@ -80,3 +81,16 @@ def test_bulk_mode_distils_a_static_model_that_answers(tmp_path: Path) -> None:
     finally:
         retriever.close()
     assert any("Kim Yo Jong" in h.passage.text for h in answer.hits)
+
+
+def test_the_one_time_preparation_is_announced_only_when_needed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, model_cache: Path
+) -> None:
+    from qa.indexer import indexing_encoder, needs_preparing
+
+    monkeypatch.setenv("DATELINE_CACHE", str(tmp_path / "empty"))
+    assert needs_preparing(None)
+    assert not needs_preparing(None, precision="fp32") and not needs_preparing("hash-32")
+    monkeypatch.setenv("DATELINE_CACHE", str(model_cache))
+    indexing_encoder(None).encode_passages(["made now if missing"])
+    assert not needs_preparing(None)

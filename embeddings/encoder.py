@@ -192,7 +192,9 @@ def load_encoder(
         from embeddings.st_encoder import SentenceTransformerEncoder
 
         encoder = SentenceTransformerEncoder(path, device=device)
-        if graph is None:
+        from embeddings.export import exportable
+
+        if graph is None or not exportable(path):
             return encoder
         with contextlib.suppress(Exception):  # no graph only means a slower start or slower indexing
             from embeddings.export import export_onnx, quantize_onnx

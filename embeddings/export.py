@@ -34,6 +34,15 @@ def graph_path(cache_dir: Path, model_dir: Path, name: str) -> Path:
     return cache_dir / f"{name}-{digest}.onnx"
 
 
+def exportable(model_dir: Path) -> bool:
+    """Whether the model is a transformer to export (a static model2vec model has no graph to run)."""
+    try:
+        config = json.loads((model_dir / "config.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(config, dict) and config.get("model_type") != "model2vec"
+
+
 def int8_path(graph: Path) -> Path:
     """Where the int8 copy of an exported graph lives."""
     return graph.with_name(graph.stem + "-int8.onnx")

@@ -84,11 +84,11 @@ def needs_preparing(model: str | None, *, device: str | None = None, precision: 
     if precision != "int8" or device not in (None, "cpu") or (model and model.startswith("hash")):
         return False
     from embeddings.encoder import default_model_dir, model_name
-    from embeddings.export import graph_path, int8_path
+    from embeddings.export import exportable, graph_path, int8_path
 
     path = default_model_dir() if model is None else Path(model).expanduser().resolve()
     graph = int8_path(graph_path(model_cache(), path, model_name(path)))
-    return (path / "config.json").is_file() and not graph.exists()
+    return exportable(path) and not graph.exists()
 
 
 def _meta(encoder: Encoder, model_path: str) -> dict[str, str]:

@@ -121,5 +121,7 @@ def test_a_broken_model_is_one_line(tmp_path: Path) -> None:
     (model / "model.safetensors").write_bytes(b"garbage")
     result = run("index", str(CORPUS), "--index", str(tmp_path / "idx"), "--model", str(model))
     assert result.returncode == 1
-    assert result.stderr.strip().startswith("dateline: error: the model failed: could not load the model")
+    *before, last = result.stderr.strip().splitlines()
+    assert last.startswith("dateline: error: the model failed: could not load the model")
+    assert all(line.startswith("dateline: preparing the model") for line in before)  # the first-run notice
     assert "Traceback" not in result.stderr

@@ -91,6 +91,10 @@ def test_the_one_time_preparation_is_announced_only_when_needed(
     monkeypatch.setenv("DATELINE_CACHE", str(tmp_path / "empty"))
     assert needs_preparing(None)
     assert not needs_preparing(None, precision="fp32") and not needs_preparing("hash-32")
+    static = tmp_path / "static"
+    static.mkdir()
+    (static / "config.json").write_text('{"model_type": "model2vec", "hidden_dim": 64}')
+    assert not needs_preparing(str(static))  # bulk mode's static model runs as it is
     monkeypatch.setenv("DATELINE_CACHE", str(model_cache))
     indexing_encoder(None).encode_passages(["made now if missing"])
     assert not needs_preparing(None)

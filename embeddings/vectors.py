@@ -28,7 +28,7 @@ class IdSet:
     def __init__(self, ids: Ids) -> None:
         self.ids = np.ascontiguousarray(ids, dtype=np.int64)
         self._selector: Any = None
-        self._excluded: tuple[int, npt.NDArray[np.intp]] | None = None
+        self._excluded: tuple[_Flat, npt.NDArray[np.intp]] | None = None
         self._sorted: Ids | None = None
 
     def __len__(self) -> int:
@@ -52,8 +52,8 @@ class IdSet:
 
     def excluded_rows(self, flat: _Flat) -> npt.NDArray[np.intp]:
         """Rows of a flat matrix whose ids are not in the set (cached for that matrix)."""
-        if self._excluded is None or self._excluded[0] != id(flat):
-            self._excluded = (id(flat), np.flatnonzero(~np.isin(flat.ids, self.ids)))
+        if self._excluded is None or self._excluded[0] is not flat:
+            self._excluded = (flat, np.flatnonzero(~np.isin(flat.ids, self.ids)))
         return self._excluded[1]
 
 
@@ -101,17 +101,6 @@ class _Flat:
                 top = top[np.argsort(-line[top], kind="stable")]
                 scores_out[start + row, :take] = line[top]
                 ids_out[start + row, :take] = self.ids[top]
-        return scores_out, ids_out
-        for start in range(0, len(queries), 64):  # bounds the score matrix: 64 x rows floats
-            scores = queries[start : start + 64] @ self.matrix.T
-            if excluded is not None and len(excluded):
-                scores[:, excluded] = -np.inf
-            top = np.argpartition(-scores, take - 1, axis=1)[:, :take]
-            top_scores = np.take_along_axis(scores, top, axis=1)
-            order = np.argsort(-top_scores, axis=1, kind="stable")
-            top = np.take_along_axis(top, order, axis=1)
-            scores_out[start : start + 64, :take] = np.take_along_axis(top_scores, order, axis=1)
-            ids_out[start : start + 64, :take] = self.ids[top]
         return scores_out, ids_out
 
 

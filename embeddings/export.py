@@ -17,6 +17,7 @@ import os
 import re
 import warnings
 from pathlib import Path
+from typing import Any
 
 # Bumped when the export changes, so caches made by an older export are made again.
 EXPORT_VERSION = "3"
@@ -34,13 +35,19 @@ def graph_path(cache_dir: Path, model_dir: Path, name: str) -> Path:
     return cache_dir / f"{name}-{digest}.onnx"
 
 
-def exportable(model_dir: Path) -> bool:
-    """Whether the model is a transformer to export (a static model2vec model has no graph to run)."""
+def _config(model_dir: Path) -> dict[str, Any]:
+    """The model's config.json ({} when missing or unreadable)."""
     try:
         config = json.loads((model_dir / "config.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return False
-    return isinstance(config, dict) and config.get("model_type") != "model2vec"
+        return {}
+    return config if isinstance(config, dict) else {}
+
+
+def exportable(model_dir: Path) -> bool:
+    """Whether the model is a transformer to export (a static model2vec model has no graph to run)."""
+    config = _config(model_dir)
+    return bool(config) and config.get("model_type") != "model2vec"
 
 
 def int8_path(graph: Path) -> Path:
@@ -100,10 +107,7 @@ def fuse(graph: Path, model_dir: Path, target: Path) -> bool:
 
     The same arithmetic in fewer, faster kernels (vectors unchanged, cosine >= 0.999, tested).
     """
-    try:
-        config = json.loads((model_dir / "config.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return False
+    config = _config(model_dir)
     if config.get("model_type") != "bert":  # the fusions know BERT's layer pattern
         return False
     from onnxruntime.transformers import optimizer

@@ -9,7 +9,7 @@ import os
 import re
 from collections.abc import Callable
 from pathlib import Path
-from typing import Protocol, runtime_checkable
+from typing import Protocol, TypeGuard, runtime_checkable
 
 import numpy as np
 import numpy.typing as npt
@@ -145,6 +145,24 @@ class LazyEncoder:
         return self.warm().encode_passages(texts, progress=progress)
 
 
+def _is_hash(model: str | Path | None) -> TypeGuard[str]:
+    return isinstance(model, str) and (model == "hash" or model.startswith("hash-"))
+
+
+def _model_path(model: str | Path | None) -> Path:
+    return default_model_dir() if model is None else Path(model).expanduser().resolve()
+
+
+def int8_missing(model: str | Path | None, cache_dir: Path) -> bool:
+    """True when `load_encoder(..., int8=True)` will first export and quantize the model (~20 s, once)."""
+    if _is_hash(model):
+        return False
+    from embeddings.export import exportable, graph_path, int8_path
+
+    path = _model_path(model)
+    return exportable(path) and not int8_path(graph_path(cache_dir, path, model_name(path))).exists()
+
+
 def load_encoder(
     model: str | Path | None = None,
     *,
@@ -163,9 +181,9 @@ def load_encoder(
       sentence-transformers on a CPU at cosine >= 0.98 (for indexing; docs/benchmarks.md).
     Otherwise, or on another device, or when a graph cannot be made, sentence-transformers runs it.
     """
-    if isinstance(model, str) and (model == "hash" or model.startswith("hash-")):
+    if _is_hash(model):
         return HashEncoder(int(model.split("-")[1]) if "-" in model else 64)
-    path = default_model_dir() if model is None else Path(model).expanduser().resolve()
+    path = _model_path(model)
     if not (path / "config.json").is_file():
         raise EncoderError(f"{path} is not a sentence-transformers model directory (no config.json)")
     name, dim = model_name(path), model_dim(path)

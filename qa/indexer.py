@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from embeddings.encoder import Encoder, Vectors, load_encoder
+from embeddings.encoder import Encoder, Vectors, int8_missing, load_encoder
 from qa.articles import Article, Passage
 from qa.chunker import CHUNKER_VERSION, article_passages, embedding_text
 from qa.errors import DatelineError
@@ -81,14 +81,7 @@ def indexing_encoder(
 
 def needs_preparing(model: str | None, *, device: str | None = None, precision: str = "int8") -> bool:
     """True when indexing will first export and quantize the model (a one-time wait of ~20 s)."""
-    if precision != "int8" or device not in (None, "cpu") or (model and model.startswith("hash")):
-        return False
-    from embeddings.encoder import default_model_dir, model_name
-    from embeddings.export import exportable, graph_path, int8_path
-
-    path = default_model_dir() if model is None else Path(model).expanduser().resolve()
-    graph = int8_path(graph_path(model_cache(), path, model_name(path)))
-    return exportable(path) and not graph.exists()
+    return precision == "int8" and device in (None, "cpu") and int8_missing(model, model_cache())
 
 
 def _meta(encoder: Encoder, model_path: str) -> dict[str, str]:

@@ -24,6 +24,8 @@ from qa.store import DB_NAME, Store, load_vector_index, write_lock
 
 CACHE_NAME = "embed-cache.sqlite"
 EMBED_BATCH = 256
+# Passages embedded and written per group: what one run holds in memory at a time.
+GROUP_PASSAGES = 2048
 
 
 @dataclass
@@ -88,7 +90,7 @@ def _meta(encoder: Encoder, model_path: str) -> dict[str, str]:
     return {"model": encoder.name, "model_path": model_path, "dim": str(encoder.dim), "chunker": CHUNKER_VERSION}
 
 
-def embed_passages(encoder: Encoder, texts: list[str], cache: EmbedCache | None, *, progress: bool) -> Vectors:
+def embed_passages(encoder: Encoder, texts: list[str], cache: EmbedCache | None) -> Vectors:
     """Vectors for the texts, longest first in batches (less padding), cached batch by batch."""
     keys = [hashlib.sha1(f"{encoder.name}\n{t}".encode()).hexdigest() for t in texts]
     known = cache.get(keys) if cache else {}
@@ -100,18 +102,56 @@ def embed_passages(encoder: Encoder, texts: list[str], cache: EmbedCache | None,
         else:
             todo.append(i)
     todo.sort(key=lambda i: -len(texts[i]))
-    bar = Progress(len(todo), "embedding", "passages") if progress and todo else None
     for b in range(0, len(todo), EMBED_BATCH):
         batch = todo[b : b + EMBED_BATCH]
         vectors = encoder.encode_passages([texts[i] for i in batch])
         out[batch] = vectors
         if cache:
             cache.put((keys[i], vectors[j].tobytes()) for j, i in enumerate(batch))
-        if bar:
-            bar.advance(len(batch))
-    if bar:
-        bar.close()
     return out
+
+
+class _Sink:
+    """Chunks, embeds and stores articles a group at a time inside the run's one transaction.
+
+    Memory holds one group of passages, never the whole corpus; each group's vectors also go to the
+    embed cache, so a run interrupted before its commit resumes without embedding them again.
+    """
+
+    def __init__(self, store: Store, encoder: Encoder, cache: EmbedCache, bar: Progress | None) -> None:
+        self.store = store
+        self.encoder = encoder
+        self.cache = cache
+        self.bar = bar
+        self.pending: list[tuple[Article, list[Passage]]] = []
+        self.pending_passages = 0
+        self.seen: set[str] = set()
+        self.stored = 0
+        self.passages = 0
+
+    def add(self, article: Article) -> None:
+        if article.id in self.seen:
+            return
+        self.seen.add(article.id)
+        passages = article_passages(article)
+        self.pending.append((article, passages))
+        self.pending_passages += len(passages)
+        if self.pending_passages >= GROUP_PASSAGES:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.pending:
+            return
+        texts = [embedding_text(a.title, p.text) for a, ps in self.pending for p in ps]
+        vectors = embed_passages(self.encoder, texts, self.cache)
+        offset = 0
+        for article, passages in self.pending:
+            self.stored += self.store.insert(article, passages, vectors[offset : offset + len(passages)])
+            offset += len(passages)
+        self.passages += len(texts)
+        if self.bar:
+            self.bar.advance(len(self.pending))
+        self.pending, self.pending_passages = [], 0
 
 
 def index_paths(
@@ -141,25 +181,22 @@ def index_paths(
                     )
                     rebuild = True
                     break
-        carried: list[Article] = []
-        if rebuild and old_meta.get("model"):
-            # Keep every stored article: rebuilding re-reads them from the index, not the files.
-            carried = list(existing.articles())
+        target = existing
         if rebuild:
-            existing.close()
+            # A new database beside the old one, which stays readable (and is re-read) until the swap.
             target_name = DB_NAME + ".new"
-            with contextlib.suppress(FileNotFoundError):
-                (directory / target_name).unlink()
-            store = Store.open(directory, create=True, db_name=target_name)
-        else:
-            store = existing
-            target_name = DB_NAME
+            for suffix in ("", "-wal", "-shm"):
+                with contextlib.suppress(FileNotFoundError):
+                    (directory / (target_name + suffix)).unlink()
+            target = Store.open(directory, create=True, db_name=target_name)
         try:
-            _update(store, paths, encoder, meta, carried, prune, progress, report, on_problem)
+            _update(existing, target, paths, encoder, meta, prune, progress, report, on_problem)
         finally:
-            store.close()
+            target.close()
+            if target is not existing:
+                existing.close()
         if rebuild:
-            new = directory / target_name
+            new = directory / (DB_NAME + ".new")
             new.replace(directory / DB_NAME)
             for suffix in ("-wal", "-shm"):
                 with contextlib.suppress(OSError):
@@ -190,25 +227,27 @@ def _open_or_set_aside(directory: Path, report: IndexReport) -> Store:
         return Store.open(directory, create=True)
 
 
-def _update(
-    store: Store,
+@dataclass
+class _Plan:
+    """What a run will change, decided from ids and keys alone (no text is kept)."""
+
+    add: set[str] = field(default_factory=set)
+    delete: set[str] = field(default_factory=set)
+
+
+def _plan(
+    stored: dict[str, str],
     paths: list[Path],
-    encoder: Encoder,
-    meta: dict[str, str],
-    carried: list[Article],
     prune: bool,
-    progress: bool,
     report: IndexReport,
     on_problem: Callable[[Problem], None] | None,
-) -> None:
-    stored = store.article_ids()  # id -> key
+) -> _Plan:
+    """Read the files once to decide what is new, replaced, unchanged or gone."""
     by_key: dict[str, set[str]] = {}
     for article_id, key in stored.items():
         by_key.setdefault(key, set()).add(article_id)
-    new: dict[str, Article] = {a.id: a for a in carried}
-    carried_ids = set(new)
+    plan = _Plan()
     seen_keys: set[str] = set()
-    delete: set[str] = set()
     for item in read_paths(paths):
         if isinstance(item, Problem):
             report.problems.append(item)
@@ -216,19 +255,19 @@ def _update(
                 on_problem(item)
             continue
         seen_keys.add(item.key)
-        if item.id in stored or item.id in new:
-            if (item.id in stored and item.id not in delete) or item.id in carried_ids:
+        if item.id in stored or item.id in plan.add:
+            if item.id in stored and item.id not in plan.delete:
                 report.unchanged += 1
             else:
                 report.duplicates += 1
             continue
-        old_ids = by_key.get(item.key, set()) - delete
+        old_ids = by_key.get(item.key, set()) - plan.delete
         if old_ids:
-            delete |= old_ids
+            plan.delete |= old_ids
             report.replaced += 1
         else:
             report.added += 1
-        new[item.id] = item
+        plan.add.add(item.id)
     if prune:
         roots = [str(Path(p).resolve()) for p in paths]
         # A file that could not be read this time keeps its articles: prune only what is known gone.
@@ -239,21 +278,60 @@ def _update(
             read_now = file_part not in unread and any(
                 file_part == root or file_part.startswith(root + os.sep) for root in roots
             )
-            if article_id not in delete and (file_gone or (read_now and key not in seen_keys)):
-                delete.add(article_id)
+            if article_id not in plan.delete and (file_gone or (read_now and key not in seen_keys)):
+                plan.delete.add(article_id)
                 report.pruned += 1
-    chunks: list[tuple[Article, list[Passage]]] = [(a, article_passages(a)) for a in new.values()]
-    texts = [embedding_text(a.title, p.text) for a, ps in chunks for p in ps]
-    cache = EmbedCache(store.directory / CACHE_NAME)
-    vectors = embed_passages(encoder, texts, cache, progress=progress)
-    report.passages_embedded = len(texts)
-    add = []
-    offset = 0
-    for article, passages in chunks:
-        add.append((article, passages, vectors[offset : offset + len(passages)]))
-        offset += len(passages)
-    if add or delete or store.meta.get("model") != meta["model"]:
-        store.write(add=add, delete=sorted(delete), meta=meta)
+    return plan
+
+
+def _update(
+    source: Store,
+    target: Store,
+    paths: list[Path],
+    encoder: Encoder,
+    meta: dict[str, str],
+    prune: bool,
+    progress: bool,
+    report: IndexReport,
+    on_problem: Callable[[Problem], None] | None,
+) -> None:
+    """Plan from ids and keys, then stream: read, chunk, embed and insert a group at a time.
+
+    `target` is `source` for an update in place, or a new database for a rebuild, which re-embeds
+    every stored article that the plan keeps. Either way the whole run is one transaction.
+    """
+    stored = source.article_ids()
+    plan = _plan(stored, paths, prune, report, on_problem)
+    carry = target is not source
+    total = len(plan.add) + (len(stored) - len(plan.delete) if carry else 0)
+    bar = Progress(total, "indexing", "articles") if progress and total else None
+    cache = EmbedCache(target.directory / CACHE_NAME)
+    sink = _Sink(target, encoder, cache, bar)
+    target.begin()
+    try:
+        if carry:
+            for article in source.articles():
+                if article.id not in plan.delete:
+                    sink.add(article)
+        if plan.add:
+            for item in read_paths(paths):
+                # A file changed since the plan was made: what the plan does not name waits for the next run.
+                if isinstance(item, Article) and item.id in plan.add:
+                    sink.add(item)
+        sink.flush()
+        if not carry:
+            target.delete_articles(sorted(plan.delete))
+        report.passages_embedded = sink.passages
+        if sink.stored or plan.delete or target.meta.get("model") != meta["model"]:
+            target.commit(meta)
+        else:
+            target.rollback()
+    except BaseException:
+        target.rollback()
+        raise
+    finally:
+        if bar:
+            bar.close()
     cache.discard()
 
 

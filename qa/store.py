@@ -12,7 +12,7 @@ import datetime as dt
 import fcntl
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -244,11 +244,18 @@ class Store:
 
     def vectors(self) -> tuple[np.ndarray, np.ndarray]:
         """All passage ids and their vectors, as stored."""
-        rows = self.conn.execute("SELECT id, vector FROM passages ORDER BY id").fetchall()
+        # Filled row by row: a million passages hold their matrix once, not rows + a joined copy.
         dim = int(self.meta.get("dim", "0"))
-        ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
-        vecs = np.frombuffer(b"".join(r[1] for r in rows), dtype=np.float32).reshape(len(rows), dim)
-        return ids, vecs
+        count = self.passage_count()
+        ids = np.empty(count, dtype=np.int64)
+        vecs = np.empty((count, dim), dtype=np.float32)
+        n = 0
+        for n, (pid, blob) in enumerate(self.conn.execute("SELECT id, vector FROM passages ORDER BY id"), 1):
+            if n > count:
+                raise DatelineError("the index changed while its vectors were read; try again", "Index busy")
+            ids[n - 1] = pid
+            vecs[n - 1] = np.frombuffer(blob, dtype=np.float32)
+        return ids[:n], vecs[:n]
 
     def newest_date(self) -> dt.date | None:
         return _date(self.conn.execute("SELECT max(date) FROM articles").fetchone()[0])
@@ -266,66 +273,71 @@ class Store:
 
     # -- writing --------------------------------------------------------------------------------
 
-    def write(
-        self,
-        *,
-        add: list[tuple[Article, list[Passage], np.ndarray]],
-        delete: list[str],
-        meta: dict[str, str],
-    ) -> int:
-        """One atomic update: delete articles, add articles with passages and vectors; new generation."""
+    def begin(self) -> None:
+        """Start the one transaction of an update: nothing is visible to readers until `commit`.
+
+        SQLite spills the transaction's pages to the write-ahead log as it grows, so an update of any
+        size holds only a small page cache in memory; an interrupted one is rolled back whole.
+        """
+        self.conn.execute("BEGIN IMMEDIATE")
+
+    def insert(self, article: Article, passages: list[Passage], vectors: np.ndarray) -> bool:
+        """Add an article with its passages and their vectors; False when it is stored already."""
+        date = article.date.isoformat() if article.date else None
         cur = self.conn.cursor()
-        cur.execute("BEGIN IMMEDIATE")
-        try:
-            for article_id in delete:
-                cur.execute(
-                    "DELETE FROM passages_fts WHERE rowid IN (SELECT id FROM passages WHERE article_id=?)",
-                    (article_id,),
-                )
-                cur.execute("DELETE FROM passages WHERE article_id=?", (article_id,))
-                cur.execute("DELETE FROM articles WHERE id=?", (article_id,))
-            for article, passages, vectors in add:
-                date = article.date.isoformat() if article.date else None
-                cur.execute(
-                    "INSERT OR IGNORE INTO articles VALUES (?,?,?,?,?,?,?,?,?)",
-                    (
-                        article.id,
-                        article.key,
-                        article.title,
-                        date,
-                        article.source,
-                        article.url,
-                        article.path,
-                        article.text,
-                        int(article.title_derived),
-                    ),
-                )
-                if cur.rowcount == 0:
-                    continue  # the same article twice in one run: stored once
-                for passage, vector in zip(passages, vectors, strict=True):
-                    cur.execute(
-                        "INSERT INTO passages(article_id, ordinal, start, end, date, vector) VALUES (?,?,?,?,?,?)",
-                        (
-                            article.id,
-                            passage.ordinal,
-                            passage.start,
-                            passage.end,
-                            date,
-                            np.asarray(vector, dtype=np.float32).tobytes(),
-                        ),
-                    )
-                    cur.execute(
-                        "INSERT INTO passages_fts(rowid, title, body) VALUES (?,?,?)",
-                        (cur.lastrowid, article.title, passage.text),
-                    )
-            generation = self.generation + 1
-            for key, value in {**meta, "generation": str(generation), "format_version": FORMAT_VERSION}.items():
-                cur.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
-            cur.execute("COMMIT")
-        except BaseException:
-            cur.execute("ROLLBACK")
-            raise
+        cur.execute(
+            "INSERT OR IGNORE INTO articles VALUES (?,?,?,?,?,?,?,?,?)",
+            (
+                article.id,
+                article.key,
+                article.title,
+                date,
+                article.source,
+                article.url,
+                article.path,
+                article.text,
+                int(article.title_derived),
+            ),
+        )
+        if cur.rowcount == 0:
+            return False
+        for passage, vector in zip(passages, vectors, strict=True):
+            cur.execute(
+                "INSERT INTO passages(article_id, ordinal, start, end, date, vector) VALUES (?,?,?,?,?,?)",
+                (
+                    article.id,
+                    passage.ordinal,
+                    passage.start,
+                    passage.end,
+                    date,
+                    np.asarray(vector, dtype=np.float32).tobytes(),
+                ),
+            )
+            cur.execute(
+                "INSERT INTO passages_fts(rowid, title, body) VALUES (?,?,?)",
+                (cur.lastrowid, article.title, passage.text),
+            )
+        return True
+
+    def delete_articles(self, article_ids: Iterable[str]) -> None:
+        for article_id in article_ids:
+            self.conn.execute(
+                "DELETE FROM passages_fts WHERE rowid IN (SELECT id FROM passages WHERE article_id=?)", (article_id,)
+            )
+            self.conn.execute("DELETE FROM passages WHERE article_id=?", (article_id,))
+            self.conn.execute("DELETE FROM articles WHERE id=?", (article_id,))
+
+    def commit(self, meta: dict[str, str]) -> int:
+        """End the update: record its meta and a new generation, and make it visible at once."""
+        generation = self.generation + 1
+        for key, value in {**meta, "generation": str(generation), "format_version": FORMAT_VERSION}.items():
+            self.conn.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+        self.conn.execute("COMMIT")
         return generation
+
+    def rollback(self) -> None:
+        if self.conn.in_transaction:
+            self.conn.execute("ROLLBACK")
 
 
 @contextlib.contextmanager

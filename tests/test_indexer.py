@@ -6,9 +6,15 @@ import json
 import shutil
 from pathlib import Path
 
+import numpy as np
+import pytest
+
 from embeddings.encoder import HashEncoder
+from qa import chunker, indexer
+from qa.articles import Article, Passage
 from qa.indexer import index_paths
-from qa.retrieval import Query, Retriever
+from qa.query import Query
+from qa.retrieval import Retriever
 from qa.store import Store
 
 
@@ -90,6 +96,22 @@ def test_another_model_rebuilds_instead_of_mixing(tmp_path: Path, corpus_copy: P
         store.close()
 
 
+def test_a_rebuild_keeps_only_the_new_version_of_a_changed_article(tmp_path: Path, corpus_copy: Path) -> None:
+    index = tmp_path / "index"
+    build(index, [corpus_copy], HashEncoder())
+    target = corpus_copy / "004_05444940e5ccca5a.txt"
+    target.write_text(target.read_text(encoding="utf-8") + "\nA new closing paragraph about Zanzibar.\n")
+    report = build(index, [corpus_copy], HashEncoder(), rebuild=True)
+    assert report.replaced == 1 and report.unchanged == 4  # type: ignore[attr-defined]
+    assert count(index)[0] == 5
+    store = Store.open(index)
+    try:
+        texts = [a.text for a in store.articles()]
+    finally:
+        store.close()
+    assert sum("Zanzibar" in t for t in texts) == 1
+
+
 def test_jsonl_records_are_keyed_by_id(tmp_path: Path) -> None:
     path = tmp_path / "news.jsonl"
     rows = [
@@ -125,3 +147,71 @@ def test_prune_keeps_articles_of_a_file_that_could_not_be_read(tmp_path: Path, c
     report = build(index, [corpus_copy], HashEncoder(), prune=True)
     assert report.pruned == 0 and report.skipped == 1  # type: ignore[attr-defined]
     assert count(index)[0] == 5
+
+
+class StopsAtCall(HashEncoder):
+    """Stops the run at its n-th batch, as Ctrl-C would."""
+
+    def __init__(self, stop_at: int) -> None:
+        super().__init__()
+        self.stop_at = stop_at
+
+    def encode_passages(self, texts: list[str], *, progress: bool = False) -> np.ndarray:
+        if self.calls + 1 == self.stop_at:
+            raise KeyboardInterrupt
+        return super().encode_passages(texts)
+
+
+def test_indexing_streams_and_an_interrupted_run_resumes_where_it_stopped(
+    tmp_path: Path, corpus_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(indexer, "GROUP_PASSAGES", 8)
+    monkeypatch.setattr(indexer, "EMBED_BATCH", 4)
+    index = tmp_path / "index"
+    build(index, [corpus_copy], HashEncoder())
+    before = count(index)
+    more = tmp_path / "more.jsonl"
+    with more.open("w", encoding="utf-8") as fh:
+        for i in range(30):
+            text = "\n\n".join(
+                f"Report {i} part {j} says the harbour council {i * 7 + j} met again. " * 5 for j in range(4)
+            )
+            record = {"id": f"r{i}", "title": f"Harbour report {i}", "date": "2024-02-01", "text": text}
+            fh.write(json.dumps(record) + "\n")
+
+    chunked: list[str] = []
+    chunked_at_first_batch: list[int] = []
+    real_passages = chunker.article_passages
+
+    def passages(article: Article) -> list[Passage]:
+        chunked.append(article.id)
+        return real_passages(article)
+
+    monkeypatch.setattr(indexer, "article_passages", passages)
+    stopping = StopsAtCall(stop_at=5)
+    real_encode = stopping.encode_passages
+
+    def encode(texts: list[str], *, progress: bool = False) -> np.ndarray:
+        if not chunked_at_first_batch:
+            chunked_at_first_batch.append(len(chunked))
+        return real_encode(texts)
+
+    stopping.encode_passages = encode  # type: ignore[method-assign]
+    with pytest.raises(KeyboardInterrupt):
+        build(index, [corpus_copy, more], stopping)
+    # Streaming: the first vectors were made before most articles had even been cut into passages.
+    assert 0 < chunked_at_first_batch[0] < 30
+    assert count(index) == before  # the unfinished run left nothing visible
+    done_before = stopping.texts_encoded
+    assert done_before == 16
+
+    resumed = HashEncoder()
+    report = build(index, [corpus_copy, more], resumed)
+    assert report.added == 30 and report.unchanged == 5  # type: ignore[attr-defined]
+    assert resumed.texts_encoded == report.passages_embedded - done_before  # type: ignore[attr-defined]
+    assert count(index)[0] == 35
+    retriever = Retriever.open(index, "hash-64")
+    try:
+        assert retriever.ask(Query("harbour council report 17 part 2", k=1)).hits
+    finally:
+        retriever.close()

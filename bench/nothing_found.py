@@ -15,7 +15,8 @@ from pathlib import Path
 
 from bench.common import EVAL, OUT, machine, table
 from qa.evaluation import answerable, load_questions
-from qa.retrieval import RELEVANCE_BAR, Query, Retriever
+from qa.query import Query
+from qa.retrieval import RELEVANCE_BAR, Retriever
 
 BARS = [0.25, 0.30, 0.35, 0.40, 0.45]
 

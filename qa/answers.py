@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from qa.store import StoredPassage
+if TYPE_CHECKING:  # the store imports numpy; the chat paints before that
+    from qa.store import StoredPassage
 
 
 @dataclass(frozen=True, slots=True)

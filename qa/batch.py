@@ -16,8 +16,9 @@ from qa.answers import Answer
 from qa.dates import parse_record_date
 from qa.errors import DatelineError
 from qa.progress import Progress
+from qa.query import Query
 from qa.readers import decode
-from qa.retrieval import Query, Retriever
+from qa.retrieval import Retriever
 
 FORMATS = ("txt", "jsonl", "csv")
 OUTPUTS = ("jsonl", "csv", "md")

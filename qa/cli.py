@@ -141,8 +141,9 @@ def cmd_index(args: argparse.Namespace, settings: Settings) -> ExitCode:
 
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> ExitCode:
     from qa.dates import parse_cli_date
+    from qa.query import Query
     from qa.render import render_answer
-    from qa.retrieval import Query, Retriever
+    from qa.retrieval import Retriever
 
     if args.k < 1:
         raise DatelineError("-k must be at least 1", "Bad option")

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from qa.answers import Answer, Hit
 from qa.dates import parse_cli_date
 from qa.errors import DatelineError
-from qa.retrieval import Query
+from qa.query import Query
 from qa.text import content_words
 
 _CONNECTIVE = re.compile(r"^\s*(and|but|also|so|then|what about|how about|and what|and who|and how|what else)\b", re.I)

@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from qa.errors import DatelineError
-from qa.retrieval import Query, Retriever
+from qa.query import Query
+from qa.retrieval import Retriever
 
 BUDGETS = (200, 1000)
 # Enough quotes to fill the largest word budget with ~100-word passages.

@@ -17,6 +17,7 @@ from qa.answers import Answer, Copy, Hit
 from qa.dedupe import SAME_STORY, overlap, shingles
 from qa.errors import DatelineError
 from qa.highlight import best_sentence
+from qa.query import Query
 from qa.query_dates import DateHint, read_dates
 from qa.settings import model_cache
 from qa.store import Store, StoredPassage, load_vector_index
@@ -50,25 +51,6 @@ class Ranking:
     common_words: float = 0.02
     """Single words found in more than this share of passages are left out of the keyword search:
     BM25 gives them almost no weight, and dropping them makes it several times faster (0: keep all)."""
-
-
-@dataclass(frozen=True, slots=True)
-class Query:
-    """A question and its filters; `as_of` hides everything published after that day."""
-
-    question: str
-    k: int = 5
-    as_of: dt.date | None = None
-    since: dt.date | None = None
-    until: dt.date | None = None
-    apply_bar: bool = True
-    """False to rank even when nothing clears the relevance bar (evaluation does)."""
-
-    @property
-    def latest(self) -> dt.date | None:
-        if self.as_of and self.until:
-            return min(self.as_of, self.until)
-        return self.as_of or self.until
 
 
 EncoderLoader = Callable[[str | None], Encoder]

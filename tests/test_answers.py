@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from qa.retrieval import Query, Retriever
+from qa.query import Query
+from qa.retrieval import Retriever
 
 
 def test_who_led_the_delegation(retriever: Retriever) -> None:

@@ -68,7 +68,8 @@ def test_hash_encoder_is_deterministic_and_normalised() -> None:
 
 def test_bulk_mode_distils_a_static_model_that_answers(tmp_path: Path) -> None:
     from qa.cli import main
-    from qa.retrieval import Query, Retriever
+    from qa.query import Query
+    from qa.retrieval import Retriever
 
     static = tmp_path / "static"
     assert main(["distill", str(static), "--dims", "64"]) == 0

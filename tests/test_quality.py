@@ -10,8 +10,9 @@ import pytest
 
 from embeddings.encoder import HashEncoder
 from qa.indexer import index_paths
+from qa.query import Query
 from qa.query_dates import read_dates
-from qa.retrieval import Query, Retriever
+from qa.retrieval import Retriever
 
 REF = dt.date(2024, 3, 29)
 

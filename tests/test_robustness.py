@@ -21,8 +21,9 @@ from embeddings.encoder import HashEncoder
 from qa.articles import Article
 from qa.cli import main
 from qa.indexer import index_paths
+from qa.query import Query
 from qa.readers import Problem, read_paths
-from qa.retrieval import Query, Retriever
+from qa.retrieval import Retriever
 from qa.store import Store, write_lock
 from tests.conftest import CORPUS, EVAL, ROOT
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on, work
@@ -14,11 +15,14 @@ from textual.widgets import Footer, Input
 
 from qa.conversation import Conversation, cite
 from qa.errors import DatelineError
-from qa.retrieval import Query, Retriever
+from qa.query import Query
 from qa.settings import Settings, bundled_corpus
 from tui.messages import AnswerFailed, AnswerReady, EngineFailed, EngineReady
 from tui.screens import ArticleScreen, HelpScreen
 from tui.widgets import AnswerCard, Notice, QuestionLine, StatusBar
+
+if TYPE_CHECKING:  # numpy, FAISS and the index code load in the engine worker, after the first paint
+    from qa.retrieval import Retriever
 
 
 class HistoryInput(Input):
@@ -105,6 +109,8 @@ class DatelineApp(App[None]):
                     bundled_corpus(),
                     lambda: indexing_encoder(self.settings.model),
                 )
+            from qa.retrieval import Retriever
+
             retriever = Retriever.open(directory, self.settings.model)
             retriever.warm()
             self.post_message(EngineReady(retriever, retriever.store.stats()))

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from textual.message import Message
 
 from qa.answers import Answer
-from qa.retrieval import Retriever
-from qa.store import Stats
+
+if TYPE_CHECKING:  # numpy and the index code load in the engine worker, after the first paint
+    from qa.retrieval import Retriever
+    from qa.store import Stats
 
 
 @dataclass

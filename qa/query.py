@@ -1,0 +1,25 @@
+"""A question and its filters: light to import (the chat builds queries before the engine loads)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Query:
+    """A question and its filters; `as_of` hides everything published after that day."""
+
+    question: str
+    k: int = 5
+    as_of: dt.date | None = None
+    since: dt.date | None = None
+    until: dt.date | None = None
+    apply_bar: bool = True
+    """False to rank even when nothing clears the relevance bar (evaluation does)."""
+
+    @property
+    def latest(self) -> dt.date | None:
+        if self.as_of and self.until:
+            return min(self.as_of, self.until)
+        return self.as_of or self.until

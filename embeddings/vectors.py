@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -104,6 +105,21 @@ class _Flat:
         return scores_out, ids_out
 
 
+def _value_range(chunks: Iterator[tuple[Ids, Vectors]], dim: int) -> Vectors:
+    """Each dimension's minimum and maximum as two rows.
+
+    The 8-bit quantizer trains on exactly these (its default range statistic is min-max), so
+    training on the two rows equals training on every vector, without holding them all.
+    """
+    lo = np.full(dim, np.inf, dtype=np.float32)
+    hi = np.full(dim, -np.inf, dtype=np.float32)
+    for _, vectors in chunks:
+        if len(vectors):
+            lo = np.minimum(lo, vectors.min(axis=0))
+            hi = np.maximum(hi, vectors.max(axis=0))
+    return np.ascontiguousarray(np.stack([lo, hi]), dtype=np.float32)
+
+
 class VectorIndex:
     """Normalised vectors keyed by int64 id; inner product is cosine similarity."""
 
@@ -130,20 +146,29 @@ class VectorIndex:
     @classmethod
     def build(cls, dim: int, ids: Ids, vectors: Vectors) -> VectorIndex:
         """A new index over the given vectors, exact when small and HNSW when large."""
+        return cls.build_streamed(dim, len(ids), lambda: iter([(ids, vectors)]))
+
+    @classmethod
+    def build_streamed(cls, dim: int, count: int, chunks: Callable[[], Iterator[tuple[Ids, Vectors]]]) -> VectorIndex:
+        """The same index built from `count` vectors read chunk by chunk (`chunks()` may be read twice).
+
+        Memory is the index plus one chunk, never a second copy of every vector.
+        """
         import faiss
 
-        if len(ids) >= HNSW_THRESHOLD:
+        if count >= HNSW_THRESHOLD:
             # 8-bit scalar-quantized vectors: a quarter of the memory (a million passages fit in well
             # under 1 GB with the graph), at a recall still near 1 (docs/benchmarks.md).
             base = faiss.IndexHNSWSQ(dim, faiss.ScalarQuantizer.QT_8bit, 32, faiss.METRIC_INNER_PRODUCT)  # type: ignore[arg-type]
-            base.train(np.ascontiguousarray(vectors, dtype=np.float32))  # per-dimension ranges: cheap
+            base.train(_value_range(chunks(), dim))
             base.hnsw.efConstruction = 80
             base.hnsw.efSearch = 128
             index = faiss.IndexIDMap2(base)
         else:
             index = faiss.IndexIDMap2(faiss.IndexFlatIP(dim))
         out = cls(dim, index)
-        out.add(ids, vectors)
+        for ids, vectors in chunks():
+            out.add(ids, vectors)
         return out
 
     def add(self, ids: Ids, vectors: Vectors) -> None:

@@ -244,18 +244,18 @@ class Store:
 
     def vectors(self) -> tuple[np.ndarray, np.ndarray]:
         """All passage ids and their vectors, as stored."""
-        # Filled row by row: a million passages hold their matrix once, not rows + a joined copy.
+        parts = list(self.vector_chunks())
+        if not parts:
+            return np.zeros(0, dtype=np.int64), np.zeros((0, int(self.meta.get("dim", "0"))), dtype=np.float32)
+        return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
+
+    def vector_chunks(self, size: int = 65_536) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        """Passage ids and vectors in id order, `size` rows at a time (building the vectors file)."""
         dim = int(self.meta.get("dim", "0"))
-        count = self.passage_count()
-        ids = np.empty(count, dtype=np.int64)
-        vecs = np.empty((count, dim), dtype=np.float32)
-        n = 0
-        for n, (pid, blob) in enumerate(self.conn.execute("SELECT id, vector FROM passages ORDER BY id"), 1):
-            if n > count:
-                raise DatelineError("the index changed while its vectors were read; try again", "Index busy")
-            ids[n - 1] = pid
-            vecs[n - 1] = np.frombuffer(blob, dtype=np.float32)
-        return ids[:n], vecs[:n]
+        cursor = self.conn.execute("SELECT id, vector FROM passages ORDER BY id")
+        while rows := cursor.fetchmany(size):
+            ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+            yield ids, np.frombuffer(b"".join(r[1] for r in rows), dtype=np.float32).reshape(len(rows), dim)
 
     def newest_date(self) -> dt.date | None:
         return _date(self.conn.execute("SELECT max(date) FROM articles").fetchone()[0])
@@ -382,10 +382,10 @@ def load_vector_index(store: Store) -> VectorIndex:
                     return index
             except VectorIndexError:
                 pass  # damaged or out of step: rebuilt below from the rows
-        ids, vectors = store.vectors()
+        # Inside the read transaction: both passes of a streamed build see the same rows.
+        index = VectorIndex.build_streamed(dim, count, store.vector_chunks)
     finally:
         store.conn.execute("COMMIT")
-    index = VectorIndex.build(dim, ids, vectors)
     save_vector_index(store.directory, generation, index)
     return index
 

@@ -65,6 +65,30 @@ def test_large_index_is_hnsw_with_high_recall(monkeypatch: pytest.MonkeyPatch, t
     assert all(0 <= i < 100 for i in filtered[0] if i >= 0)
 
 
+def test_a_streamed_build_equals_building_from_every_vector_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    import faiss
+
+    monkeypatch.setattr(vectors, "HNSW_THRESHOLD", 1000)
+    x = data(3000, seed=6)
+    ids = np.arange(3000, dtype=np.int64)
+    chunks = [(ids[i : i + 700], x[i : i + 700]) for i in range(0, 3000, 700)]
+    streamed = VectorIndex.build_streamed(32, 3000, lambda: iter(chunks))
+    # The reference: the 8-bit quantizer trained on all the vectors at once.
+    base = faiss.IndexHNSWSQ(32, faiss.ScalarQuantizer.QT_8bit, 32, faiss.METRIC_INNER_PRODUCT)
+    base.train(x)
+
+    def ranges(hnsw: object) -> np.ndarray:
+        return faiss.vector_to_array(faiss.downcast_index(faiss.downcast_index(hnsw).storage).sq.trained)
+
+    assert np.array_equal(ranges(streamed._index.index), ranges(base))
+    assert len(streamed) == 3000
+    _, found = streamed.search(x[:5], 1)
+    assert found[:, 0].tolist() == [0, 1, 2, 3, 4]
+    small = VectorIndex.build_streamed(32, 300, lambda: iter([(ids[:150], x[:150]), (ids[150:300], x[150:300])]))
+    _, exact = small.search(x[:300], 1)
+    assert (exact[:, 0] == ids[:300]).all()
+
+
 def test_wrong_dimension_names_the_problem() -> None:
     index = VectorIndex(32)
     with pytest.raises(VectorIndexError, match="dimension 32"):

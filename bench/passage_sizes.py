@@ -1,0 +1,78 @@
+"""Passage size against retrieval quality: the benchmark indexed with passages of several sizes.
+
+    python -m bench.passage_sizes [--device cuda] [--sizes 60:20 100:30 150:40 200:50]
+
+Each size (at most MAX words, a short tail under MIN folded into the passage before) gets its own
+index of the benchmark's articles, embedded by sentence-transformers fp32 on `--device` (a GPU
+makes this minutes instead of hours), then the questions are answered as of their dates with the
+default ranking and with other per-article caps. dateline's own setting is 100:30.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import tempfile
+from pathlib import Path
+
+from bench.common import EVAL, machine, table
+from embeddings.encoder import default_model_dir
+from embeddings.st_encoder import SentenceTransformerEncoder
+from qa import chunker, indexer
+from qa.articles import Article, Passage
+from qa.evaluation import evaluate, load_questions
+from qa.retrieval import Ranking, Retriever
+
+CAPS = [3, 5, 2]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--device", default="cuda")
+    parser.add_argument("--sizes", nargs="+", default=["100:30", "60:20", "150:40", "200:50"])
+    parser.add_argument("--articles", type=Path, default=EVAL / "articles.jsonl")
+    parser.add_argument("--questions", type=Path, default=EVAL / "questions.jsonl")
+    parser.add_argument("--model", type=Path, default=None)
+    args = parser.parse_args()
+    model = args.model or default_model_dir()
+    questions = load_questions(args.questions)
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for size in args.sizes:
+            most, least = (int(v) for v in size.split(":"))
+
+            def cut(article: Article, most: int = most, least: int = least) -> list[Passage]:
+                title = "" if article.title_derived else article.title
+                return chunker.chunk(article.id, article.text, title, max_words=most, min_words=least)
+
+            # The indexer's own names, swapped for this run (a benchmark, not a setting users get).
+            setattr(indexer, "article_passages", cut)  # noqa: B010
+            setattr(indexer, "CHUNKER_VERSION", f"bench-{size}")  # noqa: B010
+            directory = Path(tmp) / f"index-{most}"
+            report = indexer.index_paths(
+                directory,
+                [args.articles],
+                lambda: SentenceTransformerEncoder(model, device=args.device, batch_size=256),
+                model_path=str(model),
+            )
+            retriever = Retriever.open(directory)
+            try:
+                for cap in CAPS:
+                    retriever.ranking = dataclasses.replace(Ranking(), per_article=cap)
+                    s, _ = evaluate(retriever, questions)
+                    rows.append(
+                        [
+                            f"{most} words (min {least})",
+                            f"{report.passages_embedded:,}",
+                            str(cap),
+                            *(f"{s[k]:.3f}" for k in ("AR@200w", "AR@1000w", "R@10", "MRR@10")),
+                        ]
+                    )
+            finally:
+                retriever.close()
+    print(f"{int(s['questions'])} answerable questions; embedded on {args.device}; {machine()}")
+    print(table(["passages of at most", "passages", "per article", "AR@200w", "AR@1000w", "R@10", "MRR@10"], rows))
+
+
+if __name__ == "__main__":
+    main()

@@ -86,6 +86,10 @@ def read_file(path: Path) -> Iterator[Item]:
         if not path.is_file():
             yield Problem(str(path), "not a regular file (a broken link or a device), skipped")
             return
+        suffix = path.suffix.lower()
+        if suffix in JSONL_SUFFIXES and not _is_utf16(path):
+            yield from _stream_jsonl(path)
+            return
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
             yield Problem(str(path), f"file too large ({size / 1e9:.1f} GB), skipped")
@@ -94,7 +98,6 @@ def read_file(path: Path) -> Iterator[Item]:
     except OSError as exc:
         yield Problem(str(path), f"cannot read: {exc.strerror or exc}, skipped")
         return
-    suffix = path.suffix.lower()
     kind, reader = (
         ("JSON Lines", _read_jsonl)
         if suffix in JSONL_SUFFIXES
@@ -182,16 +185,51 @@ def _make(
     )
 
 
+def _stream_jsonl(path: Path) -> Iterator[Item]:
+    """JSON Lines a line at a time: memory holds one record, whatever the file's size.
+
+    The file's kind is judged from its head as `decode` judges a whole file; a line that is not
+    UTF-8 is read as Windows-1252. (UTF-16 files, rare, are read whole by `read_file`.)
+    """
+    with path.open("rb") as fh:
+        head = fh.read(65_536)
+        if decode(head) is None:
+            yield Problem(str(path), "binary file, not JSON Lines: skipped")
+            return
+        fh.seek(0)
+        seen = False
+        for number, raw in enumerate(fh, 1):
+            if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+                raw = raw[3:]
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                line = raw.decode("cp1252", errors="replace")
+            if line.strip():
+                seen = True
+                yield from _jsonl_line(path, line, number)
+        if not seen:
+            yield Problem(str(path), "empty file, skipped")
+
+
+def _is_utf16(path: Path) -> bool:
+    with path.open("rb") as fh:
+        return fh.read(2) in (b"\xff\xfe", b"\xfe\xff")
+
+
+def _jsonl_line(path: Path, line: str, number: int) -> Iterator[Item]:
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as exc:
+        yield Problem(str(path), f"not valid JSON ({exc.msg}), skipped", number)
+        return
+    yield from _from_record(path, record, number)
+
+
 def _read_jsonl(path: Path, text: str) -> Iterator[Item]:
     for number, line in enumerate(text.splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            yield Problem(str(path), f"not valid JSON ({exc.msg}), skipped", number)
-            continue
-        yield from _from_record(path, record, number)
+        if line.strip():
+            yield from _jsonl_line(path, line, number)
 
 
 def _read_json(path: Path, text: str) -> Iterator[Item]:

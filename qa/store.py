@@ -249,7 +249,7 @@ class Store:
             return np.zeros(0, dtype=np.int64), np.zeros((0, int(self.meta.get("dim", "0"))), dtype=np.float32)
         return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
 
-    def vector_chunks(self, size: int = 65_536) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    def vector_chunks(self, size: int = 8192) -> Iterator[tuple[np.ndarray, np.ndarray]]:
         """Passage ids and vectors in id order, `size` rows at a time (building the vectors file)."""
         dim = int(self.meta.get("dim", "0"))
         cursor = self.conn.execute("SELECT id, vector FROM passages ORDER BY id")

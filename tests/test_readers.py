@@ -118,6 +118,33 @@ def test_bad_records_are_reported_with_line_numbers(tmp_path: Path) -> None:
     assert str(problems[2]).startswith(f"{path}:2: ")
 
 
+def test_json_lines_stream_whatever_the_file_size(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from qa import readers
+
+    monkeypatch.setattr(readers, "MAX_FILE_BYTES", 200)  # a whole-file read would refuse this file
+    path = tmp_path / "news.jsonl"
+    lines = [
+        "\ufeff" + json.dumps({"title": "With a BOM", "text": "First story."}),
+        json.dumps({"title": "Separator", "text": "One record\u2028with a line separator inside."}, ensure_ascii=False),
+        json.dumps({"title": "Caf\u00e9", "text": "Written in Windows-1252."}, ensure_ascii=False),
+        *(json.dumps({"title": f"Story {i}", "text": f"Story number {i}."}) for i in range(20)),
+    ]
+    data = b"\n".join(line.encode("cp1252") if "Windows" in line else line.encode("utf-8") for line in lines)
+    path.write_bytes(data + b"\n")
+    items = list(read_paths([path]))
+    assert not [i for i in items if isinstance(i, Problem)]
+    kept = [a for a in items if isinstance(a, Article)]
+    assert [a.title for a in kept[:3]] == ["With a BOM", "Separator", "Café"]
+    assert "\u2028with" in kept[1].text and len(kept) == 23
+    (tmp_path / "binary.jsonl").write_bytes(b"\x00\x01\x02" * 100)
+    (tmp_path / "blank.jsonl").write_bytes(b"\n \n")
+    problems = [str(p) for p in read_paths([tmp_path / "binary.jsonl", tmp_path / "blank.jsonl"])]
+    assert problems == [
+        f"{tmp_path / 'binary.jsonl'}: binary file, not JSON Lines: skipped",
+        f"{tmp_path / 'blank.jsonl'}: empty file, skipped",
+    ]
+
+
 def test_same_article_twice_has_one_id(tmp_path: Path) -> None:
     one = articles([CORPUS / "003_827395dfdfacd871.txt"])[0]
     (tmp_path / "copy.txt").write_bytes((CORPUS / "003_827395dfdfacd871.txt").read_bytes())

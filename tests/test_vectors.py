@@ -87,6 +87,14 @@ def test_a_streamed_build_equals_building_from_every_vector_at_once(monkeypatch:
     small = VectorIndex.build_streamed(32, 300, lambda: iter([(ids[:150], x[:150]), (ids[150:300], x[150:300])]))
     _, exact = small.search(x[:300], 1)
     assert (exact[:, 0] == ids[:300]).all()
+    reference = VectorIndex(32)
+    reference.add(ids[:300], x[:300])
+    probe = np.array([5, 299, 7], dtype=np.int64)
+    assert np.array_equal(vectors.reconstruct(small, probe), vectors.reconstruct(reference, probe))
+    window = IdSet(ids[100:200])
+    assert np.array_equal(small.search(x[:20], 5, window)[1], reference.search(x[:20], 5, window)[1])
+    with pytest.raises(VectorIndexError):
+        VectorIndex.build_streamed(32, 301, lambda: iter([(ids[:300], x[:300])]))
 
 
 def test_wrong_dimension_names_the_problem() -> None:

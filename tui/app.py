@@ -91,7 +91,8 @@ class DatelineApp(App[None]):
         self.add(Notice("Loading the index and the model… you can type a question meanwhile.", "pending-load"))
         self.query_one("#ask", Input).focus()
         self.refresh_status()
-        self.load_engine()
+        # After the first frame: the worker's imports (numpy, FAISS, ONNX Runtime) hold the GIL.
+        self.call_after_refresh(self.load_engine)
 
     # -- the engine --------------------------------------------------------------------------
 

@@ -1,0 +1,72 @@
+"""Where the answers sit: for each answerable question, the rank of the first passage holding it.
+
+    .venv/bin/python -m bench.misses [--index DIR] [--depth 200]
+
+Answers each question as of its date with the default ranking, `--depth` passages deep, finds the
+first passage containing a gold answer (the scorer's normalisation), and prints how many questions
+fall in each rank band, with the age (days before the question) of that passage and of the top 10.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import datetime as dt
+import statistics
+from pathlib import Path
+
+from bench.common import EVAL, OUT, machine, table
+from qa.evaluation import evaluate, load_questions, norm
+from qa.retrieval import Retriever
+
+BANDS = [(0, 10, "1-10"), (10, 20, "11-20"), (20, 50, "21-50"), (50, 10**9, "51+")]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--index", type=Path, default=OUT / "rtqa-index")
+    parser.add_argument("--depth", type=int, default=200)
+    args = parser.parse_args()
+    retriever = Retriever.open(args.index)
+    try:
+        _, records = evaluate(retriever, load_questions(EVAL / "questions.jsonl"), k=args.depth)
+    finally:
+        retriever.close()
+    found: dict[str, list[tuple[int | None, int | None]]] = collections.defaultdict(list)
+    for record in records:
+        asked = dt.date.fromisoformat(record["date"])
+        answers = [norm(a) for a in record["answers"]]
+
+        def age(date: str | None, asked: dt.date = asked) -> int | None:
+            return (asked - dt.date.fromisoformat(date)).days if date else None
+
+        band = f"none in the top {args.depth}"
+        answer_age = None
+        for rank, passage in enumerate(record["passages"]):
+            if any(a in norm(passage["text"]) for a in answers):
+                band = next(name for lo, hi, name in BANDS if lo <= rank < hi)
+                answer_age = age(passage["date"])
+                break
+        ages = [a for a in (age(p["date"]) for p in record["passages"][:10]) if a is not None]
+        found[band].append((answer_age, int(statistics.median(ages)) if ages else None))
+    rows = []
+    for _, _, band in [*BANDS, (0, 0, f"none in the top {args.depth}")]:
+        items = found.get(band, [])
+        answer_ages = [a for a, _ in items if a is not None]
+        top_ages = [t for _, t in items if t is not None]
+        rows.append(
+            [
+                band,
+                str(len(items)),
+                str(int(statistics.median(answer_ages))) if answer_ages else "—",
+                str(sum(a <= 7 for a in answer_ages)) if answer_ages else "—",
+                str(int(statistics.median(top_ages))) if top_ages else "—",
+            ]
+        )
+    print(f"{len(records)} answerable questions, default ranking, {args.depth} deep; {machine()}")
+    headers = ["first answer at rank", "questions", "its median age, days", "of them within 7 days"]
+    print(table([*headers, "median age of the top 10, days"], rows))
+
+
+if __name__ == "__main__":
+    main()

@@ -90,8 +90,13 @@ def _meta(encoder: Encoder, model_path: str) -> dict[str, str]:
     return {"model": encoder.name, "model_path": model_path, "dim": str(encoder.dim), "chunker": CHUNKER_VERSION}
 
 
-def embed_passages(encoder: Encoder, texts: list[str], cache: EmbedCache | None) -> Vectors:
-    """Vectors for the texts, longest first in batches (less padding), cached batch by batch."""
+def embed_passages(
+    encoder: Encoder, texts: list[str], cache: EmbedCache | None, on_batch: Callable[[int], None] | None = None
+) -> Vectors:
+    """Vectors for the texts, longest first in batches (less padding), cached batch by batch.
+
+    `on_batch(n)` is told after each batch how many texts are done so far (cached ones included).
+    """
     keys = [hashlib.sha1(f"{encoder.name}\n{t}".encode()).hexdigest() for t in texts]
     known = cache.get(keys) if cache else {}
     out = np.zeros((len(texts), encoder.dim), dtype=np.float32)
@@ -108,6 +113,8 @@ def embed_passages(encoder: Encoder, texts: list[str], cache: EmbedCache | None)
         out[batch] = vectors
         if cache:
             cache.put((keys[i], vectors[j].tobytes()) for j, i in enumerate(batch))
+        if on_batch:
+            on_batch(len(texts) - len(todo) + b + len(batch))
     return out
 
 
@@ -143,14 +150,24 @@ class _Sink:
         if not self.pending:
             return
         texts = [embedding_text(a.title, p.text) for a, ps in self.pending for p in ps]
-        vectors = embed_passages(self.encoder, texts, self.cache)
+        credited = 0
+
+        def advance(done: int) -> None:
+            # The bar counts articles; a group's articles are credited as its passages are embedded.
+            nonlocal credited
+            share = len(self.pending) * done // max(len(texts), 1)
+            if self.bar and share > credited:
+                self.bar.advance(share - credited)
+                credited = share
+
+        vectors = embed_passages(self.encoder, texts, self.cache, advance)
         offset = 0
         for article, passages in self.pending:
             self.stored += self.store.insert(article, passages, vectors[offset : offset + len(passages)])
             offset += len(passages)
         self.passages += len(texts)
-        if self.bar:
-            self.bar.advance(len(self.pending))
+        if self.bar and len(self.pending) > credited:
+            self.bar.advance(len(self.pending) - credited)
         self.pending, self.pending_passages = [], 0
 
 

@@ -336,6 +336,17 @@ def _update(
                 if isinstance(item, Article) and item.id in plan.add:
                     sink.add(item)
         sink.flush()
+        missing = len(plan.add - sink.seen)
+        if missing:
+            problem = Problem(
+                ", ".join(str(p) for p in paths),
+                f"{missing} article(s) changed while this run read them and were left out; "
+                "run `dateline index` again to add them",
+                fatal=False,
+            )
+            report.problems.append(problem)
+            if on_problem:
+                on_problem(problem)
         if not carry:
             target.delete_articles(sorted(plan.delete))
         report.passages_embedded = sink.passages

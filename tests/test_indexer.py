@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -215,3 +216,26 @@ def test_indexing_streams_and_an_interrupted_run_resumes_where_it_stopped(
         assert retriever.ask(Query("harbour council report 17 part 2", k=1)).hits
     finally:
         retriever.close()
+
+
+def test_articles_that_change_between_the_two_reads_are_reported(
+    tmp_path: Path, corpus_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reads: list[int] = []
+    real_read = indexer.read_paths
+
+    def read_paths(paths: list[Path]) -> Iterator[object]:
+        reads.append(1)
+        items = list(real_read(paths))
+        # The second read (the streaming pass) no longer finds the last article: it was edited meanwhile.
+        return iter(items if len(reads) == 1 else items[:-1])
+
+    monkeypatch.setattr(indexer, "read_paths", read_paths)
+    seen: list[str] = []
+    report = index_paths(tmp_path / "index", [corpus_copy], HashEncoder, on_problem=lambda p: seen.append(str(p)))
+    assert count(tmp_path / "index")[0] == 4
+    assert report.skipped == 0 and len(seen) == 1
+    assert "1 article(s) changed while this run read them" in seen[0] and "run `dateline index` again" in seen[0]
+    monkeypatch.setattr(indexer, "read_paths", real_read)
+    again = index_paths(tmp_path / "index", [corpus_copy], HashEncoder)
+    assert again.added == 1 and count(tmp_path / "index")[0] == 5

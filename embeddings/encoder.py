@@ -209,7 +209,7 @@ def load_encoder(
         os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
         from embeddings.st_encoder import SentenceTransformerEncoder
 
-        # A GPU wants big batches (256: 2,559 passages/s on an H100 against 2,199 at 32, docs/benchmarks.md).
+        # A GPU wants big batches (256: 2,374 passages/s on an H100 against 2,137 at 32, docs/benchmarks.md).
         encoder = SentenceTransformerEncoder(path, device=device, batch_size=32 if on_cpu else 256)
         from embeddings.export import exportable
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import os
 import platform
 import statistics
@@ -34,6 +35,14 @@ def table(headers: list[str], rows: list[list[str]]) -> str:
     lines = ["| " + " | ".join(headers) + " |", "|" + "|".join("---" for _ in headers) + "|"]
     lines += ["| " + " | ".join(row) + " |" for row in rows]
     return "\n".join(lines)
+
+
+def gpu_arguments(parser: argparse.ArgumentParser) -> None:
+    """Where a run on another machine finds the benchmark and the model (../shared may not be there)."""
+    parser.add_argument("--device", default="cuda")
+    parser.add_argument("--articles", type=Path, default=EVAL / "articles.jsonl")
+    parser.add_argument("--questions", type=Path, default=EVAL / "questions.jsonl")
+    parser.add_argument("--model", type=Path, default=None, help="model directory (default: the bundled one)")
 
 
 def build_index(index: Path) -> None:

@@ -19,7 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.common import EVAL, ROOT, machine, median, table
+from bench.common import ROOT, gpu_arguments, machine, median, table
 from embeddings.encoder import default_model_dir
 from embeddings.st_encoder import SentenceTransformerEncoder
 from qa.chunker import chunk, embedding_text
@@ -43,11 +43,8 @@ def synchronize(device: str) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--device", default="cuda")
+    gpu_arguments(parser)
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--articles", type=Path, default=EVAL / "articles.jsonl")
-    parser.add_argument("--questions", type=Path, default=EVAL / "questions.jsonl")
-    parser.add_argument("--model", type=Path, default=None)
     args = parser.parse_args()
     model = args.model or default_model_dir()
     texts = passages(args.articles)

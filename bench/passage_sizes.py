@@ -15,7 +15,7 @@ import dataclasses
 import tempfile
 from pathlib import Path
 
-from bench.common import EVAL, machine, table
+from bench.common import gpu_arguments, machine, table
 from embeddings.encoder import default_model_dir
 from embeddings.st_encoder import SentenceTransformerEncoder
 from qa import chunker, indexer
@@ -28,11 +28,8 @@ CAPS = [3, 5, 2]
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--device", default="cuda")
+    gpu_arguments(parser)
     parser.add_argument("--sizes", nargs="+", default=["100:30", "60:20", "150:40", "200:50"])
-    parser.add_argument("--articles", type=Path, default=EVAL / "articles.jsonl")
-    parser.add_argument("--questions", type=Path, default=EVAL / "questions.jsonl")
-    parser.add_argument("--model", type=Path, default=None)
     args = parser.parse_args()
     model = args.model or default_model_dir()
     questions = load_questions(args.questions)

@@ -199,9 +199,9 @@ def index_paths(
                     rebuild = True
                     break
         target = existing
+        target_name = DB_NAME + ".new"
         if rebuild:
             # A new database beside the old one, which stays readable (and is re-read) until the swap.
-            target_name = DB_NAME + ".new"
             for suffix in ("", "-wal", "-shm"):
                 with contextlib.suppress(FileNotFoundError):
                     (directory / (target_name + suffix)).unlink()
@@ -213,8 +213,7 @@ def index_paths(
             if target is not existing:
                 existing.close()
         if rebuild:
-            new = directory / (DB_NAME + ".new")
-            new.replace(directory / DB_NAME)
+            (directory / target_name).replace(directory / DB_NAME)
             for suffix in ("-wal", "-shm"):
                 with contextlib.suppress(OSError):
                     Path(str(directory / DB_NAME) + suffix).unlink()

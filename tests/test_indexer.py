@@ -151,13 +151,17 @@ def test_prune_keeps_articles_of_a_file_that_could_not_be_read(tmp_path: Path, c
 
 
 class StopsAtCall(HashEncoder):
-    """Stops the run at its n-th batch, as Ctrl-C would."""
+    """Stops the run at its n-th batch, as Ctrl-C would; notes how many articles were cut by its first."""
 
-    def __init__(self, stop_at: int) -> None:
+    def __init__(self, stop_at: int, chunked: list[str]) -> None:
         super().__init__()
         self.stop_at = stop_at
+        self.chunked = chunked
+        self.chunked_at_first_batch: int | None = None
 
     def encode_passages(self, texts: list[str], *, progress: bool = False) -> np.ndarray:
+        if self.chunked_at_first_batch is None:
+            self.chunked_at_first_batch = len(self.chunked)
         if self.calls + 1 == self.stop_at:
             raise KeyboardInterrupt
         return super().encode_passages(texts)
@@ -181,7 +185,6 @@ def test_indexing_streams_and_an_interrupted_run_resumes_where_it_stopped(
             fh.write(json.dumps(record) + "\n")
 
     chunked: list[str] = []
-    chunked_at_first_batch: list[int] = []
     real_passages = chunker.article_passages
 
     def passages(article: Article) -> list[Passage]:
@@ -189,19 +192,11 @@ def test_indexing_streams_and_an_interrupted_run_resumes_where_it_stopped(
         return real_passages(article)
 
     monkeypatch.setattr(indexer, "article_passages", passages)
-    stopping = StopsAtCall(stop_at=5)
-    real_encode = stopping.encode_passages
-
-    def encode(texts: list[str], *, progress: bool = False) -> np.ndarray:
-        if not chunked_at_first_batch:
-            chunked_at_first_batch.append(len(chunked))
-        return real_encode(texts)
-
-    stopping.encode_passages = encode  # type: ignore[method-assign]
+    stopping = StopsAtCall(stop_at=5, chunked=chunked)
     with pytest.raises(KeyboardInterrupt):
         build(index, [corpus_copy, more], stopping)
     # Streaming: the first vectors were made before most articles had even been cut into passages.
-    assert 0 < chunked_at_first_batch[0] < 30
+    assert stopping.chunked_at_first_batch is not None and 0 < stopping.chunked_at_first_batch < 30
     assert count(index) == before  # the unfinished run left nothing visible
     done_before = stopping.texts_encoded
     assert done_before == 16

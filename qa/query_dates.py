@@ -38,6 +38,8 @@ _YEAR = r"((?:19|20)\d\d)"
 
 # How long after a named period its news keeps coming (see _prefix).
 DAY_GRACE, MONTH_GRACE, YEAR_GRACE = 3, 31, 92
+# How long before a named day its news starts: previews and schedules ("airs Sunday") come first.
+DAY_LEAD = 7
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +99,8 @@ def read_dates(question: str, reference: dt.date) -> DateHint | None:
             except ValueError:
                 continue
             since, until = _prefix(m.group(1), day, day, DAY_GRACE)
+            if since == day:
+                since = day - dt.timedelta(days=DAY_LEAD)
             return DateHint(since, until, day.isoformat(), True)
     if m := _MONTH_YEAR.search(question):
         start, end = _month_range(int(m.group(3)), MONTHS[m.group(2).lower()])
@@ -133,11 +137,14 @@ def _relative(phrase: str, ref: dt.date) -> DateHint:
         if phrase == "past month":
             return DateHint(ref - 31 * day, ref, "the past month", False)
         start, end = _month_range(ref.year - (ref.month == 1), (ref.month - 2) % 12 + 1)
-        return DateHint(start, end, f"{start:%B %Y}", True)
+        # Like a named month, its news (figures, follow-ups) keeps coming after it ends.
+        return DateHint(start, end + MONTH_GRACE * day, f"{start:%B %Y}", True)
     if phrase == "this month":
-        return DateHint(ref.replace(day=1), ref, f"{ref:%B %Y}", True)
+        # Soft: what happens this month is often previewed in the weeks before it began.
+        return DateHint(ref.replace(day=1), ref, f"{ref:%B %Y}", False)
     if phrase == "last year":
-        return DateHint(dt.date(ref.year - 1, 1, 1), dt.date(ref.year - 1, 12, 31), str(ref.year - 1), True)
+        start, end = dt.date(ref.year - 1, 1, 1), dt.date(ref.year - 1, 12, 31)
+        return DateHint(start, end + YEAR_GRACE * day, str(ref.year - 1), True)
     if phrase == "this year":
         return DateHint(dt.date(ref.year, 1, 1), ref, str(ref.year), True)
     if phrase in {"last week", "past week", "last weekend"}:

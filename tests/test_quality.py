@@ -24,10 +24,16 @@ REF = dt.date(2024, 3, 29)
         ("What happened in March 2024?", "2024-03-01", "2024-05-01", True),
         ("Who won the vote in 2023?", "2023-01-01", "2024-04-01", True),
         ("What happened in January?", "2024-01-01", "2024-03-02", True),
-        ("What did the court decide on February 3, 2024?", "2024-02-03", "2024-02-06", True),
-        ("What was agreed on 3 February 2024?", "2024-02-03", "2024-02-06", True),
+        # A named day starts a week early: previews and schedules come before the day itself.
+        ("What did the court decide on February 3, 2024?", "2024-01-27", "2024-02-06", True),
+        ("What was agreed on 3 February 2024?", "2024-01-27", "2024-02-06", True),
+        ("What changed after February 3, 2024?", "2024-02-04", None, True),
         ("What has changed since February 2024?", "2024-02-01", None, True),
-        ("What happened last month?", "2024-02-01", "2024-02-29", True),
+        # Last month's and last year's news keeps coming after they end, as for named periods.
+        ("What happened last month?", "2024-02-01", "2024-03-31", True),
+        ("How many crossings were there last year?", "2023-01-01", "2024-04-01", True),
+        # This month's events are often previewed the month before: a boost, not a filter.
+        ("Which holiday is celebrated this month?", "2024-03-01", "2024-03-29", False),
         ("Which company announced layoffs this week?", "2024-03-22", "2024-03-29", False),
     ],
 )

@@ -5,6 +5,8 @@
 Answers each question as of its date with the default ranking, `--depth` passages deep, finds the
 first passage containing a gold answer (the scorer's normalisation), and prints how many questions
 fall in each rank band, with the age (days before the question) of that passage and of the top 10.
+It also counts the questions the archive covers that week: an article from the 7 days before the
+question holds a gold answer (the evidence a reader of that week's news would want).
 """
 
 from __future__ import annotations
@@ -30,8 +32,11 @@ def main() -> None:
     retriever = Retriever.open(args.index)
     try:
         _, records = evaluate(retriever, load_questions(EVAL / "questions.jsonl"), k=args.depth)
+        articles = [(a.date, norm(f"{a.title} {a.text}")) for a in retriever.store.articles() if a.date]
     finally:
         retriever.close()
+    covered = 0
+    covered_top10 = 0
     found: dict[str, list[tuple[int | None, int | None]]] = collections.defaultdict(list)
     for record in records:
         asked = dt.date.fromisoformat(record["date"])
@@ -47,6 +52,9 @@ def main() -> None:
                 band = next(name for lo, hi, name in BANDS if lo <= rank < hi)
                 answer_age = age(passage["date"])
                 break
+        if any(0 <= (asked - d).days <= 7 and any(a in text for a in answers) for d, text in articles):
+            covered += 1
+            covered_top10 += band == "1-10"
         ages = [a for a in (age(p["date"]) for p in record["passages"][:10]) if a is not None]
         found[band].append((answer_age, int(statistics.median(ages)) if ages else None))
     rows = []
@@ -66,6 +74,10 @@ def main() -> None:
     print(f"{len(records)} answerable questions, default ranking, {args.depth} deep; {machine()}")
     headers = ["first answer at rank", "questions", "its median age, days", "of them within 7 days"]
     print(table([*headers, "median age of the top 10, days"], rows))
+    print(
+        f"an article from the week before the question holds an answer for {covered} of {len(records)} "
+        f"questions; for {covered_top10} of them an answer is in the top 10"
+    )
 
 
 if __name__ == "__main__":

@@ -85,6 +85,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--out", type=Path, metavar="FILE", help="per-question results (ranked quotes, first hit)")
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
+    p.add_argument(
+        "--quotes-only",
+        action="store_true",
+        help="read the quote text alone, without the headline each quote is shown under",
+    )
     _common(p)
 
     p = sub.add_parser(
@@ -264,7 +269,7 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> ExitCode:
     retriever = Retriever.open(settings.index_dir, settings.model)
     try:
         retriever.warm()
-        summary, records = evaluate(retriever, questions)
+        summary, records = evaluate(retriever, questions, headlines=not args.quotes_only)
     finally:
         retriever.close()
     if args.out:

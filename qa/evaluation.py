@@ -3,6 +3,10 @@
 The measures are exactly those of the reference scorer (shared/eval/score.py): AR@Nw is the share of
 answerable questions whose answer lies within the first N words read down the ranked quotes; R@k and
 MRR@10 count passages. A quote dated after the question counts as read, never as a hit.
+
+What is read of a quote is what dateline shows: its headline, then the quote. The headline's words
+count against the budget like the quote's; `headlines=False` scores the quote text alone, as the
+benchmark's baselines (plain article windows) were scored.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from typing import Any
 from qa.errors import DatelineError
 from qa.query import Query
 from qa.retrieval import Retriever
+from qa.store import StoredPassage
 
 BUDGETS = (200, 1000)
 # Enough quotes to fill the largest word budget with ~100-word passages.
@@ -101,10 +106,24 @@ def summarise(outcomes: list[dict[str, Any]]) -> dict[str, float]:
     return out
 
 
+def read_text(passage: StoredPassage, headline: bool = True) -> str:
+    """What a person reads of a quote: the headline it is shown under (every answer shows it), then the quote."""
+    return f"{passage.title}\n{passage.text}" if headline and passage.title else passage.text
+
+
 def evaluate(
-    retriever: Retriever, questions: list[EvalQuestion], *, k: int = EVAL_K, batch: int = 64
+    retriever: Retriever,
+    questions: list[EvalQuestion],
+    *,
+    k: int = EVAL_K,
+    batch: int = 64,
+    headlines: bool = True,
 ) -> tuple[dict[str, float], list[dict[str, Any]]]:
-    """Answer each answerable question as of its date; the summary and one record per question."""
+    """Answer each answerable question as of its date; the summary and one record per question.
+
+    Each record's passages hold the text read for each quote (with its headline unless `headlines`
+    is False), so the reference scorer run on them computes the same summary.
+    """
     articles = ((a.date.isoformat() if a.date else None, f"{a.title} {a.text}") for a in retriever.store.articles())
     kept = answerable(questions, articles)
     records: list[dict[str, Any]] = []
@@ -112,7 +131,10 @@ def evaluate(
         chunk = kept[i : i + batch]
         queries = [Query(q.question, k=k, as_of=dt.date.fromisoformat(q.date), apply_bar=False) for q in chunk]
         for q, answer in zip(chunk, retriever.ask_many(queries), strict=True):
-            ranked = [(h.passage.text, h.passage.date.isoformat() if h.passage.date else None) for h in answer.hits]
+            ranked = [
+                (read_text(h.passage, headlines), h.passage.date.isoformat() if h.passage.date else None)
+                for h in answer.hits
+            ]
             records.append(
                 {
                     "id": q.id,

@@ -78,3 +78,25 @@ def test_no_quote_is_dated_after_its_question(benchmark_slice: Path, tmp_path: P
     for line in out.read_text().splitlines():
         record = json.loads(line)
         assert all(p["date"] and p["date"] <= record["date"] for p in record["passages"])
+
+
+def test_the_headline_shown_with_a_quote_counts_as_read(tmp_path: Path) -> None:
+    story = (
+        "A container ship struck the bridge before dawn on Tuesday and the span fell into the river within "
+        "seconds. Divers searched the water for six road workers who had been filling potholes on the deck."
+    )
+    article = {"id": "b1", "title": "Bridge collapse shakes Baltimore", "date": "2024-03-26", "source": "Wire"}
+    (tmp_path / "news.jsonl").write_text(json.dumps({**article, "text": story}) + "\n")
+    question = {"id": "q1", "question": "Which city lost a bridge?", "date": "2024-03-29", "answers": ["Baltimore"]}
+    (tmp_path / "questions.jsonl").write_text(json.dumps(question) + "\n")
+    index_paths(tmp_path / "index", [tmp_path / "news.jsonl"], lambda: HashEncoder(64))
+    retriever = Retriever.open(tmp_path / "index", "hash-64")
+    try:
+        shown, records = evaluate(retriever, load_questions(tmp_path / "questions.jsonl"))
+        quotes, _ = evaluate(retriever, load_questions(tmp_path / "questions.jsonl"), headlines=False)
+    finally:
+        retriever.close()
+    # The answer is only in the headline: read with the quote, it is found, and its words are counted.
+    assert shown["AR@200w"] == 1.0 and quotes["AR@200w"] == 0.0
+    assert records[0]["passages"][0]["text"] == f"Bridge collapse shakes Baltimore\n{story}"
+    assert records[0]["words_to_answer"] == len(article["title"].split()) + len(story.split())

@@ -20,7 +20,9 @@ from qa.evaluation import evaluate, load_questions
 from qa.retrieval import Ranking, Retriever
 
 DEFAULT = Ranking()
-PLAIN = Ranking(recency_weight=0, window_weight=0, question_dates=False, collapse=False, per_article=1000)
+PLAIN = Ranking(
+    recency_weight=0, window_weight=0, question_dates=False, answer_type_weight=0, collapse=False, per_article=1000
+)
 CONFIGS = [
     ("dense only", dataclasses.replace(PLAIN, keyword=False)),
     ("keyword only (FTS5 BM25)", dataclasses.replace(PLAIN, dense=False)),
@@ -42,7 +44,8 @@ CONFIGS = [
             collapse=True,
         ),
     ),
-    ("+ at most 3 passages per article (default)", Ranking()),
+    ("+ at most 3 passages per article", Ranking(answer_type_weight=0)),
+    ("+ the kind of answer asked for (default)", Ranking()),
 ]
 KEYS = ["AR@200w", "AR@1000w", "R@1", "R@5", "R@10", "MRR@10"]
 

@@ -13,6 +13,7 @@ import numpy as np
 
 from embeddings.encoder import Encoder, EncoderError, Vectors, load_encoder
 from embeddings.vectors import IdSet, VectorIndex, VectorIndexError, reconstruct
+from qa.answer_types import AnswerType, expected_type
 from qa.answers import Answer, Copy, Hit
 from qa.dedupe import SAME_STORY, overlap, shingles
 from qa.errors import DatelineError
@@ -25,6 +26,8 @@ from qa.text import fts_query
 
 # How many candidates each side brings to the fusion.
 POOL = 100
+# How many of the best candidates are checked for the kind of answer the question asks for.
+TYPE_DEPTH = 100
 # Below this cosine between question and best passage, nothing in the archive answers it.
 RELEVANCE_BAR = 0.30
 
@@ -43,6 +46,10 @@ class Ranking:
     window_weight: float = 0.1
     """Boost for passages inside a vague period the question names ("this week")."""
     question_dates: bool = True
+    answer_type_weight: float = 0.3
+    """Boost for a passage (with its headline) holding the kind of answer asked for ("which country")."""
+    type_margin: float = 0.2
+    """Only passages this close in cosine to the best candidate get that boost: on the question's topic."""
     collapse: bool = True
     per_article: int = 3
     """At most this many passages of one article in an answer."""
@@ -246,12 +253,28 @@ class Retriever:
                 value += cfg.window_weight
             score[pid] = value
         ranked = sorted(score, key=lambda pid: -score[pid])
-        hits = self._select(query, ranked, facts, score, cos)
+        texts: dict[int, StoredPassage] = {}
+        expected = expected_type(query.question) if cfg.answer_type_weight else None
+        if expected is not None:
+            texts = self._favour_type(query.question, expected, ranked[:TYPE_DEPTH], score, cos)
+            ranked = sorted(score, key=lambda pid: -score[pid])
+        hits = self._select(query, ranked, facts, score, cos, texts, expected)
         best = max((h.relevance for h in hits), default=0.0)
         answer = Answer(query.question, query.as_of, since=query.since, until=query.until, notes=tuple(notes))
         if hits and best < RELEVANCE_BAR and query.apply_bar:
             return replace(answer, nothing_found=True, closest=tuple(hits[:3]))
         return replace(answer, hits=tuple(hits), nothing_found=not hits)
+
+    def _favour_type(
+        self, question: str, expected: AnswerType, top: list[int], score: dict[int, float], cos: dict[int, float]
+    ) -> dict[int, StoredPassage]:
+        """Raise the best candidates whose headline or text holds the kind of answer asked for; their texts."""
+        texts = self.store.passages(top)
+        floor = max((cos[pid] for pid in top), default=0.0) - self.ranking.type_margin
+        for pid, p in texts.items():
+            if cos[pid] >= floor and expected.found(f"{p.title}\n{p.text}", question):
+                score[pid] += self.ranking.answer_type_weight
+        return texts
 
     def _select(
         self,
@@ -260,11 +283,12 @@ class Retriever:
         facts: dict[int, tuple[str, dt.date | None]],
         score: dict[int, float],
         cos: dict[int, float],
+        texts: dict[int, StoredPassage],
+        expected: AnswerType | None,
     ) -> list[Hit]:
         """The top k, one story once (copies listed under the first), at most `per_article` per article."""
         kept: list[tuple[StoredPassage, frozenset[int], list[Copy]]] = []
         per_article: dict[str, int] = {}
-        texts: dict[int, StoredPassage] = {}
         full_at = None
         for n, pid in enumerate(ranked):
             if full_at is not None and n > full_at + 2 * query.k:
@@ -298,6 +322,13 @@ class Retriever:
                 if not self.ranking.collapse:
                     break
         return [
-            Hit(rank, p, score[p.id], best_sentence(query.question, p.text), also=tuple(copies), relevance=cos[p.id])
+            Hit(
+                rank,
+                p,
+                score[p.id],
+                best_sentence(query.question, p.text, expected),
+                also=tuple(copies),
+                relevance=cos[p.id],
+            )
             for rank, (p, _, copies) in enumerate(kept, 1)
         ]

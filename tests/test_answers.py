@@ -44,3 +44,14 @@ def test_a_question_the_archive_cannot_answer(retriever: Retriever) -> None:
     answer = retriever.ask(Query("What is the GDP of France?"))
     assert answer.nothing_found and not answer.hits
     assert answer.closest  # still available on request
+
+
+def test_the_highlight_holds_the_kind_of_answer_asked_for(retriever: Retriever) -> None:
+    # "How many" wants a number: the sentence with the 75th anniversary, not the one sharing most words.
+    answer = retriever.ask(Query("How many years of diplomatic relations did China and North Korea mark?", k=3))
+    start, end = answer.hits[0].highlight
+    assert "75th anniversary" in answer.hits[0].passage.text[start:end]
+    # "Which countries" wants country names the question does not give.
+    answer = retriever.ask(Query("Which countries did the missile launch alarm?", k=3))
+    start, end = answer.hits[0].highlight
+    assert "the United States and Japan" in answer.hits[0].passage.text[start:end]

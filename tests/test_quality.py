@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from embeddings.encoder import HashEncoder
+from qa.answer_types import expected_type
 from qa.indexer import index_paths
 from qa.query import Query
 from qa.query_dates import read_dates
@@ -47,6 +48,39 @@ def test_dates_named_in_questions(question: str, since: str | None, until: str |
 @pytest.mark.parametrize("question", ["May I ask who won?", "Who leads the party?", "What did the 2024 budget do?"])
 def test_no_date_where_none_is_named(question: str) -> None:
     assert read_dates(question, REF) is None
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("The hairdresser federation of which European country urged equal prices?", "a country"),
+        ("Which nation lost its spot as the third largest economy?", "a country"),
+        ("Which state's Supreme Court ruled on frozen embryos?", "a US state"),
+        ("What percentage of men report having no close friends?", "a percentage"),
+        ("How many hacking attempts does the bank fight off each day?", "an amount"),
+        ("In what year did the bridge open?", "a year"),
+        ("What is the state of the economy?", None),
+        ("Who won the election?", None),
+    ],
+)
+def test_the_kind_of_answer_a_question_asks_for(question: str, kind: str | None) -> None:
+    expected = expected_type(question)
+    assert (expected.name if expected else None) == kind
+
+
+def test_an_answer_must_be_one_the_question_does_not_name() -> None:
+    country = expected_type("Which country besides France signed the treaty?")
+    assert country is not None
+    assert not country.found("France signed the treaty in Paris.", "Which country besides France signed the treaty?")
+    assert country.found("France and Spain signed it.", "Which country besides France signed the treaty?")
+    # Proper nouns only, whole names: "South Sudan" is not "Sudan", and "chad" the word is no country.
+    sudan = "Which country did Sudan's army fight?"
+    assert country.found("Fighting spread into South Sudan.", sudan)
+    assert not country.found("A chad hung from the ballot.", "Which country held the vote?")
+    percentage = expected_type("What percentage of voters turned out?")
+    assert percentage is not None
+    assert percentage.found("Turnout was 61% this year.", "What percentage of voters turned out?")
+    assert not percentage.found("Turnout was high this year.", "What percentage of voters turned out?")
 
 
 STORY = (

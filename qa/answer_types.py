@@ -62,7 +62,9 @@ class AnswerType:
         return any(m.group(0).lower() not in named for m in self.shows.finditer(text))
 
 
-_WHICH = r"\b(?:which|what)\s+(?:[\w'-]+\s+){0,3}?"
+# "which European country", "which of the following nations"; not "what did the country's leader say".
+_AUX = r"(?:is|are|was|were|do|does|did|has|have|had|will|would|can|could|should|may|might)\b"
+_WHICH = r"\b(?:which|what)\s+(?:(?!" + _AUX + r")[\w'-]+\s+){0,3}?"
 TYPES = (
     AnswerType("a country", re.compile(_WHICH + r"(?:country|countries|nation|nations)\b", re.I), _names(COUNTRIES)),
     AnswerType("a US state", re.compile(_WHICH + r"(?:state|states)\b(?!\s+of\b)", re.I), _names(US_STATES)),

@@ -59,7 +59,9 @@ def test_no_date_where_none_is_named(question: str) -> None:
         ("What percentage of men report having no close friends?", "a percentage"),
         ("How many hacking attempts does the bank fight off each day?", "an amount"),
         ("In what year did the bridge open?", "a year"),
+        ("Which of the following nations hosted the summit?", "a country"),
         ("What is the state of the economy?", None),
+        ("What did the country's president say about the strike?", None),
         ("Who won the election?", None),
     ],
 )

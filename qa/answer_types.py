@@ -41,6 +41,26 @@ US_STATES = (
     "West Virginia, Wisconsin, Wyoming"
 )
 
+# Capitals and the largest cities: the places a news question asks "which city" about.
+CITIES = (
+    "Abu Dhabi, Abuja, Accra, Addis Ababa, Amsterdam, Ankara, Athens, Atlanta, Auckland, Austin, Baghdad, "
+    "Baltimore, Bangkok, Barcelona, Beijing, Beirut, Belgrade, Berlin, Bogota, Boston, Brussels, Bucharest, "
+    "Budapest, Buenos Aires, Cairo, Calgary, Cape Town, Caracas, Charlotte, Chicago, Cincinnati, "
+    "Cleveland, Columbus, Copenhagen, Dakar, Dallas, Damascus, Delhi, Denver, Detroit, Dhaka, Doha, Dubai, "
+    "Dublin, Edinburgh, Florence, Frankfurt, Gaza City, Geneva, Glasgow, Guangzhou, Hamburg, Hanoi, "
+    "Havana, Helsinki, Ho Chi Minh City, Hong Kong, Honolulu, Houston, Indianapolis, Islamabad, Istanbul, "
+    "Jakarta, Jerusalem, Johannesburg, Kabul, Kansas City, Karachi, Kathmandu, Khartoum, Kyiv, Kiev, "
+    "Kinshasa, Kolkata, Kuala Lumpur, Lagos, Lahore, Las Vegas, Lima, Lisbon, London, Los Angeles, "
+    "Madrid, Manchester, Manila, Marseille, Melbourne, Memphis, Mexico City, Miami, Milan, Milwaukee, "
+    "Minneapolis, Minsk, Montreal, Moscow, Mumbai, Munich, Nairobi, Naples, Nashville, New Delhi, "
+    "New Orleans, New York, New York City, Oakland, Oklahoma City, Osaka, Oslo, Ottawa, Paris, "
+    "Philadelphia, Phoenix, Pittsburgh, Portland, Prague, Pyongyang, Quebec City, Rio de Janeiro, "
+    "Riyadh, Rome, Sacramento, Salt Lake City, San Antonio, San Diego, San Francisco, San Jose, "
+    "Santiago, Sao Paulo, São Paulo, Seattle, Seoul, Shanghai, Shenzhen, Singapore, St. Louis, "
+    "St. Petersburg, Stockholm, Sydney, Taipei, Tampa, Tehran, Tel Aviv, Tokyo, Toronto, Tripoli, Tunis, "
+    "Vancouver, Venice, Vienna, Warsaw, Washington, Wellington, Wuhan, Zurich"
+)
+
 
 def _names(listing: str) -> re.Pattern[str]:
     # Longest first, so "South Sudan" is one name rather than "Sudan"; case kept: these are proper nouns.
@@ -68,6 +88,7 @@ _WHICH = r"\b(?:which|what)\s+(?:(?!" + _AUX + r")[\w'-]+\s+){0,3}?"
 TYPES = (
     AnswerType("a country", re.compile(_WHICH + r"(?:country|countries|nation|nations)\b", re.I), _names(COUNTRIES)),
     AnswerType("a US state", re.compile(_WHICH + r"(?:state|states)\b(?!\s+of\b)", re.I), _names(US_STATES)),
+    AnswerType("a city", re.compile(_WHICH + r"(?:city|cities)\b", re.I), _names(CITIES)),
     AnswerType(
         "a percentage",
         re.compile(r"\bwhat\s+(?:percentage|percent|share|proportion)\b", re.I),

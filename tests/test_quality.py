@@ -56,6 +56,7 @@ def test_no_date_where_none_is_named(question: str) -> None:
         ("The hairdresser federation of which European country urged equal prices?", "a country"),
         ("Which nation lost its spot as the third largest economy?", "a country"),
         ("Which state's Supreme Court ruled on frozen embryos?", "a US state"),
+        ("Which city was rocked this week by a bridge collapse?", "a city"),
         ("What percentage of men report having no close friends?", "a percentage"),
         ("How many hacking attempts does the bank fight off each day?", "an amount"),
         ("In what year did the bridge open?", "a year"),

@@ -11,6 +11,7 @@ columns read the quote text alone, as the benchmark's baselines were scored.
 from __future__ import annotations
 
 import argparse
+import collections
 import dataclasses
 import time
 from pathlib import Path
@@ -60,13 +61,19 @@ def main() -> None:
     retriever = Retriever.open(args.index)
     retriever.warm()
     rows = []
+    by_month: dict[str, dict[str, list[bool]]] = collections.defaultdict(lambda: collections.defaultdict(list))
     try:
         for name, ranking in CONFIGS:
             retriever.ranking = ranking
             start = time.perf_counter()
-            summary, _ = evaluate(retriever, questions)
+            summary, default_records = evaluate(retriever, questions)
             elapsed = time.perf_counter() - start
-            quotes, _ = evaluate(retriever, questions, headlines=False)
+            quotes, quote_records = evaluate(retriever, questions, headlines=False)
+            if ranking == DEFAULT:
+                for label, records in (("headline and quote", default_records), ("quote only", quote_records)):
+                    for r in records:
+                        words = r["words_to_answer"]
+                        by_month[r["date"][:7]][label].append(words is not None and words <= 1000)
             rows.append(
                 [
                     name,
@@ -79,6 +86,12 @@ def main() -> None:
         retriever.close()
     print(f"rtqa-2024q1, {int(summary['questions'])} answerable questions; {machine()}")
     print(table(["ranking", *KEYS, "AR@200w, quote only", "AR@1000w, quote only", "ms/question"], rows))
+    # Each month's questions on their own: how steady the default is from one period to the next.
+    month_rows = [
+        [month, str(len(kinds["quote only"])), *(f"{sum(v) / len(v):.3f}" for v in kinds.values())]
+        for month, kinds in sorted(by_month.items())
+    ]
+    print(table(["questions asked in", "questions", "AR@1000w", "AR@1000w, quote only"], month_rows))
 
 
 if __name__ == "__main__":

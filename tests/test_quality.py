@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 from pathlib import Path
@@ -189,3 +190,49 @@ def test_keyword_search_within_dates_equals_the_filtered_search(
             assert got == want and len(got) == min(5, 60 if allowed is None else len(allowed))
     finally:
         retriever.close()
+
+
+def test_on_topic_quotes_holding_the_answer_kind_come_first(tmp_path: Path) -> None:
+    rows = [
+        {
+            "id": "1",
+            "title": "Salons told to end the pink tax",
+            "date": "2023-09-25",
+            "source": "Wire A",
+            "text": "Hair salons were urged by the hairdressers federation to charge men and women the same price "
+            "for a haircut, ending a long tradition of dearer cuts for women.",
+        },
+        {
+            "id": "2",
+            "title": "One price for every haircut",
+            "date": "2023-09-26",
+            "source": "Paper B",
+            "text": "In Belgium, the hairdressers federation urged salons this week to charge women and men equal "
+            "prices for haircuts.",
+        },
+        {
+            "id": "3",
+            "title": "Pipelines damaged",
+            "date": "2023-09-27",
+            "source": "Site C",
+            "text": "Gas pipelines from Russia to Germany were damaged under the sea, officials in Denmark and "
+            "Sweden said on Tuesday.",
+        },
+    ]
+    (tmp_path / "news.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    index_paths(tmp_path / "index", [tmp_path / "news.jsonl"], lambda: HashEncoder(128))
+    question = (
+        "The hairdressers federation of which European country urged salons to charge men and women the same price?"
+    )
+    retriever = Retriever.open(tmp_path / "index", "hash-128")
+    try:
+        answer = retriever.ask(Query(question, k=3, apply_bar=False))
+        retriever.ranking = dataclasses.replace(retriever.ranking, answer_type_weight=0.0)
+        plain = retriever.ask(Query(question, k=3, apply_bar=False))
+    finally:
+        retriever.close()
+    # Without the boost the closest wording wins; with it, the on-topic quote naming a country leads,
+    # while the off-topic one that names four countries stays last.
+    assert [h.passage.source for h in plain.hits] == ["Wire A", "Paper B", "Site C"]
+    assert [h.passage.source for h in answer.hits] == ["Paper B", "Wire A", "Site C"]
+    assert answer.hits[2].score == plain.hits[2].score

@@ -23,7 +23,6 @@ from typing import Any
 from qa.errors import DatelineError
 from qa.query import Query
 from qa.retrieval import Retriever
-from qa.store import StoredPassage
 
 BUDGETS = (200, 1000)
 # Enough quotes to fill the largest word budget with ~100-word passages.
@@ -106,11 +105,6 @@ def summarise(outcomes: list[dict[str, Any]]) -> dict[str, float]:
     return out
 
 
-def read_text(passage: StoredPassage, headline: bool = True) -> str:
-    """What a person reads of a quote: the headline it is shown under (every answer shows it), then the quote."""
-    return f"{passage.title}\n{passage.text}" if headline and passage.title else passage.text
-
-
 def evaluate(
     retriever: Retriever,
     questions: list[EvalQuestion],
@@ -132,7 +126,10 @@ def evaluate(
         queries = [Query(q.question, k=k, as_of=dt.date.fromisoformat(q.date), apply_bar=False) for q in chunk]
         for q, answer in zip(chunk, retriever.ask_many(queries), strict=True):
             ranked = [
-                (read_text(h.passage, headlines), h.passage.date.isoformat() if h.passage.date else None)
+                (
+                    h.passage.read if headlines else h.passage.text,
+                    h.passage.date.isoformat() if h.passage.date else None,
+                )
                 for h in answer.hits
             ]
             records.append(

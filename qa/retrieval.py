@@ -272,7 +272,7 @@ class Retriever:
         texts = self.store.passages(top)
         floor = max((cos[pid] for pid in top), default=0.0) - self.ranking.type_margin
         for pid, p in texts.items():
-            if cos[pid] >= floor and expected.found(f"{p.title}\n{p.text}", question):
+            if cos[pid] >= floor and expected.found(p.read, question):
                 score[pid] += self.ranking.answer_type_weight
         return texts
 

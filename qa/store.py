@@ -57,6 +57,11 @@ class StoredPassage:
     source: str
     url: str
 
+    @property
+    def read(self) -> str:
+        """What a person reads of this quote: the headline every answer shows it under, then the quote."""
+        return f"{self.title}\n{self.text}" if self.title else self.text
+
 
 @dataclass(frozen=True, slots=True)
 class Stats:

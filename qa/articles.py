@@ -10,10 +10,16 @@ from dataclasses import dataclass
 _SPACE = re.compile(r"\s+")
 
 
-def content_id(text: str, date: dt.date | None) -> str:
-    """A stable id from the content: the same story text and date give the same id."""
+def content_id(text: str, date: dt.date | None, outlet: str = "") -> str:
+    """A stable id from the content: the same story text and date give the same id.
+
+    `outlet` is the outlet a record names: the same wire text run by two outlets is two articles
+    (shown once, the other under "also in"); a file saved twice, which names none, is one.
+    """
     norm = _SPACE.sub(" ", text).strip().lower()
     payload = f"{date.isoformat() if date else 'undated'}\n{norm}"
+    if outlet.strip():
+        payload = f"{outlet.strip().lower()}\n{payload}"
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:16]
 
 

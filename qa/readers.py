@@ -151,7 +151,7 @@ def _read_text(path: Path, text: str) -> Iterator[Item]:
             yield Problem(str(path), f"bad date ({exc}); indexed as undated", fatal=False)
         text = text[match.end() :]
     title, body, derived = _split_headline(text)
-    yield _make(path, str(path.resolve()), title, date, path.name, "", body, derived)
+    yield _make(path, str(path.resolve()), title, date, path.name, "", body, derived, outlet="")
 
 
 def _split_headline(text: str) -> tuple[str, str, bool]:
@@ -165,15 +165,25 @@ def _split_headline(text: str) -> tuple[str, str, bool]:
 
 
 def _make(
-    path: Path, key: str, title: str, date: dt.date | None, source: str, url: str, text: str, derived: bool
+    path: Path,
+    key: str,
+    title: str,
+    date: dt.date | None,
+    source: str,
+    url: str,
+    text: str,
+    derived: bool,
+    *,
+    outlet: str,
 ) -> Article | Problem:
+    """An article, or the reason it cannot be one. `outlet` is the outlet the input names, if any."""
     text = text.rstrip()
     if not text.strip():
         return Problem(str(path), "no article text, skipped")
     if len(text) > MAX_ARTICLE_CHARS:
         return Problem(str(path), f"article too long ({len(text):,} characters), skipped")
     return Article(
-        id=content_id(text, date),
+        id=content_id(text, date, outlet),
         title=title.strip() or derive_title(text),
         date=date,
         source=source,
@@ -285,6 +295,7 @@ def _from_record(path: Path, record: object, number: int, label: str = "line") -
         fields["url"],
         text,
         not title,
+        outlet=fields["source"],
     )
     if isinstance(result, Problem):
         yield Problem(result.path, where + result.message, line)

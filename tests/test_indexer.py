@@ -83,6 +83,28 @@ def test_the_same_article_twice_is_stored_once(tmp_path: Path, corpus_copy: Path
     assert count(tmp_path / "index")[0] == 5
 
 
+def test_one_wire_story_from_two_outlets_is_two_articles(tmp_path: Path) -> None:
+    story = "The central bank raised its main interest rate by half a point on Tuesday, its largest step in years."
+    rows = [
+        {"id": "a", "title": "Rates up", "date": "2024-03-05", "source": "Wire A", "text": story},
+        {"id": "b", "title": "Bank lifts rates", "date": "2024-03-05", "source": "Paper B", "text": story},
+        {"id": "c", "title": "Rates up", "date": "2024-03-05", "source": "Wire A", "text": story},
+    ]
+    path = tmp_path / "wire.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    encoder = HashEncoder()
+    report = build(tmp_path / "index", [path], encoder)
+    # Paper B's copy is kept to be listed under Wire A's ("also in"); Wire A's own repeat is not.
+    assert report.added == 2 and report.duplicates == 1  # type: ignore[attr-defined]
+    assert encoder.texts_encoded == 2
+    retriever = Retriever.open(tmp_path / "index", "hash-64")
+    try:
+        hit = retriever.ask(Query("How much did the central bank raise rates?", apply_bar=False)).hits[0]
+    finally:
+        retriever.close()
+    assert {hit.passage.source, *(c.source for c in hit.also)} == {"Wire A", "Paper B"}
+
+
 def test_another_model_rebuilds_instead_of_mixing(tmp_path: Path, corpus_copy: Path) -> None:
     index = tmp_path / "index"
     build(index, [corpus_copy], HashEncoder(64))

@@ -30,6 +30,9 @@ POOL = 100
 TYPE_DEPTH = 100
 # Below this cosine between question and best passage, nothing in the archive answers it.
 RELEVANCE_BAR = 0.30
+# Below this cosine a quote is off the question's topic (a stray keyword match, the only article
+# left in a date range): it is left out even when other quotes clear the bar.
+QUOTE_FLOOR = 0.15
 
 
 @dataclass(frozen=True, slots=True)
@@ -263,6 +266,9 @@ class Retriever:
         answer = Answer(query.question, query.as_of, since=query.since, until=query.until, notes=tuple(notes))
         if hits and best < RELEVANCE_BAR and query.apply_bar:
             return replace(answer, nothing_found=True, closest=tuple(hits[:3]))
+        if query.apply_bar:
+            on_topic = [h for h in hits if h.relevance >= QUOTE_FLOOR]
+            hits = [replace(h, rank=rank) for rank, h in enumerate(on_topic, 1)]
         return replace(answer, hits=tuple(hits), nothing_found=not hits)
 
     def _favour_type(
@@ -275,6 +281,27 @@ class Retriever:
             if cos[pid] >= floor and expected.found(p.read, question):
                 score[pid] += self.ranking.answer_type_weight
         return texts
+
+    @staticmethod
+    def _twin(
+        p: StoredPassage, sh: frozenset[int], kept: list[tuple[StoredPassage, frozenset[int], list[Copy]]]
+    ) -> tuple[StoredPassage, frozenset[int], list[Copy]] | None:
+        """The hit that `p` copies from another outlet, if any.
+
+        A copy whose passages are cut at other places (an added intro, paragraphs joined) straddles
+        two passages of the original: it counts as a copy when the hits shown so far hold most of
+        its text together, and is listed under the hit it shares the most with.
+        """
+        others = [k for k in kept if k[0].article_id != p.article_id]
+        if not others or not sh:
+            return None
+        twin = max(others, key=lambda k: overlap(sh, k[1]))
+        if overlap(sh, twin[1]) >= SAME_STORY:
+            return twin
+        shown = frozenset().union(*(k[1] for k in others))
+        if len(sh & shown) / len(sh) < SAME_STORY:
+            return None
+        return max(others, key=lambda k: len(sh & k[1]))
 
     def _select(
         self,
@@ -302,16 +329,10 @@ class Retriever:
             if p is None:
                 continue  # deleted by a writer since the search began
             sh = shingles(p.text) if self.ranking.collapse else frozenset()
-            twin = next(
-                (
-                    k
-                    for k in kept
-                    if self.ranking.collapse and k[0].article_id != p.article_id and overlap(sh, k[1]) >= SAME_STORY
-                ),
-                None,
-            )
+            twin = self._twin(p, sh, kept) if self.ranking.collapse else None
             if twin is not None:
-                twin[2].append(Copy(p.source, p.date, p.title, p.url, p.article_id, p.id))
+                if all(c.article_id != p.article_id for c in twin[2]):
+                    twin[2].append(Copy(p.source, p.date, p.title, p.url, p.article_id, p.id))
                 continue
             if full_at is not None:
                 continue
@@ -327,7 +348,7 @@ class Retriever:
                 p,
                 score[p.id],
                 best_sentence(query.question, p.text, expected),
-                also=tuple(copies),
+                also=tuple(sorted(copies, key=lambda c: (c.date or dt.date.max, c.source))),
                 relevance=cos[p.id],
             )
             for rank, (p, _, copies) in enumerate(kept, 1)

@@ -23,3 +23,23 @@ def overlap(a: frozenset[int], b: frozenset[int]) -> float:
     if not a or not b:
         return 0.0
     return len(a & b) / min(len(a), len(b))
+
+
+def copied_from(sh: frozenset[int], shown: list[frozenset[int]]) -> int | None:
+    """Which of the passages shown (their shingles) a passage copies, if any: its index.
+
+    A copy cut at other places (an editor's note on top, paragraphs joined) straddles two
+    passages of the original, sharing under half with each: it counts as a copy when the passages
+    shown hold most of its text together, and belongs to the one it shares the most with.
+    """
+    if not sh or not shown:
+        return None
+    scores = [overlap(sh, s) for s in shown]
+    best = max(range(len(shown)), key=scores.__getitem__)
+    if scores[best] >= SAME_STORY:
+        return best
+    shared = [len(sh & s) for s in shown]
+    # The shared counts add up to at least what the union holds: most passages stop here.
+    if sum(shared) < SAME_STORY * len(sh) or len(sh & frozenset().union(*shown)) < SAME_STORY * len(sh):
+        return None
+    return max(range(len(shown)), key=shared.__getitem__)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from qa.dedupe import SAME_STORY, overlap, shingles
+from qa.dedupe import SAME_STORY, copied_from, overlap, shingles
 from qa.indexer import index_paths, indexing_encoder
 from qa.query import Query
 from qa.retrieval import Retriever
@@ -119,3 +119,15 @@ def test_a_quote_off_the_topic_is_left_out(syndicated: Path) -> None:
     assert "Sports Desk" not in [h.passage.source for h in answer.hits]
     assert answer.hits[0].passage.source != "Sports Desk"
     assert [h.rank for h in answer.hits] == list(range(1, len(answer.hits) + 1))
+
+
+def test_a_copy_cut_across_two_shown_passages_is_a_copy() -> None:
+    story = _story()
+    first, second = " ".join(story[0:3]), " ".join(story[3:6])
+    # Another outlet's passage: the end of the first and the start of the second, plus its own note.
+    words = first.split()[len(first.split()) // 2 :] + second.split()[: len(second.split()) // 3] + NOTE.split()[:8]
+    straddling = shingles(" ".join(words))
+    shown = [shingles(first), shingles(second)]
+    assert all(overlap(straddling, s) < SAME_STORY for s in shown)  # a copy of neither alone
+    assert copied_from(straddling, shown) == 0  # but of what is shown, listed under the larger share
+    assert copied_from(shingles(NOTE), shown) is None

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-from qa.answers import Answer
+from qa.answers import Answer, Copy
 from qa.dates import parse_record_date
 from qa.errors import DatelineError
 from qa.progress import Progress
@@ -22,7 +22,7 @@ from qa.retrieval import Retriever
 
 FORMATS = ("txt", "jsonl", "csv")
 OUTPUTS = ("jsonl", "csv", "md")
-CSV_COLUMNS = ["id", "question", "rank", "date", "source", "title", "quote", "score"]
+CSV_COLUMNS = ["id", "question", "rank", "date", "source", "title", "quote", "score", "best_sentence", "also_in"]
 BATCH = 32
 
 
@@ -197,7 +197,11 @@ class Writer:
                 self._csv.writerow([q.id, q.question, "", "", "", "", "", error or "nothing found"])
             for h in hits:
                 p = h.passage
-                self._csv.writerow([q.id, q.question, h.rank, h.date_text, p.source, p.title, p.text, f"{h.score:.4f}"])
+                best = p.text[h.highlight[0] : h.highlight[1]]
+                also = "; ".join(_copy_text(c) for c in h.also)
+                self._csv.writerow(
+                    [q.id, q.question, h.rank, h.date_text, p.source, p.title, p.text, f"{h.score:.4f}", best, also]
+                )
         else:
             self.stream.write(_markdown(q, answer, error))
         self.stream.flush()
@@ -214,10 +218,19 @@ def _markdown(q: Question, answer: Answer | None, error: str | None) -> str:
     else:
         for h in answer.hits:
             p = h.passage
-            quote = "\n".join(f"> {line}" if line.strip() else ">" for line in p.text.splitlines())
+            start, end = h.highlight
+            # The best sentence in bold; a sentence never spans a line break, so the marks pair up.
+            text = f"{p.text[:start]}**{p.text[start:end]}**{p.text[end:]}" if end > start else p.text
+            quote = "\n".join(f"> {line}" if line.strip() else ">" for line in text.splitlines())
             url = f" <{p.url}>" if p.url else ""
             lines += [quote, "", f"— {h.rank}. {p.source}, “{p.title}”, {h.date_text}{url}", ""]
+            if h.also:
+                lines += [f"_also in: {', '.join(_copy_text(c) for c in h.also)}_", ""]
     return "\n".join(lines) + "\n"
+
+
+def _copy_text(copy: Copy) -> str:
+    return f"{copy.source} ({copy.date.isoformat() if copy.date else 'undated'})"
 
 
 def drop_partial_line(path: Path) -> None:

@@ -61,7 +61,19 @@ def test_csv_in_csv_out(hash_index: Path, tmp_path: Path) -> None:
     out = tmp_path / "a.csv"
     assert batch(hash_index, str(questions), "-o", str(out), "-k", "2") == 0
     rows = list(csv.DictReader(io.StringIO(out.read_text())))
-    assert list(rows[0]) == ["id", "question", "rank", "date", "source", "title", "quote", "score"]
+    assert list(rows[0]) == [
+        "id",
+        "question",
+        "rank",
+        "date",
+        "source",
+        "title",
+        "quote",
+        "score",
+        "best_sentence",
+        "also_in",
+    ]
+    assert all(r["best_sentence"] and r["best_sentence"] in r["quote"] for r in rows)
     assert [(r["id"], r["rank"]) for r in rows] == [("q1", "1"), ("q1", "2"), ("q2", "1"), ("q2", "2")]
     assert rows[0]["question"] == "Who met Choe Son-hui, and where?"
     article = (CORPUS / rows[0]["source"]).read_text(encoding="utf-8")
@@ -75,6 +87,30 @@ def test_markdown_report(hash_index: Path, tmp_path: Path) -> None:
     assert batch(hash_index, str(questions), "-o", str(out), "-k", "1") == 0
     text = out.read_text()
     assert "## Who is Kim Song Nam?" in text and "\n> " in text and "\n— 1. " in text
+    assert text.count("**") == 2  # the best sentence of the one quote, in bold
+
+
+def test_copies_from_other_outlets_are_listed_in_every_format(tmp_path: Path) -> None:
+    story = "The central bank raised its main interest rate by half a point on Tuesday, its largest step in years."
+    rows = [
+        {"id": "a", "title": "Rates up", "date": "2024-03-05", "source": "Wire A", "text": story},
+        {"id": "b", "title": "Bank lifts rates", "date": "2024-03-06", "source": "Paper B", "text": story},
+    ]
+    articles = tmp_path / "wire.jsonl"
+    articles.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    index = tmp_path / "index"
+    index_paths(index, [articles], lambda: HashEncoder(64))
+    questions = tmp_path / "q.txt"
+    questions.write_text("How much did the central bank raise its rate?\n")
+    for name in ("a.csv", "a.md", "a.jsonl"):
+        assert batch(index, str(questions), "-o", str(tmp_path / name), "-k", "2") == 0
+    # One quote (the same text twice takes one slot), citing one outlet and listing the other.
+    (row,) = csv.DictReader(io.StringIO((tmp_path / "a.csv").read_text()))
+    other = {"Wire A": "Paper B (2024-03-06)", "Paper B": "Wire A (2024-03-05)"}[row["source"]]
+    assert row["also_in"] == other
+    assert f"_also in: {other}_" in (tmp_path / "a.md").read_text()
+    (record,) = [json.loads(line) for line in (tmp_path / "a.jsonl").read_text().splitlines()]
+    assert len(record["passages"]) == 1 and len(record["passages"][0]["also"]) == 1
 
 
 def test_bad_lines_are_reported_and_the_good_ones_answered(

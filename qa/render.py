@@ -35,8 +35,12 @@ def render_hit(hit: Hit, *, color: bool, width: int = 88) -> str:
         lines.append(wrapped.replace("\x00", BOLD).replace("\x01", RESET) + '"')
     else:
         lines.append(textwrap.fill(safe(body), width=width, initial_indent='   "', subsequent_indent="    ") + '"')
-    for copy in hit.also:
-        lines.append(f"   also in: {copy.date.isoformat() if copy.date else 'undated'} · {safe(copy.source)}")
+    if hit.also:
+        # No-break spaces inside each entry keep an outlet and its date on one line.
+        entries = (f"{safe(c.source)} ({c.date.isoformat() if c.date else 'undated'})" for c in hit.also)
+        outlets = ", ".join(e.replace(" ", "\xa0") for e in entries)
+        wrapped = textwrap.fill(f"also in: {outlets}", width=width, initial_indent="   ", subsequent_indent="    ")
+        lines.append(wrapped.replace("\xa0", " "))
     if p.url:
         lines.append(f"   {safe(p.url)}")
     return "\n".join(lines)

@@ -5,6 +5,10 @@
 A question of the benchmark is answerable when its answer occurs in an article dated on or before it
 (see ../shared/eval/README.md); the others have no answer in the archive. A good bar says "nothing
 relevant" often for the second kind and rarely for the first.
+
+A second table does the same for the per-quote floor (quotes below it are left out of an answer that
+has others): how many of the shown quotes it removes, and whether any answerable question loses every
+quote holding its answer.
 """
 
 from __future__ import annotations
@@ -14,11 +18,12 @@ import datetime as dt
 from pathlib import Path
 
 from bench.common import EVAL, OUT, machine, table
-from qa.evaluation import answerable, load_questions
+from qa.evaluation import answerable, load_questions, norm
 from qa.query import Query
-from qa.retrieval import RELEVANCE_BAR, Retriever
+from qa.retrieval import QUOTE_FLOOR, RELEVANCE_BAR, Retriever
 
 BARS = [0.25, 0.30, 0.35, 0.40, 0.45]
+FLOORS = [0.10, 0.15, 0.20, 0.25, 0.30]
 
 
 def main() -> None:
@@ -45,6 +50,39 @@ def main() -> None:
         rows.append([f"{bar:.2f}{mark}", f"{on_yes:.1%}", f"{on_no:.1%}"])
     print(f"{len(yes)} answerable, {len(best) - len(yes)} unanswerable questions; {machine()}")
     print(table(["bar (cosine)", "'nothing relevant' on answerable", "on unanswerable"], rows))
+
+    # The per-quote floor, over the quotes of the questions that clear the default bar.
+    shown = [(q, a) for q, a in zip(questions, answers, strict=True) if best[q.id] >= RELEVANCE_BAR]
+    holds = {(q.id, h.rank): any(norm(x) in norm(h.passage.read) for x in q.answers) for q, a in shown for h in a.hits}
+    rows = []
+    for floor in FLOORS:
+        cut = {(q.id, h.rank) for q, a in shown for h in a.hits if h.relevance < floor}
+        on_yes = [k for k in holds if k[0] in yes]
+        lost = sum(
+            1
+            for q, a in shown
+            if any(holds[(q.id, h.rank)] for h in a.hits)
+            and all((q.id, h.rank) in cut for h in a.hits if holds[(q.id, h.rank)])
+        )
+        on_no = [k for k in holds if k[0] not in yes]
+        mark = " (default)" if floor == QUOTE_FLOOR else ""
+        rows.append(
+            [
+                f"{floor:.2f}{mark}",
+                f"{sum(k in cut for k in on_yes)} of {len(on_yes)}",
+                f"{sum(holds[k] for k in cut)}",
+                f"{lost}",
+                f"{sum(k in cut for k in on_no)} of {len(on_no)}",
+            ]
+        )
+    headers = [
+        "quote floor (cosine)",
+        "quotes left out, answerable",
+        "of them holding an answer",
+        "questions losing every answer shown",
+        "quotes left out, unanswerable",
+    ]
+    print(table(headers, rows))
 
 
 if __name__ == "__main__":

@@ -60,7 +60,7 @@ def main() -> None:
                     rows.append(
                         [
                             f"{most} words (min {least})",
-                            f"{report.passages_embedded:,}",
+                            f"{report.passages_embedded + report.passages_reused:,}",
                             str(cap),
                             *(f"{s[k]:.3f}" for k in ("AR@200w", "AR@1000w", "R@10", "MRR@10")),
                         ]

@@ -139,7 +139,8 @@ def cmd_index(args: argparse.Namespace, settings: Settings) -> ExitCode:
     _stderr(
         f"dateline: {report.added} added, {report.replaced} replaced, {report.unchanged} unchanged, "
         f"{report.duplicates} duplicates, {report.pruned} pruned, {report.skipped} skipped; "
-        f"{report.passages_embedded} passages embedded -> {settings.index_dir}"
+        f"{report.passages_embedded} passages embedded"
+        f"{f', {report.passages_reused} reused' if report.passages_reused else ''} -> {settings.index_dir}"
     )
     return ExitCode.PARTIAL if report.skipped else ExitCode.OK
 

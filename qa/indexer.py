@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import itertools
 import os
 import sqlite3
 import time
@@ -38,6 +39,8 @@ class IndexReport:
     duplicates: int = 0
     pruned: int = 0
     passages_embedded: int = 0
+    passages_reused: int = 0
+    """Passages stored with a vector made before: by an interrupted run, or an edited article's unchanged ones."""
     rebuilt_because: str = ""
     problems: list[Problem] = field(default_factory=list)
 
@@ -92,12 +95,13 @@ def _meta(encoder: Encoder, model_path: str) -> dict[str, str]:
 
 def embed_passages(
     encoder: Encoder, texts: list[str], cache: EmbedCache | None, on_batch: Callable[[int], None] | None = None
-) -> Vectors:
-    """Vectors for the texts, longest first in batches (less padding), cached batch by batch.
+) -> tuple[Vectors, int]:
+    """Vectors for the texts, longest first in batches (less padding), cached batch by batch, and how
+    many came from the cache.
 
     `on_batch(n)` is told after each batch how many texts are done so far (cached ones included).
     """
-    keys = [hashlib.sha1(f"{encoder.name}\n{t}".encode()).hexdigest() for t in texts]
+    keys = [_cache_key(encoder, t) for t in texts]
     known = cache.get(keys) if cache else {}
     out = np.zeros((len(texts), encoder.dim), dtype=np.float32)
     todo = []
@@ -115,7 +119,19 @@ def embed_passages(
             cache.put((keys[i], vectors[j].tobytes()) for j, i in enumerate(batch))
         if on_batch:
             on_batch(len(texts) - len(todo) + b + len(batch))
-    return out
+    return out, len(texts) - len(todo)
+
+
+def _cache_key(encoder: Encoder, text: str) -> str:
+    return hashlib.sha1(f"{encoder.name}\n{text}".encode()).hexdigest()
+
+
+def _offer_old_vectors(store: Store, article_ids: list[str], encoder: Encoder, cache: EmbedCache) -> None:
+    """Put the vectors of articles about to be replaced in the embed cache: an edited article
+    re-embeds only the passages whose text (or headline) changed."""
+    rows = store.passage_vectors(article_ids)
+    while batch := list(itertools.islice(rows, 2048)):
+        cache.put((_cache_key(encoder, embedding_text(title, text)), vector) for title, text, vector in batch)
 
 
 class _Sink:
@@ -135,6 +151,7 @@ class _Sink:
         self.seen: set[str] = set()
         self.stored = 0
         self.passages = 0
+        self.reused = 0
 
     def add(self, article: Article) -> None:
         if article.id in self.seen:
@@ -160,7 +177,8 @@ class _Sink:
                 self.bar.advance(share - credited)
                 credited = share
 
-        vectors = embed_passages(self.encoder, texts, self.cache, advance)
+        vectors, reused = embed_passages(self.encoder, texts, self.cache, advance)
+        self.reused += reused
         offset = 0
         for article, passages in self.pending:
             self.stored += self.store.insert(article, passages, vectors[offset : offset + len(passages)])
@@ -249,6 +267,8 @@ class _Plan:
 
     add: set[str] = field(default_factory=set)
     delete: set[str] = field(default_factory=set)
+    replaced: set[str] = field(default_factory=set)
+    """Of `delete`, the old versions of articles read again with other content."""
 
 
 def _plan(
@@ -280,6 +300,7 @@ def _plan(
         old_ids = by_key.get(item.key, set()) - plan.delete
         if old_ids:
             plan.delete |= old_ids
+            plan.replaced |= old_ids
             report.replaced += 1
         else:
             report.added += 1
@@ -323,6 +344,8 @@ def _update(
     bar = Progress(total, "indexing", "articles") if progress and total else None
     cache = EmbedCache(target.directory / CACHE_NAME)
     sink = _Sink(target, encoder, cache, bar)
+    if not carry and plan.replaced:
+        _offer_old_vectors(source, sorted(plan.replaced), encoder, cache)
     target.begin()
     try:
         if carry:
@@ -348,7 +371,8 @@ def _update(
                 on_problem(problem)
         if not carry:
             target.delete_articles(sorted(plan.delete))
-        report.passages_embedded = sink.passages
+        report.passages_embedded = sink.passages - sink.reused
+        report.passages_reused = sink.reused
         if sink.stored or plan.delete or target.meta.get("model") != meta["model"]:
             target.commit(meta)
         else:

@@ -188,6 +188,17 @@ class Store:
                 out[r[0]] = StoredPassage(r[0], r[1], r[2], r[3], r[4], r[5], r[6], _date(r[7]), r[8], r[9])
         return out
 
+    def passage_vectors(self, article_ids: list[str]) -> Iterator[tuple[str, str, bytes]]:
+        """(headline, passage text, vector) of every stored passage of these articles."""
+        for i in range(0, len(article_ids), 500):
+            chunk = article_ids[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            yield from self.conn.execute(
+                "SELECT a.title, substr(a.text, p.start + 1, p.end - p.start), p.vector"
+                f" FROM passages p JOIN articles a ON a.id = p.article_id WHERE p.article_id IN ({marks})",
+                chunk,
+            )
+
     def passage_facts(self, ids: list[int]) -> dict[int, tuple[str, dt.date | None]]:
         """(article id, date) of each passage: what ranking needs, without fetching any text."""
         out: dict[int, tuple[str, dt.date | None]] = {}

@@ -64,6 +64,29 @@ def test_a_changed_article_replaces_the_old_one(tmp_path: Path, corpus_copy: Pat
         retriever.close()
 
 
+def test_an_edited_article_re_embeds_only_its_changed_passages(tmp_path: Path, corpus_copy: Path) -> None:
+    encoder = HashEncoder()
+    index = tmp_path / "index"
+    build(index, [corpus_copy], encoder)
+    target = corpus_copy / "001_6b176e77b7a6bc1b.txt"
+    before = count(index)[1]
+    text = target.read_text(encoding="utf-8")
+    assert "hoped to" in text
+    target.write_text(text.replace("hoped to", "wished to", 1), encoding="utf-8")  # one word, one passage
+    encoder.texts_encoded = 0
+    report = build(index, [corpus_copy], encoder)
+    assert report.replaced == 1  # type: ignore[attr-defined]
+    assert encoder.texts_encoded == 1
+    assert report.passages_embedded == 1 and report.passages_reused > 1  # type: ignore[attr-defined]
+    assert count(index)[1] == before
+    retriever = Retriever.open(index, "hash-64")
+    try:
+        hit = retriever.ask(Query("Xi wished to deepen cooperation", k=1, apply_bar=False)).hits[0]
+    finally:
+        retriever.close()
+    assert "wished to" in hit.passage.text
+
+
 def test_prune_drops_articles_whose_files_are_gone(tmp_path: Path, corpus_copy: Path) -> None:
     encoder = HashEncoder()
     index = tmp_path / "index"
@@ -226,7 +249,8 @@ def test_indexing_streams_and_an_interrupted_run_resumes_where_it_stopped(
     resumed = HashEncoder()
     report = build(index, [corpus_copy, more], resumed)
     assert report.added == 30 and report.unchanged == 5  # type: ignore[attr-defined]
-    assert resumed.texts_encoded == report.passages_embedded - done_before  # type: ignore[attr-defined]
+    assert resumed.texts_encoded == report.passages_embedded  # type: ignore[attr-defined]
+    assert report.passages_reused == done_before  # type: ignore[attr-defined]
     assert count(index)[0] == 35
     retriever = Retriever.open(index, "hash-64")
     try:

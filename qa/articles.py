@@ -10,16 +10,18 @@ from dataclasses import dataclass
 _SPACE = re.compile(r"\s+")
 
 
-def content_id(text: str, date: dt.date | None, outlet: str = "") -> str:
+def content_id(text: str, date: dt.date | None, outlet: str = "", headline: str = "") -> str:
     """A stable id from the content: the same story text and date give the same id.
 
-    `outlet` is the outlet a record names: the same wire text run by two outlets is two articles
-    (shown once, the other under "also in"); a file saved twice, which names none, is one.
+    The same wire text run by two outlets is two articles (shown once, the other under "also in"):
+    the outlet a record names tells them apart, or, where none is named (a text file), the headline
+    each gave it. A file saved twice, same headline and text, is one article.
     """
     norm = _SPACE.sub(" ", text).strip().lower()
     payload = f"{date.isoformat() if date else 'undated'}\n{norm}"
-    if outlet.strip():
-        payload = f"{outlet.strip().lower()}\n{payload}"
+    who = outlet.strip().lower() or (f"headline: {_SPACE.sub(' ', headline).strip().lower()}" if headline else "")
+    if who:
+        payload = f"{who}\n{payload}"
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:16]
 
 

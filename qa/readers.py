@@ -183,7 +183,7 @@ def _make(
     if len(text) > MAX_ARTICLE_CHARS:
         return Problem(str(path), f"article too long ({len(text):,} characters), skipped")
     return Article(
-        id=content_id(text, date, outlet),
+        id=content_id(text, date, outlet, title),
         title=title.strip() or derive_title(text),
         date=date,
         source=source,

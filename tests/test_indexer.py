@@ -128,6 +128,16 @@ def test_one_wire_story_from_two_outlets_is_two_articles(tmp_path: Path) -> None
     assert {hit.passage.source, *(c.source for c in hit.also)} == {"Wire A", "Paper B"}
 
 
+def test_text_files_of_one_story_under_two_headlines_are_two_articles(tmp_path: Path) -> None:
+    body = "The central bank raised its main interest rate by half a point on Tuesday, its largest step in years."
+    (tmp_path / "news").mkdir()
+    (tmp_path / "news" / "wire.txt").write_text(f" date 2024-03-05 Rates up\n\n{body}\n")
+    (tmp_path / "news" / "paper.txt").write_text(f" date 2024-03-05 Bank lifts its main rate\n\n{body}\n")
+    (tmp_path / "news" / "wire-again.txt").write_text(f" date 2024-03-05 Rates up\n\n{body}\n")
+    report = build(tmp_path / "index", [tmp_path / "news"], HashEncoder())
+    assert report.added == 2 and report.duplicates == 1  # type: ignore[attr-defined]
+
+
 def test_another_model_rebuilds_instead_of_mixing(tmp_path: Path, corpus_copy: Path) -> None:
     index = tmp_path / "index"
     build(index, [corpus_copy], HashEncoder(64))

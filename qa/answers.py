@@ -21,6 +21,11 @@ class Copy:
     article_id: str
     passage_id: int
 
+    @property
+    def label(self) -> str:
+        """How an "also in" entry reads: the outlet and its date."""
+        return f"{self.source} ({self.date.isoformat() if self.date else 'undated'})"
+
     def to_json(self) -> dict[str, Any]:
         return {
             "source": self.source,

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-from qa.answers import Answer, Copy
+from qa.answers import Answer
 from qa.dates import parse_record_date
 from qa.errors import DatelineError
 from qa.progress import Progress
@@ -198,7 +198,7 @@ class Writer:
             for h in hits:
                 p = h.passage
                 best = p.text[h.highlight[0] : h.highlight[1]]
-                also = "; ".join(_copy_text(c) for c in h.also)
+                also = "; ".join(c.label for c in h.also)
                 self._csv.writerow(
                     [q.id, q.question, h.rank, h.date_text, p.source, p.title, p.text, f"{h.score:.4f}", best, also]
                 )
@@ -225,12 +225,8 @@ def _markdown(q: Question, answer: Answer | None, error: str | None) -> str:
             url = f" <{p.url}>" if p.url else ""
             lines += [quote, "", f"— {h.rank}. {p.source}, “{p.title}”, {h.date_text}{url}", ""]
             if h.also:
-                lines += [f"_also in: {', '.join(_copy_text(c) for c in h.also)}_", ""]
+                lines += [f"_also in: {', '.join(c.label for c in h.also)}_", ""]
     return "\n".join(lines) + "\n"
-
-
-def _copy_text(copy: Copy) -> str:
-    return f"{copy.source} ({copy.date.isoformat() if copy.date else 'undated'})"
 
 
 def drop_partial_line(path: Path) -> None:

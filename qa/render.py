@@ -37,8 +37,7 @@ def render_hit(hit: Hit, *, color: bool, width: int = 88) -> str:
         lines.append(textwrap.fill(safe(body), width=width, initial_indent='   "', subsequent_indent="    ") + '"')
     if hit.also:
         # No-break spaces inside each entry keep an outlet and its date on one line.
-        entries = (f"{safe(c.source)} ({c.date.isoformat() if c.date else 'undated'})" for c in hit.also)
-        outlets = ", ".join(e.replace(" ", "\xa0") for e in entries)
+        outlets = ", ".join(safe(c.label).replace(" ", "\xa0") for c in hit.also)
         wrapped = textwrap.fill(f"also in: {outlets}", width=width, initial_indent="   ", subsequent_indent="    ")
         lines.append(wrapped.replace("\xa0", " "))
     if p.url:

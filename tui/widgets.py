@@ -57,7 +57,7 @@ class AnswerCard(Static, can_focus=True):
         cite.append(f"  {relevance_bar(hit.relevance)}", style="yellow")
         cite.append(f"\n{safe(p.title)}", style="italic")
         if hit.also:
-            outlets = ", ".join(f"{safe(c.source)} ({c.date.isoformat() if c.date else 'undated'})" for c in hit.also)
+            outlets = ", ".join(safe(c.label) for c in hit.also)
             cite.append(f"\nalso in: {outlets}", style="dim")
         super().__init__(cite + Text("\n") + quote, classes="card")
 

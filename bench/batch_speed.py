@@ -15,7 +15,7 @@ import json
 import time
 from pathlib import Path
 
-from bench.common import EVAL, OUT, build_index, machine, median, table
+from bench.common import EVAL, OUT, benchmark_index, machine, median, table
 from qa.batch import Question, Writer, run_batch
 from qa.retrieval import Retriever
 
@@ -25,8 +25,7 @@ def main() -> None:
     parser.add_argument("--index", type=Path, default=OUT / "rtqa-index")
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
-    if not (args.index / "dateline.sqlite").exists():
-        build_index(args.index)
+    benchmark_index(args.index)
     rows = [json.loads(line) for line in (EVAL / "questions.jsonl").read_text().splitlines()]
     questions = [Question(r["id"], r["question"], i, dt.date.fromisoformat(r["date"])) for i, r in enumerate(rows, 1)]
     retriever = Retriever.open(args.index)

@@ -7,6 +7,7 @@ import os
 import platform
 import statistics
 import subprocess
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -47,7 +48,27 @@ def gpu_arguments(parser: argparse.ArgumentParser) -> None:
 
 def build_index(index: Path) -> None:
     """Index the benchmark's articles (incremental: only what is missing is embedded)."""
+    if not EVAL.exists():
+        raise SystemExit(f"the benchmark is not at {EVAL}: put ../shared beside this checkout")
     subprocess.run(
-        [str(ROOT / ".venv" / "bin" / "dateline"), "index", "--index", str(index), str(EVAL / "articles.jsonl")],
+        [sys.executable, "-m", "tui.launcher", "index", "--index", str(index), str(EVAL / "articles.jsonl")],
         check=True,
+        cwd=ROOT,
     )
+
+
+def benchmark_index(index: Path) -> Path:
+    """The benchmark's index at `index`, built first when it is not there (tens of minutes on 2 cores)."""
+    if not (index / "dateline.sqlite").exists():
+        print(f"building the benchmark index at {index} (once; tens of minutes on 2 cores)", file=sys.stderr)
+        build_index(index)
+    return index
+
+
+def require_device(device: str) -> None:
+    """Stop with a clear line when the asked-for torch device is not on this machine."""
+    if device.startswith("cuda"):
+        import torch
+
+        if not torch.cuda.is_available():
+            raise SystemExit(f"no CUDA device here for --device {device}: run it on a GPU machine, or --device cpu")

@@ -15,7 +15,7 @@ import json
 import time
 from pathlib import Path
 
-from bench.common import EVAL, OUT, machine, median, table
+from bench.common import EVAL, OUT, benchmark_index, machine, median, table
 from qa import retrieval
 from qa.query import Query
 from qa.retrieval import Retriever
@@ -36,7 +36,7 @@ def main() -> None:
     args = parser.parse_args()
     rows = [json.loads(line) for line in (EVAL / "questions.jsonl").read_text().splitlines()]
     queries = [Query(r["question"], k=5, as_of=dt.date.fromisoformat(r["date"])) for r in rows]
-    retriever = Retriever.open(args.index)
+    retriever = Retriever.open(benchmark_index(args.index))
     saved = retrieval.COPY_LOOKAHEAD, retrieval.COPY_GAP, retrieval.COPY_SIMILAR
     rates: dict[str, list[float]] = {name: [] for name, _, _, _ in SETTINGS}
     copies: dict[str, int] = {}

@@ -42,7 +42,8 @@ def per_tensor(graph: Path) -> Path:
 
     target = graph.with_name(graph.stem + "-int8-per-tensor.onnx")
     if not target.exists():
-        quantize_dynamic(str(graph), str(target), weight_type=QuantType.QInt8)
+        # The graph is fused; its fused operators hide some tensor types from shape inference (all float).
+        quantize_dynamic(str(graph), str(target), weight_type=QuantType.QInt8, extra_options={"DefaultTensorType": 1})
     return target
 
 

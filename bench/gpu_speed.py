@@ -19,7 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.common import ROOT, gpu_arguments, machine, median, table
+from bench.common import ROOT, gpu_arguments, machine, median, require_device, table
 from embeddings.encoder import default_model_dir
 from embeddings.st_encoder import SentenceTransformerEncoder
 from qa.chunker import chunk, embedding_text
@@ -46,6 +46,7 @@ def main() -> None:
     gpu_arguments(parser)
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
+    require_device(args.device)
     model = args.model or default_model_dir()
     texts = passages(args.articles)
     texts.sort(key=len, reverse=True)  # as indexing orders a group: less padding

@@ -17,7 +17,7 @@ import datetime as dt
 import statistics
 from pathlib import Path
 
-from bench.common import EVAL, OUT, machine, table
+from bench.common import EVAL, OUT, benchmark_index, machine, table
 from qa.evaluation import evaluate, load_questions, norm
 from qa.retrieval import Retriever
 
@@ -29,7 +29,7 @@ def main() -> None:
     parser.add_argument("--index", type=Path, default=OUT / "rtqa-index")
     parser.add_argument("--depth", type=int, default=200)
     args = parser.parse_args()
-    retriever = Retriever.open(args.index)
+    retriever = Retriever.open(benchmark_index(args.index))
     try:
         _, records = evaluate(retriever, load_questions(EVAL / "questions.jsonl"), k=args.depth)
         articles = [(a.date, norm(f"{a.title} {a.text}")) for a in retriever.store.articles() if a.date]

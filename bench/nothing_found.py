@@ -17,7 +17,7 @@ import argparse
 import datetime as dt
 from pathlib import Path
 
-from bench.common import EVAL, OUT, machine, table
+from bench.common import EVAL, OUT, benchmark_index, machine, table
 from qa.evaluation import answerable, load_questions, norm
 from qa.query import Query
 from qa.retrieval import QUOTE_FLOOR, RELEVANCE_BAR, Retriever
@@ -31,7 +31,7 @@ def main() -> None:
     parser.add_argument("--index", type=Path, default=OUT / "rtqa-index")
     args = parser.parse_args()
     questions = load_questions(EVAL / "questions.jsonl")
-    retriever = Retriever.open(args.index)
+    retriever = Retriever.open(benchmark_index(args.index))
     try:
         articles = ((a.date.isoformat() if a.date else None, f"{a.title} {a.text}") for a in retriever.store.articles())
         yes = {q.id for q in answerable(questions, articles)}

@@ -15,7 +15,7 @@ import dataclasses
 import tempfile
 from pathlib import Path
 
-from bench.common import gpu_arguments, machine, table
+from bench.common import gpu_arguments, machine, require_device, table
 from embeddings.encoder import default_model_dir
 from embeddings.st_encoder import SentenceTransformerEncoder
 from qa import chunker, indexer
@@ -31,6 +31,7 @@ def main() -> None:
     gpu_arguments(parser)
     parser.add_argument("--sizes", nargs="+", default=["100:30", "60:20", "150:40", "200:50"])
     args = parser.parse_args()
+    require_device(args.device)
     model = args.model or default_model_dir()
     questions = load_questions(args.questions)
     rows = []

@@ -16,7 +16,7 @@ import dataclasses
 import time
 from pathlib import Path
 
-from bench.common import EVAL, OUT, build_index, machine, table
+from bench.common import EVAL, OUT, benchmark_index, machine, table
 from qa.evaluation import evaluate, load_questions
 from qa.retrieval import Ranking, Retriever
 
@@ -55,8 +55,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--index", type=Path, default=OUT / "rtqa-index")
     args = parser.parse_args()
-    if not (args.index / "dateline.sqlite").exists():
-        build_index(args.index)
+    benchmark_index(args.index)
     questions = load_questions(EVAL / "questions.jsonl")
     retriever = Retriever.open(args.index)
     retriever.warm()

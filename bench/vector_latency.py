@@ -21,7 +21,7 @@ from pathlib import Path
 import faiss
 import numpy as np
 
-from bench.common import OUT, ROOT, machine, table
+from bench.common import OUT, ROOT, benchmark_index, machine, table
 from embeddings.vectors import VectorIndex
 from qa.store import Store
 
@@ -61,7 +61,7 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
     parser.add_argument("--queries", type=int, default=200)
     args = parser.parse_args()
-    store = Store.open(args.index)
+    store = Store.open(benchmark_index(args.index))
     _, base = store.vectors()
     store.close()
     queries = realistic(base, args.queries, seed=99)

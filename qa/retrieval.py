@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
@@ -15,13 +16,14 @@ from embeddings.encoder import Encoder, EncoderError, Vectors, load_encoder
 from embeddings.vectors import IdSet, VectorIndex, VectorIndexError, reconstruct
 from qa.answer_types import AnswerType, expected_type
 from qa.answers import Answer, Copy, Hit
+from qa.articles import Article
 from qa.dedupe import copied_from, shingles
 from qa.errors import DatelineError
 from qa.highlight import best_sentence
 from qa.query import Query
 from qa.query_dates import DateHint, read_dates
 from qa.settings import model_cache
-from qa.store import Store, StoredPassage, load_vector_index
+from qa.store import Stats, Store, StoredPassage, load_vector_index
 from qa.text import fts_query
 
 # How many candidates each side brings to the fusion.
@@ -82,7 +84,10 @@ def _load(model: str | None) -> Encoder:
 
 
 class Retriever:
-    """An open index with its encoder: answers questions."""
+    """An open index with its encoder: answers questions.
+
+    Safe to share between threads (the chat's workers): one call at a time uses the index and caches.
+    """
 
     def __init__(self, store: Store, encoder: Encoder, vectors: VectorIndex, ranking: Ranking | None = None) -> None:
         self.store = store
@@ -99,6 +104,7 @@ class Retriever:
         # the GIL, so they overlap with encoding the questions and with ranking in Python.
         self._keyword_pool: ThreadPoolExecutor | None = None
         self._keyword_store: Store | None = None
+        self._lock = threading.RLock()
 
     @classmethod
     def open(cls, index_dir: Path, model: str | None = None, loader: EncoderLoader = _load) -> Retriever:
@@ -128,14 +134,29 @@ class Retriever:
         return cls(store, encoder, vectors)
 
     def close(self) -> None:
-        if self._keyword_pool is not None:
-            self._keyword_pool.shutdown(wait=True)
-        if self._keyword_store is not None:
-            self._keyword_store.close()
-        self.store.close()
+        with self._lock:
+            if self._keyword_pool is not None:
+                self._keyword_pool.shutdown(wait=True)
+            if self._keyword_store is not None:
+                self._keyword_store.close()
+            self.store.close()
+
+    def stats(self) -> Stats:
+        """What the index holds now (another process may have added to it since it was opened)."""
+        with self._lock:
+            return self.store.stats()
+
+    def article(self, article_id: str) -> Article | None:
+        """A whole stored article, or None when it has left the index."""
+        with self._lock:
+            return self.store.article(article_id)
 
     def refresh(self) -> None:
         """Pick up what another process indexed since this one opened (a new generation)."""
+        with self._lock:
+            self._refresh()
+
+    def _refresh(self) -> None:
         generation = self.store.generation
         if generation != self.generation:
             self.vectors = load_vector_index(self.store)
@@ -149,7 +170,8 @@ class Retriever:
         """Load the model now rather than on the first question."""
         warm = getattr(self.encoder, "warm", None)
         if warm is not None:
-            warm()
+            with self._lock:
+                warm()
 
     def ask(self, query: Query) -> Answer:
         return self.ask_many([query])[0]
@@ -158,7 +180,11 @@ class Retriever:
         """Answers for many questions; their embeddings are computed in one batch."""
         if not queries:
             return []
-        self.refresh()
+        with self._lock:
+            return self._ask_many(queries)
+
+    def _ask_many(self, queries: list[Query]) -> list[Answer]:
+        self._refresh()
         filters = [self._filters(q) for q in queries]
         keyword = [
             self._submit_keyword(q, since, until) for q, (since, until, _, _) in zip(queries, filters, strict=True)
@@ -330,7 +356,8 @@ class Retriever:
         for n, pid in enumerate(ranked):
             if full_at is not None and (n > full_at + COPY_LOOKAHEAD or score[pid] < last - COPY_GAP):
                 break  # enough were looked at for copies of the stories shown
-            if facts[pid][0] in per_article and per_article[facts[pid][0]] >= self.ranking.per_article:
+            capped = per_article.get(facts[pid][0], 0) >= self.ranking.per_article
+            if capped and not self.ranking.collapse:
                 continue
             if full_at is not None and pid not in maybe:
                 continue
@@ -346,19 +373,15 @@ class Retriever:
                 if all(c.article_id != p.article_id for c in twin[2]):
                     twin[2].append(Copy(p.source, p.date, p.title, p.url, p.article_id, p.id))
                 continue
-            if full_at is not None:
-                continue
+            if full_at is not None or capped:
+                continue  # a capped article's passage is read only as another outlet's copy
             kept.append((p, sh, []))
             per_article[p.article_id] = per_article.get(p.article_id, 0) + 1
             if len(kept) == query.k:
                 full_at, last = n, score[pid]
                 if not self.ranking.collapse:
                     break
-                after = [
-                    c
-                    for c in ranked[n + 1 : n + 1 + COPY_LOOKAHEAD]
-                    if per_article.get(facts[c][0], 0) < self.ranking.per_article
-                ]
+                after = ranked[n + 1 : n + 1 + COPY_LOOKAHEAD]
                 maybe = self._maybe_copies([k[0].id for k in kept], after)
                 texts.update(self.store.passages([c for c in maybe if c not in texts]))
         return [

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import threading
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 from textual.widgets import Input
 
+from qa.answers import Answer
+from qa.articles import Article
+from qa.query import Query
 from qa.settings import Settings
+from qa.store import Stats
 from tui.app import DatelineApp
+from tui.engine import Engine, open_engine
 from tui.screens import ArticleScreen, HelpScreen
 from tui.widgets import AnswerCard, Notice, QuestionLine
 
@@ -140,4 +148,114 @@ async def test_a_question_typed_while_loading_is_answered_when_ready(bundled_ind
         await pilot.pause()
         cards = list(app.query(AnswerCard))
         assert cards and cards[0].hit.passage.source.startswith("003_")
-        assert not app.pending
+        assert not app.waiting and app.searching is None
+
+
+class Watched:
+    """The real engine, recording the searches it runs and how many ever ran at once."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.asked: list[str] = []
+        self.running = self.most = 0
+        self.lock = threading.Lock()
+
+    def ask(self, query: Query) -> Answer:
+        with self.lock:
+            self.asked.append(query.question)
+            self.running += 1
+            self.most = max(self.most, self.running)
+        try:
+            # Long enough that searches started together would overlap here; answers never depend on it.
+            time.sleep(0.2)
+            return self.engine.ask(query)
+        finally:
+            with self.lock:
+                self.running -= 1
+
+    def stats(self) -> Stats:
+        return self.engine.stats()
+
+    def article(self, article_id: str) -> Article | None:
+        return self.engine.article(article_id)
+
+    def warm(self) -> None:
+        self.engine.warm()
+
+    def close(self) -> None:
+        self.engine.close()
+
+
+async def settle(pilot, app: DatelineApp) -> None:  # type: ignore[no-untyped-def]
+    """Wait until every queued question is answered."""
+    for _ in range(200):
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        if app.searching is None and not app.waiting:
+            return
+    raise AssertionError("the queued questions were never all answered")
+
+
+async def test_questions_typed_fast_are_answered_one_at_a_time_in_the_order_asked(bundled_index: Path) -> None:
+    engines: list[Watched] = []
+
+    def opener(settings: Settings, build_default: bool, say: Callable[[str], None]) -> Engine:
+        engines.append(Watched(open_engine(settings, build_default, say)))
+        return engines[-1]
+
+    questions = [
+        "Who led the North Korean delegation that met Wang Yi?",
+        "What did Kim Yo Jong denounce?",
+        "What is the GDP of France?",
+        "Who met Choe Son-hui in Pyongyang?",
+    ]
+    app = DatelineApp(Settings(bundled_index), build_default=False, opener=opener)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        for question in questions:  # no waiting between them
+            app.query_one("#ask", Input).value = question
+            await pilot.press("enter")
+        await settle(pilot, app)
+        watched = engines[0]
+        assert watched.asked == questions and watched.most == 1
+        # Each answer sits under its own question: the cards between two question lines are that question's.
+        shown: dict[str, list[str]] = {}
+        current = ""
+        for widget in app.query_one("#log").children:
+            if isinstance(widget, QuestionLine):
+                current = widget.question
+                shown[current] = []
+            elif isinstance(widget, AnswerCard):
+                shown[current].append(widget.hit.passage.article_id)
+            elif isinstance(widget, Notice) and "Nothing relevant" in str(widget.render()):
+                shown[current].append("nothing relevant")
+        assert list(shown) == questions
+        for question in questions:
+            alone = watched.engine.ask(Query(question))
+            expected = [h.passage.article_id for h in alone.hits] or ["nothing relevant"]
+            assert shown[question] == expected, question
+
+
+async def test_an_article_opens_while_a_search_runs(bundled_index: Path) -> None:
+    engines: list[Watched] = []
+
+    def opener(settings: Settings, build_default: bool, say: Callable[[str], None]) -> Engine:
+        engines.append(Watched(open_engine(settings, build_default, say)))
+        return engines[-1]
+
+    app = DatelineApp(Settings(bundled_index), build_default=False, opener=opener)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await app.workers.wait_for_complete()
+        await ask(pilot, app, "What did Kim Yo Jong denounce?")
+        app.query_one("#ask", Input).value = "Who led the North Korean delegation that met Wang Yi?"
+        await pilot.press("enter")
+        assert app.searching is not None  # the second search is running
+        await pilot.press("tab")
+        card = app.focused
+        assert isinstance(card, AnswerCard)
+        await pilot.press("o")
+        await settle(pilot, app)
+        assert isinstance(app.screen, ArticleScreen)
+        assert app.screen.article.id == card.hit.passage.article_id
+        assert engines[0].asked[-1] == "Who led the North Korean delegation that met Wang Yi?"

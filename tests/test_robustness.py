@@ -202,6 +202,15 @@ def test_another_model_is_refused_at_question_time(good_index: Path, capsys: pyt
 # -- interruption ---------------------------------------------------------------------------------
 
 
+def _embedded_so_far(index: Path) -> int:
+    """Vectors the running indexer has saved to its embed cache (0 before its first batch)."""
+    try:
+        with sqlite3.connect(index / "embed-cache.sqlite", timeout=5) as conn:
+            return int(conn.execute("SELECT count(*) FROM v").fetchone()[0])
+    except sqlite3.Error:
+        return 0
+
+
 @pytest.mark.skipif(not EVAL.exists(), reason="the shared benchmark is not beside this checkout")
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_killed_indexing_keeps_the_previous_index(tmp_path: Path, seed: int) -> None:
@@ -213,6 +222,7 @@ def test_killed_indexing_keeps_the_previous_index(tmp_path: Path, seed: int) -> 
     lines = (EVAL / "articles.jsonl").read_text(encoding="utf-8").splitlines()[:600]
     big.write_text("\n".join(lines) + "\n", encoding="utf-8")
     for sig in (signal.SIGKILL, signal.SIGINT):
+        start = _embedded_so_far(index)  # what an interrupted run left for this one to reuse
         proc = subprocess.Popen(
             [
                 sys.executable,
@@ -231,12 +241,17 @@ def test_killed_indexing_keeps_the_previous_index(tmp_path: Path, seed: int) -> 
             stdout=subprocess.DEVNULL,
             text=True,
         )
-        time.sleep(rng.uniform(0.3, 2.5))
+        # Mid-run, whatever the machine's speed: after a random number of newly saved batches, with
+        # most of the 600 articles' 11,000 passages still to embed.
+        wanted = start + 256 * rng.randint(1, 8)
+        while _embedded_so_far(index) < wanted and proc.poll() is None:
+            time.sleep(0.01)
+        assert proc.poll() is None, "the run ended before it could be interrupted"
         proc.send_signal(sig)
         _, err = proc.communicate(timeout=120)
         assert "Traceback" not in err
-        if proc.returncode in (130, -signal.SIGKILL):
-            assert answers(index) == before  # the run did not finish: nothing of it is visible
+        assert proc.returncode in (130, -signal.SIGKILL), err
+        assert answers(index) == before  # the run did not finish: nothing of it is visible
     report = index_paths(index, [CORPUS, big], lambda: HashEncoder(64))
     assert report.unchanged >= 5
     with sqlite3.connect(index / "dateline.sqlite") as conn:

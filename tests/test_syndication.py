@@ -35,11 +35,15 @@ def _story() -> list[str]:
     return paragraphs[start:]
 
 
-@pytest.fixture(scope="module")
-def syndicated(tmp_path_factory: pytest.TempPathFactory, model_cache: Path) -> Path:
+def _plain(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _copies() -> dict[str, tuple[str, str]]:
+    """Each outlet's headline and text of the story."""
     story = _story()
     joined = [" ".join(story[i : i + 2]) for i in range(0, len(story), 2)]
-    copies = {
+    return {
         "AFP": ("Xi vows to 'deepen cooperation' with N Korea's Kim", "\n\n".join(story)),
         "France24": (
             "China's Xi pledges deeper ties with Kim Jong Un",
@@ -49,9 +53,13 @@ def syndicated(tmp_path_factory: pytest.TempPathFactory, model_cache: Path) -> P
         "Yahoo News": ("Xi tells Kim China wants deeper cooperation", "\n\n".join(story[: len(story) * 2 // 3])),
         "Asia Times": ("Beijing and Pyongyang mark anniversary", "\n\n".join(joined)),
     }
+
+
+@pytest.fixture(scope="module")
+def syndicated(tmp_path_factory: pytest.TempPathFactory, model_cache: Path) -> Path:
     rows = [
         {"id": source, "title": title, "date": "2024-10-07", "source": source, "text": text}
-        for source, (title, text) in copies.items()
+        for source, (title, text) in _copies().items()
     ]
     rows.append(
         {
@@ -90,7 +98,9 @@ def test_a_story_from_five_outlets_is_shown_once(syndicated: Path, question: str
     first = answer.hits[0]
     outlets = [first.passage.source, *(c.source for c in first.also)]
     assert len(outlets) == len(set(outlets)), "an outlet is listed twice under one quote"
-    assert len(set(outlets) & {"AFP", "France24", "Regional Herald", "Yahoo News", "Asia Times"}) >= 4
+    ran_it = {source for source, (_, text) in _copies().items() if _plain(first.passage.text) in _plain(text)}
+    assert len(ran_it) >= 4  # the question is about text most outlets ran
+    assert ran_it <= set(outlets), f"outlets that ran the quote but are not listed: {ran_it - set(outlets)}"
     # No quote repeats text already shown from another outlet, however the copies were cut.
     for i, a in enumerate(answer.hits):
         for b in answer.hits[i + 1 :]:

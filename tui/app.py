@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import deque
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on, work
@@ -16,13 +17,11 @@ from textual.widgets import Footer, Input
 from qa.conversation import Conversation, cite
 from qa.errors import DatelineError
 from qa.query import Query
-from qa.settings import Settings, bundled_corpus
-from tui.messages import AnswerFailed, AnswerReady, EngineFailed, EngineReady
+from qa.settings import Settings
+from tui.engine import Engine, EngineOpener, open_engine
+from tui.messages import AnswerFailed, AnswerReady, ArticleLoaded, EngineFailed, EngineReady
 from tui.screens import ArticleScreen, HelpScreen
 from tui.widgets import AnswerCard, Notice, QuestionLine, StatusBar
-
-if TYPE_CHECKING:  # numpy, FAISS and the index code load in the engine worker, after the first paint
-    from qa.retrieval import Retriever
 
 
 class HistoryInput(Input):
@@ -58,6 +57,15 @@ class Log(VerticalScroll, can_focus=False):
     """The conversation; Tab moves into its cards, not onto the log itself."""
 
 
+@dataclass
+class Asked:
+    """A question in the chat's queue: the line that shows it, and where its answer will go."""
+
+    question: str
+    line: QuestionLine
+    placeholder: Notice
+
+
 class DatelineApp(App[None]):
     """The dateline chat."""
 
@@ -71,13 +79,16 @@ class DatelineApp(App[None]):
         Binding("ctrl+s", "export", "Save"),
     ]
 
-    def __init__(self, settings: Settings, *, build_default: bool = True) -> None:
+    def __init__(self, settings: Settings, *, build_default: bool = True, opener: EngineOpener = open_engine) -> None:
         super().__init__()
         self.settings = settings
         self.build_default = build_default
+        self.open_engine = opener
         self.conversation = Conversation()
-        self.retriever: Retriever | None = None
-        self.pending: list[str] = []
+        self.engine: Engine | None = None
+        # Questions wait here and are searched one at a time, in the order asked.
+        self.waiting: deque[Asked] = deque()
+        self.searching: Asked | None = None
         self.engine_error: str | None = None
         self.corpus_text = "opening the index…"
 
@@ -100,25 +111,14 @@ class DatelineApp(App[None]):
     def load_engine(self) -> None:
         """Open the index and load the model off the UI thread (the import alone takes seconds)."""
         try:
-            directory = self.settings.index_dir
-            if self.build_default and not (directory / "dateline.sqlite").exists():
-                from qa.indexer import ensure_index, indexing_encoder
-
-                self.call_from_thread(self._set_corpus_text, "indexing the bundled corpus…")
-                ensure_index(
-                    directory,
-                    bundled_corpus(),
-                    lambda: indexing_encoder(self.settings.model),
-                )
-            from qa.retrieval import Retriever
-
-            retriever = Retriever.open(directory, self.settings.model)
-            retriever.warm()
-            self.post_message(EngineReady(retriever, retriever.store.stats()))
+            engine = self.open_engine(
+                self.settings, self.build_default, lambda text: self.call_from_thread(self._set_corpus_text, text)
+            )
+            self.post_message(EngineReady(engine, engine.stats()))
         except DatelineError as exc:
             self.post_message(EngineFailed(str(exc)))
         except Exception as exc:  # noqa: BLE001 - any failure becomes a notice, never a crash
-            self.post_message(EngineFailed(f"could not open the index: {exc}"))
+            self.post_message(EngineFailed(f"could not open the index: {exc or type(exc).__name__}"))
 
     def _set_corpus_text(self, text: str) -> None:
         self.corpus_text = text
@@ -126,7 +126,7 @@ class DatelineApp(App[None]):
 
     @on(EngineReady)
     def engine_ready(self, message: EngineReady) -> None:
-        self.retriever = message.retriever
+        self.engine = message.engine
         s = message.stats
         span = f"{s.first_date} → {s.last_date}" if s.first_date else "undated"
         self.corpus_text = f"{s.articles} articles · {span}"
@@ -134,9 +134,7 @@ class DatelineApp(App[None]):
         for notice in self.query(".pending-load"):
             notice.remove()
         self.add(Notice(f"Ready: {s.articles} articles, {span}. Ask a question; F1 shows the keys."))
-        for question in self.pending:
-            self.ask(question)
-        self.pending.clear()
+        self.next_search()
 
     @on(EngineFailed)
     def engine_failed(self, message: EngineFailed) -> None:
@@ -147,9 +145,11 @@ class DatelineApp(App[None]):
         self.refresh_status()
         self.add(Notice(message.error, "error"))
         self.notify(message.error, title="Cannot answer yet", severity="error", timeout=10)
-        if self.pending:
-            self.query_one("#ask", Input).value = self.pending[0]
-            self.pending.clear()
+        if self.waiting:
+            self.query_one("#ask", Input).value = self.waiting[0].question
+            for asked in self.waiting:
+                asked.placeholder.remove()
+            self.waiting.clear()
 
     def refresh_status(self) -> None:
         self.query_one(StatusBar).update(Text(f" {self.corpus_text}  │  {self.conversation.filters_text()}"))
@@ -169,9 +169,6 @@ class DatelineApp(App[None]):
             self.add(QuestionLine(text), Notice(self.engine_error, "error"))
             self.notify(self.engine_error, title="Cannot answer", severity="error", timeout=10)
             event.input.value = text
-        elif self.retriever is None:
-            self.pending.append(text)
-            self.add(QuestionLine(text, "waiting for the index and model to load…"))
         else:
             self.ask(text)
 
@@ -191,27 +188,46 @@ class DatelineApp(App[None]):
             self.notify(str(exc), title=exc.title, severity="error")
 
     def ask(self, question: str) -> None:
-        query, followed = self.conversation.query(question)
-        note = f"read as a follow-up to: {followed}" if followed else None
-        self.add(QuestionLine(question, note), Notice("searching…", "pending"))
-        self.run_search(question, query, followed)
+        """Queue a question; it is searched when the engine is ready and the questions before it are answered."""
+        waiting = "waiting for the index and model to load…" if self.engine is None else "waiting…"
+        asked = Asked(question, QuestionLine(question), Notice(waiting, "pending"))
+        self.add(asked.line, asked.placeholder)
+        self.waiting.append(asked)
+        self.next_search()
 
-    @work(thread=True, exit_on_error=False, group="search")
+    def next_search(self) -> None:
+        """Start the next queued search, unless one is running or the engine is not ready."""
+        if self.searching is not None or self.engine is None or not self.waiting:
+            return
+        asked = self.searching = self.waiting.popleft()
+        # Read now, not when typed: a follow-up is read with the question answered just before it.
+        query, followed = self.conversation.query(asked.question)
+        if followed:
+            asked.line.note(f"read as a follow-up to: {followed}")
+        asked.placeholder.update("searching…")
+        self.run_search(asked.question, query, followed)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="search")
     def run_search(self, question: str, query: Query, followed: str | None) -> None:
-        assert self.retriever is not None
+        assert self.engine is not None
         try:
-            answer = self.retriever.ask(query)
+            answer = self.engine.ask(query)
             self.post_message(AnswerReady(question, answer, followed))
         except Exception as exc:  # noqa: BLE001 - shown as a notice; the app keeps running
             self.post_message(AnswerFailed(question, str(exc) or type(exc).__name__))
 
-    def _drop_pending(self) -> None:
-        for notice in self.query(".pending"):
-            notice.remove()
+    def _finish_search(self) -> Asked:
+        asked = self.searching
+        assert asked is not None
+        self.searching = None
+        self.call_after_refresh(self.next_search)
+        return asked
 
     @on(AnswerReady)
     async def answer_ready(self, message: AnswerReady) -> None:
-        self._drop_pending()
+        asked = self._finish_search()
+        if not asked.placeholder.is_attached:
+            return  # the conversation was cleared while it was searched
         answer = self.conversation.record(message.question, message.answer)
         reference = self.conversation.as_of or dt.date.today()
         log = self.query_one("#log", Log)
@@ -220,17 +236,24 @@ class DatelineApp(App[None]):
             widgets.append(Notice("Nothing relevant in this archive.", "empty"))
         else:
             widgets.extend(AnswerCard(hit, reference) for hit in answer.hits)
-        await log.mount(*widgets)
+        # The answer goes under its own question, even when later questions are already queued below.
+        await log.mount(*widgets, after=asked.placeholder)
+        await asked.placeholder.remove()
         # Show the answer from its question down, not from its last card.
-        question = list(self.query(QuestionLine))[-1]
-        self.call_after_refresh(log.scroll_to_widget, question, top=True, animate=False)
+        self.call_after_refresh(log.scroll_to_widget, asked.line, top=True, animate=False)
 
     @on(AnswerFailed)
-    def answer_failed(self, message: AnswerFailed) -> None:
-        self._drop_pending()
-        self.add(Notice(f"Could not answer: {message.error}", "error"))
+    async def answer_failed(self, message: AnswerFailed) -> None:
+        asked = self._finish_search()
         self.notify(message.error, title="Search failed", severity="error")
-        self.query_one("#ask", Input).value = message.question
+        if not asked.placeholder.is_attached:
+            return
+        log = self.query_one("#log", Log)
+        await log.mount(Notice(f"Could not answer: {message.error}", "error"), after=asked.placeholder)
+        await asked.placeholder.remove()
+        ask = self.query_one("#ask", Input)
+        if not ask.value:  # never over what the user is typing
+            ask.value = message.question
 
     def add(self, *widgets: QuestionLine | Notice | AnswerCard) -> None:
         log = self.query_one("#log", VerticalScroll)
@@ -262,13 +285,26 @@ class DatelineApp(App[None]):
 
     def action_open_article(self) -> None:
         card = self._card()
-        if card is None or self.retriever is None:
-            return
-        article = self.retriever.store.article(card.hit.passage.article_id)
-        if article is None:
+        if card is not None and self.engine is not None:
+            self.load_article(card.hit.passage.article_id, card.hit.passage.start, card.hit.passage.end)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="article")
+    def load_article(self, article_id: str, start: int, end: int) -> None:
+        """Read the article off the UI thread (it waits for a search in progress to finish with the index)."""
+        assert self.engine is not None
+        try:
+            self.post_message(ArticleLoaded(self.engine.article(article_id), start, end))
+        except Exception as exc:  # noqa: BLE001 - shown as a notice; the app keeps running
+            self.post_message(ArticleLoaded(None, start, end, str(exc) or type(exc).__name__))
+
+    @on(ArticleLoaded)
+    def article_loaded(self, message: ArticleLoaded) -> None:
+        if message.error:
+            self.notify(f"could not open the article: {message.error}", severity="error")
+        elif message.article is None:
             self.notify("that article is no longer in the index", severity="warning")
-            return
-        self.push_screen(ArticleScreen(article, card.hit.passage.start, card.hit.passage.end))
+        else:
+            self.push_screen(ArticleScreen(message.article, message.start, message.end))
 
     def action_copy(self) -> None:
         card = self._card()
@@ -279,6 +315,7 @@ class DatelineApp(App[None]):
 
     def action_clear(self) -> None:
         self.query_one("#log", VerticalScroll).remove_children()
+        self.waiting.clear()
         self.conversation.clear()
 
     def action_help(self) -> None:

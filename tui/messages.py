@@ -8,17 +8,18 @@ from typing import TYPE_CHECKING
 from textual.message import Message
 
 from qa.answers import Answer
+from qa.articles import Article
 
 if TYPE_CHECKING:  # numpy and the index code load in the engine worker, after the first paint
-    from qa.retrieval import Retriever
     from qa.store import Stats
+    from tui.engine import Engine
 
 
 @dataclass
 class EngineReady(Message):
     """The index is open and the model loaded."""
 
-    retriever: Retriever
+    engine: Engine
     stats: Stats
 
 
@@ -40,3 +41,13 @@ class AnswerReady(Message):
 class AnswerFailed(Message):
     question: str
     error: str
+
+
+@dataclass
+class ArticleLoaded(Message):
+    """An article read for the article screen (None when it has left the index), with the quote's span."""
+
+    article: Article | None
+    start: int
+    end: int
+    error: str | None = None

@@ -25,10 +25,18 @@ def relevance_bar(relevance: float) -> str:
 
 class QuestionLine(Static):
     def __init__(self, question: str, note: str | None = None) -> None:
-        text = Text("› ", style="bold") + Text(safe(question), style="bold")
+        self.question = question
+        super().__init__(self._text(note))
+
+    def _text(self, note: str | None) -> Text:
+        text = Text("› ", style="bold") + Text(safe(self.question), style="bold")
         if note:
             text += Text(f"\n  {note}", style="dim italic")
-        super().__init__(text)
+        return text
+
+    def note(self, note: str) -> None:
+        """Add how the question was read (e.g. as a follow-up) under it."""
+        self.update(self._text(note))
 
 
 class AnswerCard(Static, can_focus=True):

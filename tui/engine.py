@@ -1,0 +1,50 @@
+"""What the chat needs of the core, and how it opens it: the engine answers, counts and reads articles.
+
+The chat holds one engine and calls it from worker threads, one search at a time; the engine is
+safe to share between those threads (`qa.retrieval.Retriever` is one).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Protocol
+
+from qa.answers import Answer
+from qa.articles import Article
+from qa.query import Query
+from qa.settings import Settings, bundled_corpus
+
+if TYPE_CHECKING:  # numpy, FAISS and the index code load in the engine worker, after the first paint
+    from qa.store import Stats
+
+
+class Engine(Protocol):
+    def ask(self, query: Query) -> Answer: ...
+
+    def stats(self) -> Stats: ...
+
+    def article(self, article_id: str) -> Article | None: ...
+
+    def warm(self) -> None: ...
+
+    def close(self) -> None: ...
+
+
+EngineOpener = Callable[[Settings, bool, Callable[[str], None]], "Engine"]
+
+
+def open_engine(settings: Settings, build_default: bool, say: Callable[[str], None]) -> Engine:
+    """Open the index (indexing the bundled corpus first when asked and there is none) and load the model.
+
+    `say` is told what is happening when it takes long (indexing the bundled corpus).
+    """
+    from qa.indexer import ensure_index, indexing_encoder
+    from qa.retrieval import Retriever
+    from qa.store import DB_NAME
+
+    if build_default and not (settings.index_dir / DB_NAME).exists():
+        say("indexing the bundled corpus…")
+        ensure_index(settings.index_dir, bundled_corpus(), lambda: indexing_encoder(settings.model))
+    retriever = Retriever.open(settings.index_dir, settings.model)
+    retriever.warm()
+    return retriever

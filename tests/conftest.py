@@ -34,9 +34,14 @@ def _home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, model_cache: Path) ->
 
 @pytest.fixture(scope="session")
 def bundled_index(tmp_path_factory: pytest.TempPathFactory, model_cache: Path) -> Path:
-    """The bundled corpus indexed with the real bundled model, as `dateline index` does (once per test run)."""
+    """The bundled corpus indexed with the real bundled model (once per test run).
+
+    Embedded at fp32, the exact model, as `dateline index --precision fp32` does: the int8 path's
+    vectors depend on which kernels the CPU runs (test_encoders.py checks they stay close), and an
+    answer test must give the same answer on every machine.
+    """
     directory = tmp_path_factory.mktemp("bundled") / "index"
-    index_paths(directory, [CORPUS], lambda: indexing_encoder(None, cache_dir=model_cache))
+    index_paths(directory, [CORPUS], lambda: indexing_encoder(None, cache_dir=model_cache, precision="fp32"))
     return directory
 
 

@@ -75,7 +75,8 @@ def syndicated(tmp_path_factory: pytest.TempPathFactory, model_cache: Path) -> P
     (root / "wire.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
     for other in ("000_6a2ebac98f284586.txt", "002_02aa92d358672171.txt"):
         (root / other).write_text((CORPUS / other).read_text())
-    index_paths(root / "index", [root], lambda: indexing_encoder(None, cache_dir=model_cache))
+    # fp32, the exact model: answers must not depend on the CPU's int8 kernels (see conftest.bundled_index).
+    index_paths(root / "index", [root], lambda: indexing_encoder(None, cache_dir=model_cache, precision="fp32"))
     return root / "index"
 
 

@@ -7,6 +7,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from textual._xterm_parser import XTermParser
 from textual.widgets import Input
 
 from qa.answers import Answer
@@ -259,3 +260,18 @@ async def test_an_article_opens_while_a_search_runs(bundled_index: Path) -> None
         assert isinstance(app.screen, ArticleScreen)
         assert app.screen.article.id == card.hit.passage.article_id
         assert engines[0].asked[-1] == "Who led the North Korean delegation that met Wang Yi?"
+
+
+async def test_questions_arriving_in_one_burst_stay_apart(bundled_index: Path) -> None:
+    """Keys that reach the app in one read (fast typing, tmux, a script) are two questions, not one."""
+    app = DatelineApp(Settings(bundled_index), build_default=False)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        burst = "What did Kim Yo Jong denounce?\rWho met Choe Son-hui in Pyongyang?\r"
+        for key in XTermParser().feed(burst):  # as the terminal driver turns the bytes into events
+            app.post_message(key)
+        await settle(pilot, app)
+        asked = [line.question for line in app.query(QuestionLine)]
+        assert asked == ["What did Kim Yo Jong denounce?", "Who met Choe Son-hui in Pyongyang?"]
+        assert app.query_one("#ask", Input).value == ""

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -51,6 +51,21 @@ class HistoryInput(Input):
         else:
             self.position, self.value = 0, ""
         self.cursor_position = len(self.value)
+
+    async def _on_key(self, event: events.Key) -> None:
+        # Enter is handled here, in the order keys arrive: left to the binding, it bubbles to the app
+        # and runs after the keys typed behind it, so questions typed fast would run together.
+        if event.key == "enter":
+            event.stop()
+            event.prevent_default()
+            await self.action_submit()
+            return
+        await super()._on_key(event)
+
+    async def action_submit(self) -> None:
+        """Hand the question over and empty the input at once: what is typed next is the next question."""
+        value, self.value, self.position = self.value, "", 0
+        self.post_message(self.Submitted(self, value, None))
 
 
 class Log(VerticalScroll, can_focus=False):
@@ -159,7 +174,6 @@ class DatelineApp(App[None]):
     @on(Input.Submitted, "#ask")
     def submitted(self, event: Input.Submitted) -> None:
         text = event.value.strip()
-        event.input.value = ""
         if not text:
             return
         self.conversation.remember(text)
@@ -168,7 +182,8 @@ class DatelineApp(App[None]):
         elif self.engine_error:
             self.add(QuestionLine(text), Notice(self.engine_error, "error"))
             self.notify(self.engine_error, title="Cannot answer", severity="error", timeout=10)
-            event.input.value = text
+            if not event.input.value:  # never over what the user is typing
+                event.input.value = text
         else:
             self.ask(text)
 

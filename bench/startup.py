@@ -57,9 +57,9 @@ def main() -> None:
     dateline = str(ROOT / ".venv" / "bin" / "dateline")
     index = args.index or home / "index"
     if args.index is None:
-        subprocess.run([dateline, "index", str(ROOT / "corpus")], check=True, capture_output=True, env=env)
+        subprocess.run([*dateline, "index", str(ROOT / "corpus")], check=True, capture_output=True, env=env, cwd=ROOT)
     # One ask exports the ONNX graph if the index was built elsewhere; not counted.
-    ask = [dateline, "ask", "Who led the North Korean delegation that met Wang Yi?", "--index", str(index)]
+    ask = [*dateline, "ask", "Who led the North Korean delegation that met Wang Yi?", "--index", str(index)]
     subprocess.run(ask, check=True, capture_output=True, env=env)
     base = [timed([sys.executable, "-c", "import sentence_transformers"], env) for _ in range(args.runs)]
     asks = [timed(ask, env) for _ in range(args.runs)]

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from bench.common import EVAL, OUT, benchmark_index, machine, median, table
 from qa.batch import Question, Writer, run_batch
-from qa.retrieval import Retriever
+from qa.search.retriever import Retriever
 
 
 def main() -> None:

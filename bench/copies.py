@@ -16,9 +16,9 @@ import time
 from pathlib import Path
 
 from bench.common import EVAL, OUT, benchmark_index, machine, median, table
-from qa import retrieval
-from qa.query import Query
-from qa.retrieval import Retriever
+from qa.search import retriever as retrieval
+from qa.search.query import Query
+from qa.search.retriever import Retriever
 
 INF = float("inf")
 SETTINGS = [

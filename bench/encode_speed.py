@@ -22,7 +22,7 @@ from embeddings.encoder import Encoder, default_model_dir, model_dim, model_name
 from embeddings.export import export_onnx, graph_path, int8_path, quantize_onnx
 from embeddings.onnx_encoder import OnnxEncoder
 from embeddings.st_encoder import SentenceTransformerEncoder
-from qa.chunker import chunk, embedding_text
+from qa.ingest.chunker import chunk, embedding_text
 
 
 def sample_passages(n: int) -> list[str]:

@@ -22,7 +22,7 @@ from pathlib import Path
 from bench.common import ROOT, gpu_arguments, machine, median, require_device, table
 from embeddings.encoder import default_model_dir
 from embeddings.st_encoder import SentenceTransformerEncoder
-from qa.chunker import chunk, embedding_text
+from qa.ingest.chunker import chunk, embedding_text
 
 
 def passages(articles: Path) -> list[str]:

@@ -19,8 +19,8 @@ from pathlib import Path
 
 from bench.common import EVAL, OUT, benchmark_index, machine, table
 from qa.evaluation import answerable, load_questions, norm
-from qa.query import Query
-from qa.retrieval import QUOTE_FLOOR, RELEVANCE_BAR, Retriever
+from qa.search.query import Query
+from qa.search.retriever import QUOTE_FLOOR, RELEVANCE_BAR, Retriever
 
 BARS = [0.25, 0.30, 0.35, 0.40, 0.45]
 FLOORS = [0.10, 0.15, 0.20, 0.25, 0.30]

@@ -18,10 +18,11 @@ from pathlib import Path
 from bench.common import gpu_arguments, machine, require_device, table
 from embeddings.encoder import default_model_dir
 from embeddings.st_encoder import SentenceTransformerEncoder
-from qa import chunker, indexer
-from qa.articles import Article, Passage
 from qa.evaluation import evaluate, load_questions
-from qa.retrieval import Ranking, Retriever
+from qa.index import indexer
+from qa.ingest import chunker
+from qa.ingest.articles import Article, Passage
+from qa.search.retriever import Ranking, Retriever
 
 CAPS = [3, 5, 2]
 

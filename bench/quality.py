@@ -18,7 +18,7 @@ from pathlib import Path
 
 from bench.common import EVAL, OUT, benchmark_index, machine, table
 from qa.evaluation import evaluate, load_questions
-from qa.retrieval import Ranking, Retriever
+from qa.search.retriever import Ranking, Retriever
 
 DEFAULT = Ranking()
 PLAIN = Ranking(

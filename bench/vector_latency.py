@@ -23,7 +23,7 @@ import numpy as np
 
 from bench.common import OUT, ROOT, benchmark_index, machine, table
 from embeddings.vectors import VectorIndex
-from qa.store import Store
+from qa.index.store import Store
 
 
 def realistic(base: np.ndarray, n: int, seed: int = 0) -> np.ndarray:

@@ -12,13 +12,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-from qa.answers import Answer
-from qa.dates import parse_record_date
 from qa.errors import DatelineError
+from qa.ingest.dates import parse_record_date
+from qa.ingest.readers import decode
 from qa.progress import Progress
-from qa.query import Query
-from qa.readers import decode
-from qa.retrieval import Retriever
+from qa.search.answers import Answer
+from qa.search.query import Query
+from qa.search.retriever import Retriever
 
 FORMATS = ("txt", "jsonl", "csv")
 OUTPUTS = ("jsonl", "csv", "md")

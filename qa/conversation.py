@@ -12,11 +12,11 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field, replace
 
-from qa.answers import Answer, Hit
-from qa.dates import parse_cli_date
 from qa.errors import DatelineError
-from qa.query import Query
-from qa.text import content_words
+from qa.ingest.dates import parse_cli_date
+from qa.search.answers import Answer, Hit
+from qa.search.query import Query
+from qa.search.text import content_words
 
 _CONNECTIVE = re.compile(r"^\s*(and|but|also|so|then|what about|how about|and what|and who|and how|what else)\b", re.I)
 _PRONOUN = re.compile(r"\b(he|she|they|him|her|them|his|hers|their|theirs|it|its|that|this|those|these)\b", re.I)

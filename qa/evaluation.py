@@ -21,8 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from qa.errors import DatelineError
-from qa.query import Query
-from qa.retrieval import Retriever
+from qa.search.query import Query
+from qa.search.retriever import Retriever
 
 BUDGETS = (200, 1000)
 # Enough quotes to fill the largest word budget with ~100-word passages.

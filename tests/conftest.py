@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from embeddings.encoder import HashEncoder
-from qa.indexer import index_paths, indexing_encoder
-from qa.retrieval import Retriever
+from qa.index.indexer import index_paths, indexing_encoder
+from qa.search.retriever import Retriever
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"

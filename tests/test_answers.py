@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from qa.query import Query
-from qa.retrieval import Retriever
+from qa.search.query import Query
+from qa.search.retriever import Retriever
 
 
 def test_who_led_the_delegation(retriever: Retriever) -> None:

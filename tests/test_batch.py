@@ -16,7 +16,7 @@ import pytest
 
 from embeddings.encoder import HashEncoder
 from qa.cli import main
-from qa.indexer import index_paths
+from qa.index.indexer import index_paths
 from tests.conftest import CORPUS, ROOT
 
 

@@ -10,11 +10,11 @@ from pathlib import Path
 from textual._xterm_parser import XTermParser
 from textual.widgets import Input
 
-from qa.answers import Answer
-from qa.articles import Article
-from qa.query import Query
+from qa.index.store import Stats
+from qa.ingest.articles import Article
+from qa.search.answers import Answer
+from qa.search.query import Query
 from qa.settings import Settings
-from qa.store import Stats
 from tui.app import DatelineApp
 from tui.engine import Engine, open_engine
 from tui.screens import ArticleScreen, HelpScreen
@@ -122,7 +122,7 @@ async def test_markup_and_escapes_in_articles_are_shown_literally(tmp_path: Path
     import json
 
     from embeddings.encoder import HashEncoder
-    from qa.indexer import index_paths
+    from qa.index.indexer import index_paths
 
     evil = "Officials met in [bold red]Geneva[/] today. \x1b]52;c;ZXZpbA==\x07 The talks ended."
     path = tmp_path / "evil.jsonl"

@@ -19,14 +19,14 @@ from typing import Any
 
 from textual.widgets import Input
 
-from qa.answers import Answer, Copy, Hit
-from qa.articles import Article
-from qa.chunker import article_passages
-from qa.highlight import best_sentence
-from qa.query import Query
-from qa.readers import read_file
+from qa.index.store import Stats, StoredPassage
+from qa.ingest.articles import Article
+from qa.ingest.chunker import article_passages
+from qa.ingest.readers import read_file
+from qa.search.answers import Answer, Copy, Hit
+from qa.search.highlight import best_sentence
+from qa.search.query import Query
 from qa.settings import Settings
-from qa.store import Stats, StoredPassage
 from tui.app import DatelineApp
 from tui.engine import Engine
 

@@ -7,9 +7,9 @@ import itertools
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from qa.chunker import MAX_WORDS, chunk, sentence_spans
-from qa.cleaning import story_spans
-from qa.readers import Article, read_paths
+from qa.ingest.chunker import MAX_WORDS, chunk, sentence_spans
+from qa.ingest.cleaning import story_spans
+from qa.ingest.readers import Article, read_paths
 from tests.conftest import CORPUS
 
 

@@ -108,7 +108,10 @@ def test_a_one_line_article_without_headline_is_indexed(tmp_path: Path) -> None:
 
 
 def test_import_qa_loads_neither_textual_nor_torch() -> None:
-    code = "import qa.cli, qa.retrieval, qa.indexer, sys; print('textual' in sys.modules, 'torch' in sys.modules)"
+    code = (
+        "import qa.cli, qa.search.retriever, qa.index.indexer, sys; "
+        "print('textual' in sys.modules, 'torch' in sys.modules)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
     assert out.stdout.strip() == "False False"
 

@@ -35,7 +35,7 @@ def test_onnx_vectors_equal_sentence_transformers(model_cache: Path) -> None:
 
 
 def test_indexing_encodes_with_a_fused_int8_graph_close_to_fp32(model_cache: Path) -> None:
-    from qa.indexer import indexing_encoder
+    from qa.index.indexer import indexing_encoder
 
     encoder = indexing_encoder(None, cache_dir=model_cache)
     fast = encoder.encode_passages(texts())
@@ -68,8 +68,8 @@ def test_hash_encoder_is_deterministic_and_normalised() -> None:
 
 def test_bulk_mode_distils_a_static_model_that_answers(tmp_path: Path) -> None:
     from qa.cli import main
-    from qa.query import Query
-    from qa.retrieval import Retriever
+    from qa.search.query import Query
+    from qa.search.retriever import Retriever
 
     static = tmp_path / "static"
     assert main(["distill", str(static), "--dims", "64"]) == 0
@@ -87,7 +87,7 @@ def test_bulk_mode_distils_a_static_model_that_answers(tmp_path: Path) -> None:
 def test_the_one_time_preparation_is_announced_only_when_needed(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, model_cache: Path
 ) -> None:
-    from qa.indexer import indexing_encoder, needs_preparing
+    from qa.index.indexer import indexing_encoder, needs_preparing
 
     monkeypatch.setenv("DATELINE_CACHE", str(tmp_path / "empty"))
     assert needs_preparing(None)

@@ -13,8 +13,8 @@ import pytest
 from embeddings.encoder import HashEncoder
 from qa.cli import main
 from qa.evaluation import evaluate, load_questions, norm
-from qa.indexer import index_paths
-from qa.retrieval import Retriever
+from qa.index.indexer import index_paths
+from qa.search.retriever import Retriever
 from tests.conftest import EVAL
 
 # Only the tests that read the shared benchmark need it; the others run in any checkout.

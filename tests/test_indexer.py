@@ -11,12 +11,13 @@ import numpy as np
 import pytest
 
 from embeddings.encoder import HashEncoder
-from qa import chunker, indexer
-from qa.articles import Article, Passage
-from qa.indexer import index_paths
-from qa.query import Query
-from qa.retrieval import Retriever
-from qa.store import Store
+from qa.index import indexer
+from qa.index.indexer import index_paths
+from qa.index.store import Store
+from qa.ingest import chunker
+from qa.ingest.articles import Article, Passage
+from qa.search.query import Query
+from qa.search.retriever import Retriever
 
 
 def build(directory: Path, paths: list[Path], encoder: HashEncoder, **kw: bool) -> object:

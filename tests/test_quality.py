@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 
 from embeddings.encoder import HashEncoder
-from qa.answer_types import expected_type
-from qa.indexer import index_paths
-from qa.query import Query
-from qa.query_dates import read_dates
-from qa.retrieval import Retriever
+from qa.index.indexer import index_paths
+from qa.search.answer_types import expected_type
+from qa.search.query import Query
+from qa.search.question_dates import read_dates
+from qa.search.retriever import Retriever
 
 REF = dt.date(2024, 3, 29)
 
@@ -165,7 +165,7 @@ def test_a_named_month_filters_and_says_so(news_index: Path) -> None:
 def test_keyword_search_within_dates_equals_the_filtered_search(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from qa import retrieval
+    from qa.search import retriever as retrieval
 
     rows = [
         {

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from qa.articles import Article
-from qa.chunker import chunk
-from qa.readers import Problem, read_paths
+from qa.ingest.articles import Article
+from qa.ingest.chunker import chunk
+from qa.ingest.readers import Problem, read_paths
 from tests.conftest import CORPUS, EVAL, SEEDS
 
 JUNK = ["LATEST NEWS", "Recommended", "Beşiktaş", "Quark.Models"]
@@ -120,7 +120,7 @@ def test_bad_records_are_reported_with_line_numbers(tmp_path: Path) -> None:
 
 
 def test_json_lines_stream_whatever_the_file_size(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from qa import readers
+    from qa.ingest import readers
 
     monkeypatch.setattr(readers, "MAX_FILE_BYTES", 200)  # a whole-file read would refuse this file
     path = tmp_path / "news.jsonl"

@@ -18,13 +18,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from embeddings.encoder import HashEncoder
-from qa.articles import Article
 from qa.cli import main
-from qa.indexer import index_paths
-from qa.query import Query
-from qa.readers import Problem, read_paths
-from qa.retrieval import Retriever
-from qa.store import Store, write_lock
+from qa.index.indexer import index_paths
+from qa.index.store import Store, write_lock
+from qa.ingest.articles import Article
+from qa.ingest.readers import Problem, read_paths
+from qa.search.query import Query
+from qa.search.retriever import Retriever
 from tests.conftest import CORPUS, EVAL, ROOT
 
 

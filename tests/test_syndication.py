@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from qa.dedupe import SAME_STORY, copied_from, overlap, shingles
-from qa.indexer import index_paths, indexing_encoder
-from qa.query import Query
-from qa.retrieval import Retriever
+from qa.index.indexer import index_paths, indexing_encoder
+from qa.search.dedupe import SAME_STORY, copied_from, overlap, shingles
+from qa.search.query import Query
+from qa.search.retriever import Retriever
 
 from .conftest import CORPUS
 

@@ -16,7 +16,7 @@ from textual.widgets import Footer, Input
 
 from qa.conversation import Conversation, cite
 from qa.errors import DatelineError
-from qa.query import Query
+from qa.search.query import Query
 from qa.settings import Settings
 from tui.engine import Engine, EngineOpener, open_engine
 from tui.messages import AnswerFailed, AnswerReady, ArticleLoaded, EngineFailed, EngineReady

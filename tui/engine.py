@@ -1,7 +1,7 @@
 """What the chat needs of the core, and how it opens it: the engine answers, counts and reads articles.
 
 The chat holds one engine and calls it from worker threads, one search at a time; the engine is
-safe to share between those threads (`qa.retrieval.Retriever` is one).
+safe to share between those threads (`qa.search.retriever.Retriever` is one).
 """
 
 from __future__ import annotations
@@ -9,13 +9,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Protocol
 
-from qa.answers import Answer
-from qa.articles import Article
-from qa.query import Query
+from qa.ingest.articles import Article
+from qa.search.answers import Answer
+from qa.search.query import Query
 from qa.settings import Settings, bundled_corpus
 
 if TYPE_CHECKING:  # numpy, FAISS and the index code load in the engine worker, after the first paint
-    from qa.store import Stats
+    from qa.index.store import Stats
 
 
 class Engine(Protocol):
@@ -38,9 +38,9 @@ def open_engine(settings: Settings, build_default: bool, say: Callable[[str], No
 
     `say` is told what is happening when it takes long (indexing the bundled corpus).
     """
-    from qa.indexer import ensure_index, indexing_encoder
-    from qa.retrieval import Retriever
-    from qa.store import DB_NAME
+    from qa.index.indexer import ensure_index, indexing_encoder
+    from qa.index.store import DB_NAME
+    from qa.search.retriever import Retriever
 
     if build_default and not (settings.index_dir / DB_NAME).exists():
         say("indexing the bundled corpus…")

@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING
 
 from textual.message import Message
 
-from qa.answers import Answer
-from qa.articles import Article
+from qa.ingest.articles import Article
+from qa.search.answers import Answer
 
 if TYPE_CHECKING:  # numpy and the index code load in the engine worker, after the first paint
-    from qa.store import Stats
+    from qa.index.store import Stats
     from tui.engine import Engine
 
 

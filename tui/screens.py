@@ -9,8 +9,8 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from qa.articles import Article
-from qa.render import safe
+from qa.ingest.articles import Article
+from qa.present.terminal import safe
 
 KEYS = """\
 Enter        ask the question in the input

@@ -1,7 +1,7 @@
 """The chat's widgets: the question line, answer cards, notices and the status bar.
 
 Article text is always put into Rich `Text` objects, never markup strings, so `[bold]` in an
-article shows as typed; control characters are made visible first (qa.render.safe).
+article shows as typed; control characters are made visible first (qa.present.terminal.safe).
 """
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ from rich.text import Text
 from textual.binding import Binding
 from textual.widgets import Static
 
-from qa.answers import Hit
 from qa.conversation import distance
-from qa.render import safe
+from qa.present.terminal import safe
+from qa.search.answers import Hit
 
 
 def relevance_bar(relevance: float) -> str:

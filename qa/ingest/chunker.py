@@ -6,8 +6,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from qa.articles import Article, Passage
-from qa.cleaning import story_spans
+from qa.ingest.articles import Article, Passage
+from qa.ingest.cleaning import story_spans
 
 # all-MiniLM-L6-v2 was trained on 128 word pieces; ~100 words is about 130 of them.
 MAX_WORDS = 100

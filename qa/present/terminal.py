@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import textwrap
 
-from qa.answers import Answer, Hit
+from qa.search.answers import Answer, Hit
 
 # Everything that could drive a terminal (escape sequences, bells, backspaces) from article text.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")

@@ -14,17 +14,17 @@ import numpy as np
 
 from embeddings.encoder import Encoder, EncoderError, Vectors, load_encoder
 from embeddings.vectors import IdSet, VectorIndex, VectorIndexError, reconstruct
-from qa.answer_types import AnswerType, expected_type
-from qa.answers import Answer, Copy, Hit
-from qa.articles import Article
-from qa.dedupe import copied_from, shingles
 from qa.errors import DatelineError
-from qa.highlight import best_sentence
-from qa.query import Query
-from qa.query_dates import DateHint, read_dates
+from qa.index.store import Stats, Store, StoredPassage, load_vector_index
+from qa.ingest.articles import Article
+from qa.search.answer_types import AnswerType, expected_type
+from qa.search.answers import Answer, Copy, Hit
+from qa.search.dedupe import copied_from, shingles
+from qa.search.highlight import best_sentence
+from qa.search.query import Query
+from qa.search.question_dates import DateHint, read_dates
+from qa.search.text import fts_query
 from qa.settings import model_cache
-from qa.store import Stats, Store, StoredPassage, load_vector_index
-from qa.text import fts_query
 
 # How many candidates each side brings to the fusion.
 POOL = 100

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from qa.articles import Article, content_id
-from qa.dates import parse_record_date
+from qa.ingest.articles import Article, content_id
+from qa.ingest.dates import parse_record_date
 
 TEXT_SUFFIXES = {".txt", ".text", ".md", ""}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}

@@ -19,8 +19,8 @@ from pathlib import Path
 import numpy as np
 
 from embeddings.vectors import VectorIndex, VectorIndexError
-from qa.articles import Article, Passage
 from qa.errors import DatelineError
+from qa.ingest.articles import Article, Passage
 
 FORMAT_VERSION = "1"
 DB_NAME = "dateline.sqlite"

@@ -15,13 +15,13 @@ from pathlib import Path
 import numpy as np
 
 from embeddings.encoder import Encoder, Vectors, int8_missing, load_encoder
-from qa.articles import Article, Passage
-from qa.chunker import CHUNKER_VERSION, article_passages, embedding_text
 from qa.errors import DatelineError
+from qa.index.store import DB_NAME, Store, load_vector_index, write_lock
+from qa.ingest.articles import Article, Passage
+from qa.ingest.chunker import CHUNKER_VERSION, article_passages, embedding_text
+from qa.ingest.readers import Problem, read_paths
 from qa.progress import Progress
-from qa.readers import Problem, read_paths
 from qa.settings import model_cache
-from qa.store import DB_NAME, Store, load_vector_index, write_lock
 
 CACHE_NAME = "embed-cache.sqlite"
 EMBED_BATCH = 256

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from qa.answer_types import AnswerType
-from qa.chunker import sentence_spans
-from qa.text import content_words
+from qa.ingest.chunker import sentence_spans
+from qa.search.answer_types import AnswerType
+from qa.search.text import content_words
 
 
 def _stem(word: str) -> str:

@@ -116,7 +116,7 @@ def _stderr(message: str) -> None:
 
 def cmd_index(args: argparse.Namespace, settings: Settings) -> ExitCode:
     from embeddings.encoder import Encoder
-    from qa.indexer import index_paths, indexing_encoder, needs_preparing
+    from qa.index.indexer import index_paths, indexing_encoder, needs_preparing
 
     def factory() -> Encoder:
         if needs_preparing(settings.model, device=args.device, precision=args.precision):
@@ -146,10 +146,10 @@ def cmd_index(args: argparse.Namespace, settings: Settings) -> ExitCode:
 
 
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> ExitCode:
-    from qa.dates import parse_cli_date
-    from qa.query import Query
-    from qa.render import render_answer
-    from qa.retrieval import Retriever
+    from qa.ingest.dates import parse_cli_date
+    from qa.present.terminal import render_answer
+    from qa.search.query import Query
+    from qa.search.retriever import Retriever
 
     if args.k < 1:
         raise DatelineError("-k must be at least 1", "Bad option")
@@ -173,8 +173,8 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> ExitCode:
 
 
 def cmd_info(args: argparse.Namespace, settings: Settings) -> ExitCode:
-    from qa.render import safe
-    from qa.store import Store
+    from qa.index.store import Store
+    from qa.present.terminal import safe
 
     store = Store.open(settings.index_dir)
     try:
@@ -211,8 +211,8 @@ def cmd_info(args: argparse.Namespace, settings: Settings) -> ExitCode:
 
 def cmd_batch(args: argparse.Namespace, settings: Settings) -> ExitCode:
     from qa import batch
-    from qa.dates import parse_cli_date
-    from qa.retrieval import Retriever
+    from qa.ingest.dates import parse_cli_date
+    from qa.search.retriever import Retriever
 
     in_fmt = batch.input_format(args.questions, args.input_format)
     out_fmt = batch.output_format(args.output, args.format)
@@ -264,7 +264,7 @@ def cmd_batch(args: argparse.Namespace, settings: Settings) -> ExitCode:
 
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> ExitCode:
     from qa.evaluation import evaluate, load_questions
-    from qa.retrieval import Retriever
+    from qa.search.retriever import Retriever
 
     questions = load_questions(args.questions)
     retriever = Retriever.open(settings.index_dir, settings.model)

@@ -39,7 +39,7 @@ def main() -> None:
                 retriever, questions, Writer(sink, "jsonl", fresh=True), k=5, as_of=None, progress=False
             )
             rates.append(len(questions) / (time.perf_counter() - start))
-        passages = retriever.store.stats().passages
+        passages = retriever.stats().passages
     finally:
         retriever.close()
     print(f"{len(questions)} questions, {passages:,} passages, median of {args.runs} runs; {machine()}")

@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 from bench.common import EVAL, OUT, benchmark_index, machine, median, table
-from qa.search import retriever as retrieval
+from qa.config import Collapse, Search
 from qa.search.query import Query
 from qa.search.retriever import Retriever
 
@@ -37,20 +37,19 @@ def main() -> None:
     rows = [json.loads(line) for line in (EVAL / "questions.jsonl").read_text().splitlines()]
     queries = [Query(r["question"], k=5, as_of=dt.date.fromisoformat(r["date"])) for r in rows]
     retriever = Retriever.open(benchmark_index(args.index))
-    saved = retrieval.COPY_LOOKAHEAD, retrieval.COPY_GAP, retrieval.COPY_SIMILAR
     rates: dict[str, list[float]] = {name: [] for name, _, _, _ in SETTINGS}
     copies: dict[str, int] = {}
     try:
         retriever.ask_many(queries[:64])  # warm: model, caches
         for _ in range(args.runs):
             for name, lookahead, gap, similar in SETTINGS:
-                retrieval.COPY_LOOKAHEAD, retrieval.COPY_GAP, retrieval.COPY_SIMILAR = lookahead, gap, similar
+                collapse = Collapse(copy_lookahead=lookahead, copy_gap=gap, copy_similar=similar)
+                variant = retriever.with_config(Search(collapse=collapse))
                 start = time.perf_counter()
-                answers = retriever.ask_many(queries)
+                answers = variant.ask_many(queries)
                 rates[name].append(len(queries) / (time.perf_counter() - start))
                 copies[name] = sum(len(h.also) for a in answers for h in a.hits)
     finally:
-        retrieval.COPY_LOOKAHEAD, retrieval.COPY_GAP, retrieval.COPY_SIMILAR = saved
         retriever.close()
     print(f"{len(queries)} questions, k = 5, {args.runs} runs each; {machine()}")
     out = [

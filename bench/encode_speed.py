@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.common import EVAL, OUT, machine, median, table
-from embeddings.encoder import Encoder, default_model_dir, model_dim, model_name
+from embeddings.base import Encoder, default_model_dir, model_dim, model_name
 from embeddings.export import export_onnx, graph_path, int8_path, quantize_onnx
 from embeddings.onnx_encoder import OnnxEncoder
 from embeddings.st_encoder import SentenceTransformerEncoder

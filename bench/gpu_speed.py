@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 from bench.common import ROOT, gpu_arguments, machine, median, require_device, table
-from embeddings.encoder import default_model_dir
+from embeddings.base import default_model_dir
 from embeddings.st_encoder import SentenceTransformerEncoder
 from qa.ingest.chunker import chunk, embedding_text
 

@@ -32,7 +32,7 @@ def main() -> None:
     retriever = Retriever.open(benchmark_index(args.index))
     try:
         _, records = evaluate(retriever, load_questions(EVAL / "questions.jsonl"), k=args.depth)
-        articles = [(a.date, norm(f"{a.title} {a.text}")) for a in retriever.store.articles() if a.date]
+        articles = [(a.date, norm(f"{a.title} {a.text}")) for a in retriever.articles() if a.date]
     finally:
         retriever.close()
     covered = 0

@@ -18,9 +18,12 @@ import datetime as dt
 from pathlib import Path
 
 from bench.common import EVAL, OUT, benchmark_index, machine, table
+from qa.config import Verdict
 from qa.evaluation import answerable, load_questions, norm
 from qa.search.query import Query
-from qa.search.retriever import QUOTE_FLOOR, RELEVANCE_BAR, Retriever
+from qa.search.retriever import Retriever
+
+RELEVANCE_BAR, QUOTE_FLOOR = Verdict().relevance_bar, Verdict().quote_floor
 
 BARS = [0.25, 0.30, 0.35, 0.40, 0.45]
 FLOORS = [0.10, 0.15, 0.20, 0.25, 0.30]
@@ -33,7 +36,7 @@ def main() -> None:
     questions = load_questions(EVAL / "questions.jsonl")
     retriever = Retriever.open(benchmark_index(args.index))
     try:
-        articles = ((a.date.isoformat() if a.date else None, f"{a.title} {a.text}") for a in retriever.store.articles())
+        articles = ((a.date.isoformat() if a.date else None, f"{a.title} {a.text}") for a in retriever.articles())
         yes = {q.id for q in answerable(questions, articles)}
         answers = retriever.ask_many(
             [Query(q.question, k=5, as_of=dt.date.fromisoformat(q.date), apply_bar=False) for q in questions]

@@ -11,18 +11,16 @@ default ranking and with other per-article caps. dateline's own setting is 100:3
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import tempfile
 from pathlib import Path
 
 from bench.common import gpu_arguments, machine, require_device, table
-from embeddings.encoder import default_model_dir
+from embeddings.base import default_model_dir
 from embeddings.st_encoder import SentenceTransformerEncoder
+from qa.config import Chunking, Collapse, Config, Search
 from qa.evaluation import evaluate, load_questions
 from qa.index import indexer
-from qa.ingest import chunker
-from qa.ingest.articles import Article, Passage
-from qa.search.retriever import Ranking, Retriever
+from qa.search.retriever import Retriever
 
 CAPS = [3, 5, 2]
 
@@ -40,25 +38,19 @@ def main() -> None:
         for size in args.sizes:
             most, least = (int(v) for v in size.split(":"))
 
-            def cut(article: Article, most: int = most, least: int = least) -> list[Passage]:
-                title = "" if article.title_derived else article.title
-                return chunker.chunk(article.id, article.text, title, max_words=most, min_words=least)
-
-            # The indexer's own names, swapped for this run (a benchmark, not a setting users get).
-            setattr(indexer, "article_passages", cut)  # noqa: B010
-            setattr(indexer, "CHUNKER_VERSION", f"bench-{size}")  # noqa: B010
             directory = Path(tmp) / f"index-{most}"
             report = indexer.index_paths(
                 directory,
                 [args.articles],
                 lambda: SentenceTransformerEncoder(model, device=args.device, batch_size=256),
                 model_path=str(model),
+                config=Config(chunking=Chunking(max_words=most, min_words=least)),
             )
             retriever = Retriever.open(directory)
             try:
                 for cap in CAPS:
-                    retriever.ranking = dataclasses.replace(Ranking(), per_article=cap)
-                    s, _ = evaluate(retriever, questions)
+                    variant = retriever.with_config(Search(collapse=Collapse(per_article=cap)))
+                    s, _ = evaluate(variant, questions)
                     rows.append(
                         [
                             f"{most} words (min {least})",

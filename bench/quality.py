@@ -12,41 +12,33 @@ from __future__ import annotations
 
 import argparse
 import collections
-import dataclasses
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from bench.common import EVAL, OUT, benchmark_index, machine, table
+from qa.config import AnswerTypes, Candidates, Collapse, QuestionDates, Scoring, Search
 from qa.evaluation import evaluate, load_questions
-from qa.search.retriever import Ranking, Retriever
+from qa.search.retriever import Retriever
 
-DEFAULT = Ranking()
-PLAIN = Ranking(
-    recency_weight=0, window_weight=0, question_dates=False, answer_type_weight=0, collapse=False, per_article=1000
+DEFAULT = Search()
+NO_RECENCY = Scoring(recency_weight=0, window_weight=0)
+PLAIN = Search(
+    scoring=NO_RECENCY,
+    dates=QuestionDates(enabled=False),
+    answer_types=AnswerTypes(weight=0),
+    collapse=Collapse(enabled=False, per_article=1000),
 )
+WITH_DATES = replace(PLAIN, scoring=Scoring(), dates=QuestionDates())
 CONFIGS = [
-    ("dense only", dataclasses.replace(PLAIN, keyword=False)),
-    ("keyword only (FTS5 BM25)", dataclasses.replace(PLAIN, dense=False)),
+    ("dense only", replace(PLAIN, candidates=Candidates(keyword=False))),
+    ("keyword only (FTS5 BM25)", replace(PLAIN, candidates=Candidates(dense=False))),
     ("fused (cosine + 0.3 x relative BM25)", PLAIN),
-    ("+ recency prior", dataclasses.replace(PLAIN, recency_weight=DEFAULT.recency_weight)),
-    (
-        "+ dates named in the question",
-        dataclasses.replace(
-            PLAIN, recency_weight=DEFAULT.recency_weight, window_weight=DEFAULT.window_weight, question_dates=True
-        ),
-    ),
-    (
-        "+ one story once",
-        dataclasses.replace(
-            PLAIN,
-            recency_weight=DEFAULT.recency_weight,
-            window_weight=DEFAULT.window_weight,
-            question_dates=True,
-            collapse=True,
-        ),
-    ),
-    ("+ at most 3 passages per article", Ranking(answer_type_weight=0)),
-    ("+ the kind of answer asked for (default)", Ranking()),
+    ("+ recency prior", replace(PLAIN, scoring=Scoring(window_weight=0))),
+    ("+ dates named in the question", WITH_DATES),
+    ("+ one story once", replace(WITH_DATES, collapse=Collapse(per_article=1000))),
+    ("+ at most 3 passages per article", Search(answer_types=AnswerTypes(weight=0))),
+    ("+ the kind of answer asked for (default)", DEFAULT),
 ]
 KEYS = ["AR@200w", "AR@1000w", "R@1", "R@5", "R@10", "MRR@10"]
 
@@ -62,13 +54,13 @@ def main() -> None:
     rows = []
     by_month: dict[str, dict[str, list[bool]]] = collections.defaultdict(lambda: collections.defaultdict(list))
     try:
-        for name, ranking in CONFIGS:
-            retriever.ranking = ranking
+        for name, config in CONFIGS:
+            variant = retriever.with_config(config)
             start = time.perf_counter()
-            summary, default_records = evaluate(retriever, questions)
+            summary, default_records = evaluate(variant, questions)
             elapsed = time.perf_counter() - start
-            quotes, quote_records = evaluate(retriever, questions, headlines=False)
-            if ranking == DEFAULT:
+            quotes, quote_records = evaluate(variant, questions, headlines=False)
+            if config == DEFAULT:
                 for label, records in (("headline and quote", default_records), ("quote only", quote_records)):
                     for r in records:
                         words = r["words_to_answer"]

@@ -23,7 +23,7 @@ import numpy as np
 
 from bench.common import OUT, ROOT, benchmark_index, machine, table
 from embeddings.vectors import VectorIndex
-from qa.index.store import Store
+from qa.index.database import Store
 
 
 def realistic(base: np.ndarray, n: int, seed: int = 0) -> np.ndarray:
@@ -36,7 +36,7 @@ def realistic(base: np.ndarray, n: int, seed: int = 0) -> np.ndarray:
 SERVE = """
 import sys
 from pathlib import Path
-from embeddings.encoder import load_encoder
+from embeddings.factory import load_encoder
 from embeddings.vectors import VectorIndex
 from qa.settings import model_cache
 encoder = load_encoder(None, cache_dir=model_cache())

@@ -4,7 +4,9 @@ Nothing here imports torch or sentence-transformers at import time; the heavy st
 loads only when a real encoder is constructed.
 """
 
-from embeddings.encoder import Encoder, EncoderError, HashEncoder, default_model_dir, load_encoder
+from embeddings.base import Encoder, EncoderError, default_model_dir
+from embeddings.factory import load_encoder
+from embeddings.hash_encoder import HashEncoder
 from embeddings.vectors import VectorIndex
 
 __all__ = ["Encoder", "EncoderError", "HashEncoder", "VectorIndex", "default_model_dir", "load_encoder"]

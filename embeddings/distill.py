@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from embeddings.encoder import EncoderError, default_model_dir
+from embeddings.base import EncoderError, default_model_dir
 
 
 def distill_static(out_dir: Path, model_dir: Path | None = None, dims: int = 256) -> Path:

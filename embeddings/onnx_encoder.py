@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from embeddings.encoder import EncoderError, Vectors
+from embeddings.base import EncoderError, Vectors
 
 
 class OnnxEncoder:
@@ -54,7 +54,6 @@ class OnnxEncoder:
         # Small batches of similar length keep each layer's activations in cache: 8 passages a
         # batch ran faster than 32 or more (docs/benchmarks.md).
         self._passage_batch = passage_batch
-        self.calls = 0
 
     @property
     def name(self) -> str:
@@ -65,7 +64,6 @@ class OnnxEncoder:
         return self._dim
 
     def _encode(self, texts: list[str], batch_size: int = 32) -> Vectors:
-        self.calls += 1
         out = np.zeros((len(texts), self._dim), dtype=np.float32)
         order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))  # similar lengths pad less
         for b in range(0, len(order), batch_size):
@@ -88,3 +86,6 @@ class OnnxEncoder:
 
     def encode_passages(self, texts: list[str], *, progress: bool = False) -> Vectors:
         return self._encode(texts, self._passage_batch)
+
+    def warm(self) -> None:
+        pass  # loaded when constructed

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from embeddings.encoder import EncoderError, Vectors, model_name
+from embeddings.base import EncoderError, Vectors, model_name
 
 
 class SentenceTransformerEncoder:
@@ -32,7 +32,6 @@ class SentenceTransformerEncoder:
         if not dim:
             raise EncoderError(f"the model in {path} does not say its embedding size")
         self._dim = int(dim)
-        self.calls = 0
 
     @property
     def name(self) -> str:
@@ -43,7 +42,6 @@ class SentenceTransformerEncoder:
         return self._dim
 
     def _encode(self, texts: list[str], progress: bool) -> Vectors:
-        self.calls += 1
         if not texts:
             return np.zeros((0, self._dim), dtype=np.float32)
         vectors = self._model.encode(
@@ -60,3 +58,6 @@ class SentenceTransformerEncoder:
 
     def encode_passages(self, texts: list[str], *, progress: bool = False) -> Vectors:
         return self._encode(texts, progress)
+
+    def warm(self) -> None:
+        pass  # loaded when constructed

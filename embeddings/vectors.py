@@ -11,11 +11,11 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from embeddings.encoder import Vectors
+from embeddings.base import Vectors
 
 Ids = npt.NDArray[np.int64]
 
-# Below this many vectors exact search is fast enough and has perfect recall.
+# Below this many vectors exact search is fast enough and has perfect recall (qa.config.Indexing sets it).
 HNSW_THRESHOLD = 200_000
 
 
@@ -173,19 +173,26 @@ class VectorIndex:
         return int(self._index.ntotal)
 
     @classmethod
-    def build(cls, dim: int, ids: Ids, vectors: Vectors) -> VectorIndex:
+    def build(cls, dim: int, ids: Ids, vectors: Vectors, *, hnsw_threshold: int = HNSW_THRESHOLD) -> VectorIndex:
         """A new index over the given vectors, exact when small and HNSW when large."""
-        return cls.build_streamed(dim, len(ids), lambda: iter([(ids, vectors)]))
+        return cls.build_streamed(dim, len(ids), lambda: iter([(ids, vectors)]), hnsw_threshold=hnsw_threshold)
 
     @classmethod
-    def build_streamed(cls, dim: int, count: int, chunks: Callable[[], Iterator[tuple[Ids, Vectors]]]) -> VectorIndex:
+    def build_streamed(
+        cls,
+        dim: int,
+        count: int,
+        chunks: Callable[[], Iterator[tuple[Ids, Vectors]]],
+        *,
+        hnsw_threshold: int = HNSW_THRESHOLD,
+    ) -> VectorIndex:
         """The same index built from `count` vectors read chunk by chunk (`chunks()` may be read twice).
 
         Memory is the index plus one chunk, never a second copy of every vector.
         """
         import faiss
 
-        if count >= HNSW_THRESHOLD:
+        if count >= hnsw_threshold:
             # 8-bit scalar-quantized vectors: a quarter of the memory (a million passages fit in well
             # under 1 GB with the graph), at a recall still near 1 (docs/benchmarks.md).
             base = faiss.IndexHNSWSQ(dim, faiss.ScalarQuantizer.QT_8bit, 32, faiss.METRIC_INNER_PRODUCT)  # type: ignore[arg-type]

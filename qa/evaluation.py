@@ -118,7 +118,7 @@ def evaluate(
     Each record's passages hold the text read for each quote (with its headline unless `headlines`
     is False), so the reference scorer run on them computes the same summary.
     """
-    articles = ((a.date.isoformat() if a.date else None, f"{a.title} {a.text}") for a in retriever.store.articles())
+    articles = ((a.date.isoformat() if a.date else None, f"{a.title} {a.text}") for a in retriever.articles())
     kept = answerable(questions, articles)
     records: list[dict[str, Any]] = []
     for i in range(0, len(kept), batch):

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from embeddings.encoder import HashEncoder
-from qa.index.indexer import index_paths, indexing_encoder
+from embeddings.factory import indexing_encoder
+from embeddings.hash_encoder import HashEncoder
+from qa.index.indexer import index_paths
 from qa.search.retriever import Retriever
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -26,7 +26,7 @@ def test_quotes_are_verbatim_slices_of_the_article(retriever: Retriever) -> None
     answer = retriever.ask(Query("What did Xi say about the 75th anniversary?", k=5))
     assert answer.hits
     for hit in answer.hits:
-        article = retriever.store.article(hit.passage.article_id)
+        article = retriever.article(hit.passage.article_id)
         assert article is not None
         assert article.text[hit.passage.start : hit.passage.end] == hit.passage.text
         start, end = hit.highlight

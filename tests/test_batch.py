@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from embeddings.encoder import HashEncoder
+from embeddings.hash_encoder import HashEncoder
 from qa.cli import main
 from qa.index.indexer import index_paths
 from tests.conftest import CORPUS, ROOT

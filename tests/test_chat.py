@@ -10,7 +10,7 @@ from pathlib import Path
 from textual._xterm_parser import XTermParser
 from textual.widgets import Input
 
-from qa.index.store import Stats
+from qa.index.records import Stats
 from qa.ingest.articles import Article
 from qa.search.answers import Answer
 from qa.search.query import Query
@@ -121,7 +121,7 @@ async def test_missing_index_is_a_notice_and_the_question_comes_back(tmp_path: P
 async def test_markup_and_escapes_in_articles_are_shown_literally(tmp_path: Path) -> None:
     import json
 
-    from embeddings.encoder import HashEncoder
+    from embeddings.hash_encoder import HashEncoder
     from qa.index.indexer import index_paths
 
     evil = "Officials met in [bold red]Geneva[/] today. \x1b]52;c;ZXZpbA==\x07 The talks ended."

@@ -19,7 +19,7 @@ from typing import Any
 
 from textual.widgets import Input
 
-from qa.index.store import Stats, StoredPassage
+from qa.index.records import Stats, StoredPassage
 from qa.ingest.articles import Article
 from qa.ingest.chunker import article_passages
 from qa.ingest.readers import read_file

@@ -7,10 +7,14 @@ import itertools
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from qa.ingest.chunker import MAX_WORDS, chunk, sentence_spans
+from qa.config import Chunking
+from qa.ingest.articles import Article
+from qa.ingest.chunker import chunk, sentence_spans
 from qa.ingest.cleaning import story_spans
-from qa.ingest.readers import Article, read_paths
+from qa.ingest.readers import read_paths
 from tests.conftest import CORPUS
+
+MAX_WORDS = Chunking().max_words
 
 
 def test_every_passage_is_an_exact_slice_within_the_size() -> None:

@@ -117,7 +117,7 @@ def test_import_qa_loads_neither_textual_nor_torch() -> None:
 
 
 def test_a_broken_model_is_one_line(tmp_path: Path) -> None:
-    from embeddings.encoder import default_model_dir
+    from embeddings.base import default_model_dir
 
     model = tmp_path / "model"
     shutil.copytree(default_model_dir(), model)

@@ -9,8 +9,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from embeddings.encoder import HashEncoder, default_model_dir, load_encoder, model_dim, model_name
+from embeddings.base import default_model_dir, model_dim, model_name
 from embeddings.export import export_onnx, graph_path, int8_path
+from embeddings.factory import LazyEncoder, indexing_encoder, load_encoder, needs_preparing
+from embeddings.hash_encoder import HashEncoder
 from embeddings.onnx_encoder import OnnxEncoder
 from embeddings.st_encoder import SentenceTransformerEncoder
 from tests.conftest import CORPUS, ROOT
@@ -35,24 +37,23 @@ def test_onnx_vectors_equal_sentence_transformers(model_cache: Path) -> None:
 
 
 def test_indexing_encodes_with_a_fused_int8_graph_close_to_fp32(model_cache: Path) -> None:
-    from qa.index.indexer import indexing_encoder
-
     encoder = indexing_encoder(None, cache_dir=model_cache)
     fast = encoder.encode_passages(texts())
-    inner = encoder.warm()  # type: ignore[attr-defined]
+    assert isinstance(encoder, LazyEncoder)
+    inner = encoder.loaded()
     assert isinstance(inner, OnnxEncoder)
     assert int8_path(graph_path(model_cache, default_model_dir(), encoder.name)).exists()
     exact = SentenceTransformerEncoder(default_model_dir()).encode_passages(texts())
     assert (fast * exact).sum(axis=1).min() >= 0.98
     assert not list(model_cache.glob("*.tmp*")) and not list(model_cache.glob("*.fused*"))
-    fp32 = indexing_encoder(None, cache_dir=model_cache, precision="fp32").warm()  # type: ignore[attr-defined]
-    assert isinstance(fp32, SentenceTransformerEncoder)
+    fp32 = indexing_encoder(None, cache_dir=model_cache, precision="fp32")
+    assert isinstance(fp32, LazyEncoder) and isinstance(fp32.loaded(), SentenceTransformerEncoder)
 
 
 def test_a_question_needs_no_torch_once_the_graph_exists(model_cache: Path) -> None:
     load_encoder(None, cache_dir=model_cache).encode_queries(["warm up and export if needed"])
     code = (
-        "import sys; from pathlib import Path; from embeddings.encoder import load_encoder;"
+        "import sys; from pathlib import Path; from embeddings.factory import load_encoder;"
         f"e = load_encoder(None, cache_dir=Path({str(model_cache)!r})); v = e.encode_queries(['Kim Song Nam']);"
         "print(v.shape, 'torch' in sys.modules)"
     )
@@ -87,15 +88,13 @@ def test_bulk_mode_distils_a_static_model_that_answers(tmp_path: Path) -> None:
 def test_the_one_time_preparation_is_announced_only_when_needed(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, model_cache: Path
 ) -> None:
-    from qa.index.indexer import indexing_encoder, needs_preparing
-
-    monkeypatch.setenv("DATELINE_CACHE", str(tmp_path / "empty"))
-    assert needs_preparing(None)
-    assert not needs_preparing(None, precision="fp32") and not needs_preparing("hash-32")
+    empty = tmp_path / "empty"
+    assert needs_preparing(None, cache_dir=empty)
+    assert not needs_preparing(None, cache_dir=empty, precision="fp32")
+    assert not needs_preparing("hash-32", cache_dir=empty)
     static = tmp_path / "static"
     static.mkdir()
     (static / "config.json").write_text('{"model_type": "model2vec", "hidden_dim": 64}')
-    assert not needs_preparing(str(static))  # bulk mode's static model runs as it is
-    monkeypatch.setenv("DATELINE_CACHE", str(model_cache))
-    indexing_encoder(None).encode_passages(["made now if missing"])
-    assert not needs_preparing(None)
+    assert not needs_preparing(str(static), cache_dir=empty)  # bulk mode's static model runs as it is
+    indexing_encoder(None, cache_dir=model_cache).encode_passages(["made now if missing"])
+    assert not needs_preparing(None, cache_dir=model_cache)

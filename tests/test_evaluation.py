@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from embeddings.encoder import HashEncoder
+from embeddings.hash_encoder import HashEncoder
 from qa.cli import main
 from qa.evaluation import evaluate, load_questions, norm
 from qa.index.indexer import index_paths

@@ -6,22 +6,26 @@ import json
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
 
-from embeddings.encoder import HashEncoder
-from qa.index import indexer
+from embeddings.hash_encoder import HashEncoder
+from qa.config import Config, Indexing
+from qa.index import indexer, plan
+from qa.index.database import Store
 from qa.index.indexer import index_paths
-from qa.index.store import Store
 from qa.ingest import chunker
 from qa.ingest.articles import Article, Passage
 from qa.search.query import Query
 from qa.search.retriever import Retriever
 
+from .helpers import CountingEncoder
 
-def build(directory: Path, paths: list[Path], encoder: HashEncoder, **kw: bool) -> object:
-    return index_paths(directory, paths, lambda: encoder, **kw)  # type: ignore[arg-type]
+
+def build(directory: Path, paths: list[Path], encoder: HashEncoder, **kw: Any) -> indexer.IndexReport:
+    return index_paths(directory, paths, lambda: encoder, **kw)
 
 
 def count(directory: Path) -> tuple[int, int]:
@@ -34,27 +38,27 @@ def count(directory: Path) -> tuple[int, int]:
 
 
 def test_unchanged_articles_are_never_embedded_again(tmp_path: Path, corpus_copy: Path) -> None:
-    encoder = HashEncoder()
+    encoder = CountingEncoder()
     index = tmp_path / "index"
     report = build(index, [corpus_copy], encoder)
-    assert report.added == 5 and encoder.calls > 0  # type: ignore[attr-defined]
+    assert report.added == 5 and encoder.calls > 0
     first = count(index)
     encoder.calls = encoder.texts_encoded = 0
     report = build(index, [corpus_copy], encoder)
-    assert report.unchanged == 5 and report.added == 0  # type: ignore[attr-defined]
+    assert report.unchanged == 5 and report.added == 0
     assert encoder.texts_encoded == 0
     assert count(index) == first
 
 
 def test_a_changed_article_replaces_the_old_one(tmp_path: Path, corpus_copy: Path) -> None:
-    encoder = HashEncoder()
+    encoder = CountingEncoder()
     index = tmp_path / "index"
     build(index, [corpus_copy], encoder)
     target = corpus_copy / "004_05444940e5ccca5a.txt"
     target.write_text(target.read_text(encoding="utf-8") + "\nA new closing paragraph about Zanzibar.\n")
     encoder.texts_encoded = 0
     report = build(index, [corpus_copy], encoder)
-    assert report.replaced == 1 and report.unchanged == 4  # type: ignore[attr-defined]
+    assert report.replaced == 1 and report.unchanged == 4
     assert 0 < encoder.texts_encoded < 10  # only the changed article's passages
     assert count(index)[0] == 5
     retriever = Retriever.open(index, "hash-64")
@@ -66,7 +70,7 @@ def test_a_changed_article_replaces_the_old_one(tmp_path: Path, corpus_copy: Pat
 
 
 def test_an_edited_article_re_embeds_only_its_changed_passages(tmp_path: Path, corpus_copy: Path) -> None:
-    encoder = HashEncoder()
+    encoder = CountingEncoder()
     index = tmp_path / "index"
     build(index, [corpus_copy], encoder)
     target = corpus_copy / "001_6b176e77b7a6bc1b.txt"
@@ -76,9 +80,9 @@ def test_an_edited_article_re_embeds_only_its_changed_passages(tmp_path: Path, c
     target.write_text(text.replace("hoped to", "wished to", 1), encoding="utf-8")  # one word, one passage
     encoder.texts_encoded = 0
     report = build(index, [corpus_copy], encoder)
-    assert report.replaced == 1  # type: ignore[attr-defined]
+    assert report.replaced == 1
     assert encoder.texts_encoded == 1
-    assert report.passages_embedded == 1 and report.passages_reused > 1  # type: ignore[attr-defined]
+    assert report.passages_embedded == 1 and report.passages_reused > 1
     assert count(index)[1] == before
     retriever = Retriever.open(index, "hash-64")
     try:
@@ -89,21 +93,21 @@ def test_an_edited_article_re_embeds_only_its_changed_passages(tmp_path: Path, c
 
 
 def test_prune_drops_articles_whose_files_are_gone(tmp_path: Path, corpus_copy: Path) -> None:
-    encoder = HashEncoder()
+    encoder = CountingEncoder()
     index = tmp_path / "index"
     build(index, [corpus_copy], encoder)
     (corpus_copy / "000_6a2ebac98f284586.txt").unlink()
     build(index, [corpus_copy], encoder)
     assert count(index)[0] == 5  # without --prune nothing is dropped
     report = build(index, [corpus_copy], encoder, prune=True)
-    assert report.pruned == 1  # type: ignore[attr-defined]
+    assert report.pruned == 1
     assert count(index)[0] == 4
 
 
 def test_the_same_article_twice_is_stored_once(tmp_path: Path, corpus_copy: Path) -> None:
     shutil.copy(corpus_copy / "003_827395dfdfacd871.txt", corpus_copy / "003_copy.txt")
     report = build(tmp_path / "index", [corpus_copy], HashEncoder())
-    assert report.added == 5 and report.duplicates == 1  # type: ignore[attr-defined]
+    assert report.added == 5 and report.duplicates == 1
     assert count(tmp_path / "index")[0] == 5
 
 
@@ -116,10 +120,10 @@ def test_one_wire_story_from_two_outlets_is_two_articles(tmp_path: Path) -> None
     ]
     path = tmp_path / "wire.jsonl"
     path.write_text("".join(json.dumps(r) + "\n" for r in rows))
-    encoder = HashEncoder()
+    encoder = CountingEncoder()
     report = build(tmp_path / "index", [path], encoder)
     # Paper B's copy is kept to be listed under Wire A's ("also in"); Wire A's own repeat is not.
-    assert report.added == 2 and report.duplicates == 1  # type: ignore[attr-defined]
+    assert report.added == 2 and report.duplicates == 1
     assert encoder.texts_encoded == 2
     retriever = Retriever.open(tmp_path / "index", "hash-64")
     try:
@@ -136,15 +140,15 @@ def test_text_files_of_one_story_under_two_headlines_are_two_articles(tmp_path: 
     (tmp_path / "news" / "paper.txt").write_text(f" date 2024-03-05 Bank lifts its main rate\n\n{body}\n")
     (tmp_path / "news" / "wire-again.txt").write_text(f" date 2024-03-05 Rates up\n\n{body}\n")
     report = build(tmp_path / "index", [tmp_path / "news"], HashEncoder())
-    assert report.added == 2 and report.duplicates == 1  # type: ignore[attr-defined]
+    assert report.added == 2 and report.duplicates == 1
 
 
 def test_another_model_rebuilds_instead_of_mixing(tmp_path: Path, corpus_copy: Path) -> None:
     index = tmp_path / "index"
     build(index, [corpus_copy], HashEncoder(64))
-    other = HashEncoder(32)
+    other = CountingEncoder(32)
     report = build(index, [corpus_copy], other)
-    assert "hash-64" in report.rebuilt_because  # type: ignore[attr-defined]
+    assert "hash-64" in report.rebuilt_because
     assert other.texts_encoded == count(index)[1]
     store = Store.open(index)
     try:
@@ -159,7 +163,7 @@ def test_a_rebuild_keeps_only_the_new_version_of_a_changed_article(tmp_path: Pat
     target = corpus_copy / "004_05444940e5ccca5a.txt"
     target.write_text(target.read_text(encoding="utf-8") + "\nA new closing paragraph about Zanzibar.\n")
     report = build(index, [corpus_copy], HashEncoder(), rebuild=True)
-    assert report.replaced == 1 and report.unchanged == 4  # type: ignore[attr-defined]
+    assert report.replaced == 1 and report.unchanged == 4
     assert count(index)[0] == 5
     store = Store.open(index)
     try:
@@ -181,7 +185,7 @@ def test_jsonl_records_are_keyed_by_id(tmp_path: Path) -> None:
     rows[1]["text"] = "Body one, corrected. More."
     path.write_text("\n".join(json.dumps(r) for r in rows[:2]))
     report = build(index, [path], HashEncoder(), prune=True)
-    assert (report.replaced, report.unchanged, report.pruned) == (1, 1, 1)  # type: ignore[attr-defined]
+    assert (report.replaced, report.unchanged, report.pruned) == (1, 1, 1)
     assert count(index)[0] == 2
 
 
@@ -202,11 +206,11 @@ def test_prune_keeps_articles_of_a_file_that_could_not_be_read(tmp_path: Path, c
     build(index, [corpus_copy], HashEncoder())
     (corpus_copy / "000_6a2ebac98f284586.txt").write_bytes(b"\x00\x01binary now")
     report = build(index, [corpus_copy], HashEncoder(), prune=True)
-    assert report.pruned == 0 and report.skipped == 1  # type: ignore[attr-defined]
+    assert report.pruned == 0 and report.skipped == 1
     assert count(index)[0] == 5
 
 
-class StopsAtCall(HashEncoder):
+class StopsAtCall(CountingEncoder):
     """Stops the run at its n-th batch, as Ctrl-C would; notes how many articles were cut by its first."""
 
     def __init__(self, stop_at: int, chunked: list[str]) -> None:
@@ -226,8 +230,7 @@ class StopsAtCall(HashEncoder):
 def test_indexing_streams_and_an_interrupted_run_resumes_where_it_stopped(
     tmp_path: Path, corpus_copy: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(indexer, "GROUP_PASSAGES", 8)
-    monkeypatch.setattr(indexer, "EMBED_BATCH", 4)
+    small = Config(indexing=Indexing(group_passages=8, embed_batch=4))
     index = tmp_path / "index"
     build(index, [corpus_copy], HashEncoder())
     before = count(index)
@@ -243,25 +246,25 @@ def test_indexing_streams_and_an_interrupted_run_resumes_where_it_stopped(
     chunked: list[str] = []
     real_passages = chunker.article_passages
 
-    def passages(article: Article) -> list[Passage]:
+    def passages(article: Article, config: Any) -> list[Passage]:
         chunked.append(article.id)
-        return real_passages(article)
+        return real_passages(article, config)
 
     monkeypatch.setattr(indexer, "article_passages", passages)
     stopping = StopsAtCall(stop_at=5, chunked=chunked)
     with pytest.raises(KeyboardInterrupt):
-        build(index, [corpus_copy, more], stopping)
+        build(index, [corpus_copy, more], stopping, config=small)
     # Streaming: the first vectors were made before most articles had even been cut into passages.
     assert stopping.chunked_at_first_batch is not None and 0 < stopping.chunked_at_first_batch < 30
     assert count(index) == before  # the unfinished run left nothing visible
     done_before = stopping.texts_encoded
     assert done_before == 16
 
-    resumed = HashEncoder()
-    report = build(index, [corpus_copy, more], resumed)
-    assert report.added == 30 and report.unchanged == 5  # type: ignore[attr-defined]
-    assert resumed.texts_encoded == report.passages_embedded  # type: ignore[attr-defined]
-    assert report.passages_reused == done_before  # type: ignore[attr-defined]
+    resumed = CountingEncoder()
+    report = build(index, [corpus_copy, more], resumed, config=small)
+    assert report.added == 30 and report.unchanged == 5
+    assert resumed.texts_encoded == report.passages_embedded
+    assert report.passages_reused == done_before
     assert count(index)[0] == 35
     retriever = Retriever.open(index, "hash-64")
     try:
@@ -274,20 +277,22 @@ def test_articles_that_change_between_the_two_reads_are_reported(
     tmp_path: Path, corpus_copy: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     reads: list[int] = []
-    real_read = indexer.read_paths
+    real_read = indexer.read_paths  # type: ignore[attr-defined]
 
-    def read_paths(paths: list[Path]) -> Iterator[object]:
+    def read_paths(paths: list[Path], limits: Any) -> Iterator[object]:
         reads.append(1)
-        items = list(real_read(paths))
+        items = list(real_read(paths, limits))
         # The second read (the streaming pass) no longer finds the last article: it was edited meanwhile.
         return iter(items if len(reads) == 1 else items[:-1])
 
-    monkeypatch.setattr(indexer, "read_paths", read_paths)
+    monkeypatch.setattr(plan, "read_paths", read_paths)  # the planning pass
+    monkeypatch.setattr(indexer, "read_paths", read_paths)  # the streaming pass
     seen: list[str] = []
     report = index_paths(tmp_path / "index", [corpus_copy], HashEncoder, on_problem=lambda p: seen.append(str(p)))
     assert count(tmp_path / "index")[0] == 4
     assert report.skipped == 0 and len(seen) == 1
     assert "1 article(s) changed while this run read them" in seen[0] and "run `dateline index` again" in seen[0]
+    monkeypatch.setattr(plan, "read_paths", real_read)
     monkeypatch.setattr(indexer, "read_paths", real_read)
     again = index_paths(tmp_path / "index", [corpus_copy], HashEncoder)
     assert again.added == 1 and count(tmp_path / "index")[0] == 5

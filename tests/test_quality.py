@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import json
 from pathlib import Path
 
 import pytest
 
-from embeddings.encoder import HashEncoder
+from embeddings.hash_encoder import HashEncoder
+from qa.config import AnswerTypes, Candidates, Search
 from qa.index.indexer import index_paths
 from qa.search.answer_types import expected_type
 from qa.search.query import Query
@@ -163,10 +163,8 @@ def test_a_named_month_filters_and_says_so(news_index: Path) -> None:
 
 
 def test_keyword_search_within_dates_equals_the_filtered_search(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path,
 ) -> None:
-    from qa.search import retriever as retrieval
-
     rows = [
         {
             "id": str(i),
@@ -180,13 +178,15 @@ def test_keyword_search_within_dates_equals_the_filtered_search(
     path = tmp_path / "ports.jsonl"
     path.write_text("".join(json.dumps(r) + "\n" for r in rows))
     index_paths(tmp_path / "index", [path], lambda: HashEncoder(32))
-    monkeypatch.setattr(retrieval, "POOL", 5)  # 4 x 5 ranked unfiltered: both paths are exercised
-    retriever = Retriever.open(tmp_path / "index", "hash-32")
+    # A pool of 5: 4 x 5 ranked unfiltered, so both paths are exercised.
+    config = Search(candidates=Candidates(pool=5))
+    retriever = Retriever.open(tmp_path / "index", "hash-32", config=config)
+    source = retriever.source
     try:
         for since, until in [(None, dt.date(2024, 2, 1)), (dt.date(2024, 1, 10), dt.date(2024, 1, 12)), (None, None)]:
-            allowed = retriever._allowed_ids(since, until)
-            got = retriever._keyword(retriever.store, '"harbour" OR "ships"', since, until, allowed)
-            want = dict(retriever.store.keyword_search('"harbour" OR "ships"', 5, since, until, 0.5))
+            allowed = source._allowed_ids(since, until)
+            got = source._keyword(source.store, '"harbour" OR "ships"', since, until, allowed)
+            want = dict(source.store.keyword_search('"harbour" OR "ships"', 5, since, until, 0.5))
             assert got == want and len(got) == min(5, 60 if allowed is None else len(allowed))
     finally:
         retriever.close()
@@ -227,8 +227,9 @@ def test_on_topic_quotes_holding_the_answer_kind_come_first(tmp_path: Path) -> N
     retriever = Retriever.open(tmp_path / "index", "hash-128")
     try:
         answer = retriever.ask(Query(question, k=3, apply_bar=False))
-        retriever.ranking = dataclasses.replace(retriever.ranking, answer_type_weight=0.0)
-        plain = retriever.ask(Query(question, k=3, apply_bar=False))
+        plain = retriever.with_config(Search(answer_types=AnswerTypes(weight=0.0))).ask(
+            Query(question, k=3, apply_bar=False)
+        )
     finally:
         retriever.close()
     # Without the boost the closest wording wins; with it, the on-topic quote naming a country leads,

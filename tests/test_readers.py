@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from qa.config import Indexing
 from qa.ingest.articles import Article
 from qa.ingest.chunker import chunk
 from qa.ingest.readers import Problem, read_paths
@@ -119,10 +120,8 @@ def test_bad_records_are_reported_with_line_numbers(tmp_path: Path) -> None:
     assert str(problems[2]).startswith(f"{path}:2: ")
 
 
-def test_json_lines_stream_whatever_the_file_size(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from qa.ingest import readers
-
-    monkeypatch.setattr(readers, "MAX_FILE_BYTES", 200)  # a whole-file read would refuse this file
+def test_json_lines_stream_whatever_the_file_size(tmp_path: Path) -> None:
+    limits = Indexing(max_file_bytes=200)  # a whole-file read would refuse this file
     path = tmp_path / "news.jsonl"
     lines = [
         "\ufeff" + json.dumps({"title": "With a BOM", "text": "First story."}),
@@ -132,7 +131,7 @@ def test_json_lines_stream_whatever_the_file_size(tmp_path: Path, monkeypatch: p
     ]
     data = b"\n".join(line.encode("cp1252") if "Windows" in line else line.encode("utf-8") for line in lines)
     path.write_bytes(data + b"\n")
-    items = list(read_paths([path]))
+    items = list(read_paths([path], limits))
     assert not [i for i in items if isinstance(i, Problem)]
     kept = [a for a in items if isinstance(a, Article)]
     assert [a.title for a in kept[:3]] == ["With a BOM", "Separator", "Café"]

@@ -17,10 +17,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from embeddings.encoder import HashEncoder
+from embeddings.hash_encoder import HashEncoder
 from qa.cli import main
+from qa.index.database import Store
 from qa.index.indexer import index_paths
-from qa.index.store import Store, write_lock
+from qa.index.lock import write_lock
 from qa.ingest.articles import Article
 from qa.ingest.readers import Problem, read_paths
 from qa.search.query import Query

@@ -13,8 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from qa.index.indexer import index_paths, indexing_encoder
-from qa.search.dedupe import SAME_STORY, copied_from, overlap, shingles
+from embeddings.factory import indexing_encoder
+from qa.config import Collapse
+from qa.index.indexer import index_paths
+from qa.search.dedupe import copied_from, overlap, shingles
 from qa.search.query import Query
 from qa.search.retriever import Retriever
 
@@ -106,7 +108,7 @@ def test_a_story_from_five_outlets_is_shown_once(syndicated: Path, question: str
     for i, a in enumerate(answer.hits):
         for b in answer.hits[i + 1 :]:
             if a.passage.article_id != b.passage.article_id:
-                assert overlap(shingles(a.passage.text), shingles(b.passage.text)) < SAME_STORY, (
+                assert overlap(shingles(a.passage.text), shingles(b.passage.text)) < Collapse().same_story, (
                     f"{a.passage.source} and {b.passage.source} show the same text"
                 )
     # Copies are listed oldest first, one line per outlet.
@@ -139,6 +141,6 @@ def test_a_copy_cut_across_two_shown_passages_is_a_copy() -> None:
     words = first.split()[len(first.split()) // 2 :] + second.split()[: len(second.split()) // 3] + NOTE.split()[:8]
     straddling = shingles(" ".join(words))
     shown = [shingles(first), shingles(second)]
-    assert all(overlap(straddling, s) < SAME_STORY for s in shown)  # a copy of neither alone
+    assert all(overlap(straddling, s) < Collapse().same_story for s in shown)  # a copy of neither alone
     assert copied_from(straddling, shown) == 0  # but of what is shown, listed under the larger share
     assert copied_from(shingles(NOTE), shown) is None

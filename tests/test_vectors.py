@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -14,7 +15,7 @@ from embeddings.vectors import IdSet, VectorIndex, VectorIndexError
 def data(n: int, dim: int = 32, seed: int = 0) -> np.ndarray:
     rng = np.random.default_rng(seed)
     x = rng.standard_normal((n, dim)).astype(np.float32)
-    return x / np.linalg.norm(x, axis=1, keepdims=True)
+    return np.asarray(x / np.linalg.norm(x, axis=1, keepdims=True))
 
 
 def test_exact_search_with_a_filter() -> None:
@@ -48,11 +49,10 @@ def test_exact_search_matches_brute_force_with_filters_and_updates() -> None:
     assert sorted(few[0][:3].tolist()) == sorted(ids[:3].tolist()) and (few[:, 3:] == -1).all()
 
 
-def test_large_index_is_hnsw_with_high_recall(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setattr(vectors, "HNSW_THRESHOLD", 1000)
+def test_large_index_is_hnsw_with_high_recall(tmp_path: Path) -> None:
     x = data(5000, seed=1)
     ids = np.arange(5000, dtype=np.int64)
-    index = VectorIndex.build(32, ids, x)
+    index = VectorIndex.build(32, ids, x, hnsw_threshold=1000)
     queries = data(50, seed=2)
     _, approx = index.search(queries, 10)
     exact = np.argsort(-(queries @ x.T), axis=1)[:, :10]
@@ -65,20 +65,21 @@ def test_large_index_is_hnsw_with_high_recall(monkeypatch: pytest.MonkeyPatch, t
     assert all(0 <= i < 100 for i in filtered[0] if i >= 0)
 
 
-def test_a_streamed_build_equals_building_from_every_vector_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_streamed_build_equals_building_from_every_vector_at_once() -> None:
     import faiss
 
-    monkeypatch.setattr(vectors, "HNSW_THRESHOLD", 1000)
     x = data(3000, seed=6)
     ids = np.arange(3000, dtype=np.int64)
     chunks = [(ids[i : i + 700], x[i : i + 700]) for i in range(0, 3000, 700)]
-    streamed = VectorIndex.build_streamed(32, 3000, lambda: iter(chunks))
+    streamed = VectorIndex.build_streamed(32, 3000, lambda: iter(chunks), hnsw_threshold=1000)
     # The reference: the 8-bit quantizer trained on all the vectors at once.
-    base = faiss.IndexHNSWSQ(32, faiss.ScalarQuantizer.QT_8bit, 32, faiss.METRIC_INNER_PRODUCT)
+    base = faiss.IndexHNSWSQ(32, faiss.ScalarQuantizer.QT_8bit, 32, faiss.METRIC_INNER_PRODUCT)  # type: ignore[arg-type]
     base.train(x)
 
-    def ranges(hnsw: object) -> np.ndarray:
-        return faiss.vector_to_array(faiss.downcast_index(faiss.downcast_index(hnsw).storage).sq.trained)
+    def ranges(hnsw: Any) -> np.ndarray:
+        inner: Any = faiss.downcast_index(hnsw)
+        storage: Any = faiss.downcast_index(inner.storage)
+        return np.asarray(faiss.vector_to_array(storage.sq.trained))
 
     assert np.array_equal(ranges(streamed._index.index), ranges(base))
     assert len(streamed) == 3000

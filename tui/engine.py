@@ -15,7 +15,7 @@ from qa.search.query import Query
 from qa.settings import Settings, bundled_corpus
 
 if TYPE_CHECKING:  # numpy, FAISS and the index code load in the engine worker, after the first paint
-    from qa.index.store import Stats
+    from qa.index.records import Stats
 
 
 class Engine(Protocol):
@@ -38,13 +38,18 @@ def open_engine(settings: Settings, build_default: bool, say: Callable[[str], No
 
     `say` is told what is happening when it takes long (indexing the bundled corpus).
     """
-    from qa.index.indexer import ensure_index, indexing_encoder
-    from qa.index.store import DB_NAME
+    from embeddings.factory import indexing_encoder
+    from qa.index.indexer import ensure_index
     from qa.search.retriever import Retriever
+    from qa.settings import model_cache
 
-    if build_default and not (settings.index_dir / DB_NAME).exists():
-        say("indexing the bundled corpus…")
-        ensure_index(settings.index_dir, bundled_corpus(), lambda: indexing_encoder(settings.model))
+    if build_default:
+        ensure_index(
+            settings.index_dir,
+            bundled_corpus(),
+            lambda: indexing_encoder(settings.model, cache_dir=model_cache()),
+            announce=lambda: say("indexing the bundled corpus…"),
+        )
     retriever = Retriever.open(settings.index_dir, settings.model)
     retriever.warm()
     return retriever

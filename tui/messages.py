@@ -11,7 +11,7 @@ from qa.ingest.articles import Article
 from qa.search.answers import Answer
 
 if TYPE_CHECKING:  # numpy and the index code load in the engine worker, after the first paint
-    from qa.index.store import Stats
+    from qa.index.records import Stats
     from tui.engine import Engine
 
 

@@ -10,7 +10,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from embeddings.encoder import EncoderError
+from embeddings.base import EncoderError
 from qa.errors import DatelineError, ExitCode
 from qa.settings import Settings
 
@@ -115,13 +115,15 @@ def _stderr(message: str) -> None:
 
 
 def cmd_index(args: argparse.Namespace, settings: Settings) -> ExitCode:
-    from embeddings.encoder import Encoder
-    from qa.index.indexer import index_paths, indexing_encoder, needs_preparing
+    from embeddings.base import Encoder
+    from embeddings.factory import indexing_encoder, needs_preparing
+    from qa.index.indexer import index_paths
+    from qa.settings import model_cache
 
     def factory() -> Encoder:
-        if needs_preparing(settings.model, device=args.device, precision=args.precision):
+        if needs_preparing(settings.model, cache_dir=model_cache(), device=args.device, precision=args.precision):
             _stderr("dateline: preparing the model for fast indexing (once, about 20 seconds)…")
-        return indexing_encoder(settings.model, device=args.device, precision=args.precision)
+        return indexing_encoder(settings.model, cache_dir=model_cache(), device=args.device, precision=args.precision)
 
     report = index_paths(
         settings.index_dir,
@@ -173,7 +175,7 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> ExitCode:
 
 
 def cmd_info(args: argparse.Namespace, settings: Settings) -> ExitCode:
-    from qa.index.store import Store
+    from qa.index.database import Store
     from qa.present.terminal import safe
 
     store = Store.open(settings.index_dir)

@@ -2,99 +2,47 @@
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import itertools
-import os
-import sqlite3
 import time
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 
-from embeddings.encoder import Encoder, Vectors, int8_missing, load_encoder
+from embeddings.base import Encoder, Vectors
+from qa.config import Config
 from qa.errors import DatelineError
-from qa.index.store import DB_NAME, Store, load_vector_index, write_lock
+from qa.index.database import Store
+from qa.index.embed_cache import EmbedCache
+from qa.index.layout import Layout
+from qa.index.lock import write_lock
+from qa.index.plan import make_plan
+from qa.index.report import IndexReport
+from qa.index.vector_file import load_vector_index
 from qa.ingest.articles import Article, Passage
-from qa.ingest.chunker import CHUNKER_VERSION, article_passages, embedding_text
+from qa.ingest.chunker import article_passages, embedding_text
 from qa.ingest.readers import Problem, read_paths
 from qa.progress import Progress
-from qa.settings import model_cache
 
-CACHE_NAME = "embed-cache.sqlite"
-EMBED_BATCH = 256
-# Passages embedded and written per group: what one run holds in memory at a time.
-GROUP_PASSAGES = 2048
+__all__ = ["IndexReport", "embed_passages", "ensure_index", "index_paths"]
 
 
-@dataclass
-class IndexReport:
-    """What one `dateline index` run did."""
-
-    added: int = 0
-    replaced: int = 0
-    unchanged: int = 0
-    duplicates: int = 0
-    pruned: int = 0
-    passages_embedded: int = 0
-    passages_reused: int = 0
-    """Passages stored with a vector made before: by an interrupted run, or an edited article's unchanged ones."""
-    rebuilt_because: str = ""
-    problems: list[Problem] = field(default_factory=list)
-
-    @property
-    def skipped(self) -> int:
-        return sum(p.fatal for p in self.problems)
-
-
-class EmbedCache:
-    """Vectors computed by an unfinished run, so an interrupted run resumes without re-embedding."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self.conn = sqlite3.connect(path, timeout=30)
-        self.conn.execute("CREATE TABLE IF NOT EXISTS v(hash TEXT PRIMARY KEY, vector BLOB NOT NULL)")
-
-    def get(self, keys: list[str]) -> dict[str, bytes]:
-        out: dict[str, bytes] = {}
-        for i in range(0, len(keys), 500):
-            part = keys[i : i + 500]
-            marks = ",".join("?" * len(part))
-            out.update(self.conn.execute(f"SELECT hash, vector FROM v WHERE hash IN ({marks})", part).fetchall())
-        return out
-
-    def put(self, items: Iterable[tuple[str, bytes]]) -> None:
-        with self.conn:
-            self.conn.executemany("INSERT OR REPLACE INTO v VALUES (?, ?)", items)
-
-    def discard(self) -> None:
-        self.conn.close()
-        for suffix in ("", "-journal", "-wal", "-shm"):
-            with contextlib.suppress(OSError):
-                Path(str(self.path) + suffix).unlink()
-
-
-def indexing_encoder(
-    model: str | None, *, device: str | None = None, precision: str = "int8", cache_dir: Path | None = None
-) -> Encoder:
-    """The encoder indexing uses: on a CPU, the int8 graph unless fp32 is asked for (docs/benchmarks.md)."""
-    cache = cache_dir or model_cache()
-    return load_encoder(model, device=device, cache_dir=cache, use_graph=False, int8=precision == "int8")
-
-
-def needs_preparing(model: str | None, *, device: str | None = None, precision: str = "int8") -> bool:
-    """True when indexing will first export and quantize the model (a one-time wait of ~20 s)."""
-    return precision == "int8" and device in (None, "cpu") and int8_missing(model, model_cache())
-
-
-def _meta(encoder: Encoder, model_path: str) -> dict[str, str]:
-    return {"model": encoder.name, "model_path": model_path, "dim": str(encoder.dim), "chunker": CHUNKER_VERSION}
+def _meta(encoder: Encoder, model_path: str, config: Config) -> dict[str, str]:
+    return {
+        "model": encoder.name,
+        "model_path": model_path,
+        "dim": str(encoder.dim),
+        "chunker": config.chunking.version,
+    }
 
 
 def embed_passages(
-    encoder: Encoder, texts: list[str], cache: EmbedCache | None, on_batch: Callable[[int], None] | None = None
+    encoder: Encoder,
+    texts: list[str],
+    cache: EmbedCache | None,
+    on_batch: Callable[[int], None] | None = None,
+    batch_size: int = 256,
 ) -> tuple[Vectors, int]:
     """Vectors for the texts, longest first in batches (less padding), cached batch by batch, and how
     many came from the cache.
@@ -111,8 +59,8 @@ def embed_passages(
         else:
             todo.append(i)
     todo.sort(key=lambda i: -len(texts[i]))
-    for b in range(0, len(todo), EMBED_BATCH):
-        batch = todo[b : b + EMBED_BATCH]
+    for b in range(0, len(todo), batch_size):
+        batch = todo[b : b + batch_size]
         vectors = encoder.encode_passages([texts[i] for i in batch])
         out[batch] = vectors
         if cache:
@@ -141,7 +89,8 @@ class _Sink:
     embed cache, so a run interrupted before its commit resumes without embedding them again.
     """
 
-    def __init__(self, store: Store, encoder: Encoder, cache: EmbedCache, bar: Progress | None) -> None:
+    def __init__(self, store: Store, encoder: Encoder, cache: EmbedCache, bar: Progress | None, config: Config) -> None:
+        self.config = config
         self.store = store
         self.encoder = encoder
         self.cache = cache
@@ -157,10 +106,10 @@ class _Sink:
         if article.id in self.seen:
             return
         self.seen.add(article.id)
-        passages = article_passages(article)
+        passages = article_passages(article, self.config.chunking)
         self.pending.append((article, passages))
         self.pending_passages += len(passages)
-        if self.pending_passages >= GROUP_PASSAGES:
+        if self.pending_passages >= self.config.indexing.group_passages:
             self.flush()
 
     def flush(self) -> None:
@@ -177,7 +126,7 @@ class _Sink:
                 self.bar.advance(share - credited)
                 credited = share
 
-        vectors, reused = embed_passages(self.encoder, texts, self.cache, advance)
+        vectors, reused = embed_passages(self.encoder, texts, self.cache, advance, self.config.indexing.embed_batch)
         self.reused += reused
         offset = 0
         for article, passages in self.pending:
@@ -200,13 +149,16 @@ def index_paths(
     wait: bool = False,
     progress: bool = False,
     on_problem: Callable[[Problem], None] | None = None,
+    config: Config | None = None,
 ) -> IndexReport:
     """Add the articles under `paths` to the index in `directory`, embedding only what is new."""
+    config = config or Config()
+    layout = Layout(directory)
     report = IndexReport()
     with write_lock(directory, wait=wait):
         encoder = encoder_factory()
-        meta = _meta(encoder, model_path)
-        existing = _open_or_set_aside(directory, report)
+        meta = _meta(encoder, model_path, config)
+        existing = _open_or_set_aside(layout, report)
         old_meta = existing.meta
         if old_meta.get("model") and not rebuild:
             for key, label in (("model", "model"), ("dim", "model"), ("chunker", "passage settings")):
@@ -217,108 +169,38 @@ def index_paths(
                     rebuild = True
                     break
         target = existing
-        target_name = DB_NAME + ".new"
         if rebuild:
             # A new database beside the old one, which stays readable (and is re-read) until the swap.
-            for suffix in ("", "-wal", "-shm"):
-                with contextlib.suppress(FileNotFoundError):
-                    (directory / (target_name + suffix)).unlink()
-            target = Store.open(directory, create=True, db_name=target_name)
+            Layout.remove_db(layout.rebuild_db)
+            target = Store.open(directory, create=True, path=layout.rebuild_db)
         try:
-            _update(existing, target, paths, encoder, meta, prune, progress, report, on_problem)
+            _update(existing, target, paths, encoder, meta, prune, progress, report, on_problem, config)
         finally:
             target.close()
             if target is not existing:
                 existing.close()
         if rebuild:
-            (directory / target_name).replace(directory / DB_NAME)
-            for suffix in ("-wal", "-shm"):
-                with contextlib.suppress(OSError):
-                    Path(str(directory / DB_NAME) + suffix).unlink()
-            for stale in directory.glob("vectors-*.faiss"):
-                stale.unlink()
+            layout.rebuild_db.replace(layout.db)
+            Layout.remove_side_files(layout.db)
+            layout.remove_vector_files()
         store = Store.open(directory)
         try:
-            load_vector_index(store)
+            load_vector_index(store, config.indexing)
         finally:
             store.close()
     return report
 
 
-def _open_or_set_aside(directory: Path, report: IndexReport) -> Store:
+def _open_or_set_aside(layout: Layout, report: IndexReport) -> Store:
     """Open the index to update; a damaged one is moved aside (never deleted) and a new one started."""
     try:
-        return Store.open(directory, create=True)
+        return Store.open(layout.directory, create=True)
     except DatelineError as exc:
-        stamp = time.strftime("%Y%m%d-%H%M%S")
-        aside = directory / f"{DB_NAME}.damaged-{stamp}"
-        for suffix in ("", "-wal", "-shm"):
-            with contextlib.suppress(OSError):
-                Path(str(directory / DB_NAME) + suffix).replace(Path(str(aside) + suffix))
-        for stale in directory.glob("vectors-*.faiss"):
-            stale.unlink()
+        aside = layout.damaged(time.strftime("%Y%m%d-%H%M%S"))
+        Layout.move_db(layout.db, aside)
+        layout.remove_vector_files()
         report.rebuilt_because = f"{exc}; the damaged file was kept as {aside.name}"
-        return Store.open(directory, create=True)
-
-
-@dataclass
-class _Plan:
-    """What a run will change, decided from ids and keys alone (no text is kept)."""
-
-    add: set[str] = field(default_factory=set)
-    delete: set[str] = field(default_factory=set)
-    replaced: set[str] = field(default_factory=set)
-    """Of `delete`, the old versions of articles read again with other content."""
-
-
-def _plan(
-    stored: dict[str, str],
-    paths: list[Path],
-    prune: bool,
-    report: IndexReport,
-    on_problem: Callable[[Problem], None] | None,
-) -> _Plan:
-    """Read the files once to decide what is new, replaced, unchanged or gone."""
-    by_key: dict[str, set[str]] = {}
-    for article_id, key in stored.items():
-        by_key.setdefault(key, set()).add(article_id)
-    plan = _Plan()
-    seen_keys: set[str] = set()
-    for item in read_paths(paths):
-        if isinstance(item, Problem):
-            report.problems.append(item)
-            if on_problem:
-                on_problem(item)
-            continue
-        seen_keys.add(item.key)
-        if item.id in stored or item.id in plan.add:
-            if item.id in stored and item.id not in plan.delete:
-                report.unchanged += 1
-            else:
-                report.duplicates += 1
-            continue
-        old_ids = by_key.get(item.key, set()) - plan.delete
-        if old_ids:
-            plan.delete |= old_ids
-            plan.replaced |= old_ids
-            report.replaced += 1
-        else:
-            report.added += 1
-        plan.add.add(item.id)
-    if prune:
-        roots = [str(Path(p).resolve()) for p in paths]
-        # A file that could not be read this time keeps its articles: prune only what is known gone.
-        unread = {str(Path(p.path).resolve()) for p in report.problems if p.fatal and p.line is None}
-        for article_id, key in stored.items():
-            file_part = key.split("#", 1)[0]
-            file_gone = not Path(file_part).exists()
-            read_now = file_part not in unread and any(
-                file_part == root or file_part.startswith(root + os.sep) for root in roots
-            )
-            if article_id not in plan.delete and (file_gone or (read_now and key not in seen_keys)):
-                plan.delete.add(article_id)
-                report.pruned += 1
-    return plan
+        return Store.open(layout.directory, create=True)
 
 
 def _update(
@@ -331,6 +213,7 @@ def _update(
     progress: bool,
     report: IndexReport,
     on_problem: Callable[[Problem], None] | None,
+    config: Config,
 ) -> None:
     """Plan from ids and keys, then stream: read, chunk, embed and insert a group at a time.
 
@@ -338,12 +221,12 @@ def _update(
     every stored article that the plan keeps. Either way the whole run is one transaction.
     """
     stored = source.article_ids()
-    plan = _plan(stored, paths, prune, report, on_problem)
+    plan = make_plan(stored, paths, prune, report, on_problem, config.indexing)
     carry = target is not source
     total = len(plan.add) + (len(stored) - len(plan.delete) if carry else 0)
     bar = Progress(total, "indexing", "articles") if progress and total else None
-    cache = EmbedCache(target.directory / CACHE_NAME)
-    sink = _Sink(target, encoder, cache, bar)
+    cache = EmbedCache(Layout(target.directory).embed_cache)
+    sink = _Sink(target, encoder, cache, bar, config)
     if not carry and plan.replaced:
         _offer_old_vectors(source, sorted(plan.replaced), encoder, cache)
     target.begin()
@@ -353,7 +236,7 @@ def _update(
                 if article.id not in plan.delete:
                     sink.add(article)
         if plan.add:
-            for item in read_paths(paths):
+            for item in read_paths(paths, config.indexing):
                 # A file changed since the plan was made: what the plan does not name waits for the next run.
                 if isinstance(item, Article) and item.id in plan.add:
                     sink.add(item)
@@ -387,11 +270,18 @@ def _update(
 
 
 def ensure_index(
-    directory: Path, corpus: Path, encoder_factory: Callable[[], Encoder], *, progress: bool = False
+    directory: Path,
+    corpus: Path,
+    encoder_factory: Callable[[], Encoder],
+    *,
+    progress: bool = False,
+    announce: Callable[[], None] | None = None,
 ) -> IndexReport | None:
-    """Build the default index over the bundled corpus when there is none yet."""
-    if (directory / DB_NAME).exists():
+    """Build the default index over the bundled corpus when there is none yet (`announce` is told first)."""
+    if Layout(directory).exists():
         return None
+    if announce:
+        announce()
     if not corpus.is_dir():
         raise DatelineError(f"no index at {directory} and no bundled corpus at {corpus}", "No index")
     return index_paths(directory, [corpus], encoder_factory, progress=progress)

@@ -6,13 +6,11 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from qa.config import Chunking
 from qa.ingest.articles import Article, Passage
 from qa.ingest.cleaning import story_spans
 
-# all-MiniLM-L6-v2 was trained on 128 word pieces; ~100 words is about 130 of them.
-MAX_WORDS = 100
-MIN_WORDS = 30
-CHUNKER_VERSION = f"sentences-v2-max{MAX_WORDS}-min{MIN_WORDS}-title"
+_DEFAULT = Chunking()
 
 _ABBREV = {
     "mr",
@@ -119,7 +117,12 @@ def _word_windows(text: str, span: Span, max_words: int) -> Iterator[Span]:
 
 
 def chunk(
-    article_id: str, text: str, title: str = "", *, max_words: int = MAX_WORDS, min_words: int = MIN_WORDS
+    article_id: str,
+    text: str,
+    title: str = "",
+    *,
+    max_words: int = _DEFAULT.max_words,
+    min_words: int = _DEFAULT.min_words,
 ) -> list[Passage]:
     """Passages of whole sentences, each at most `max_words` words, never crossing a junk line."""
     spans: list[Span] = []
@@ -151,9 +154,10 @@ def chunk(
     return [Passage(article_id, i, s.start, s.end, text[s.start : s.end]) for i, s in enumerate(spans)]
 
 
-def article_passages(article: Article) -> list[Passage]:
+def article_passages(article: Article, config: Chunking = _DEFAULT) -> list[Passage]:
     """The passages of an article. A title made from its own opening words is no headline to drop."""
-    return chunk(article.id, article.text, "" if article.title_derived else article.title)
+    title = "" if article.title_derived else article.title
+    return chunk(article.id, article.text, title, max_words=config.max_words, min_words=config.min_words)
 
 
 def embedding_text(title: str, passage_text: str) -> str:

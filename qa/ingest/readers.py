@@ -14,15 +14,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from qa.config import Indexing
 from qa.ingest.articles import Article, content_id
 from qa.ingest.dates import parse_record_date
 
 TEXT_SUFFIXES = {".txt", ".text", ".md", ""}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 JSON_SUFFIXES = {".json"}
-# A single article longer than this is almost surely not an article (a dump, a log, a book).
-MAX_ARTICLE_CHARS = 2_000_000
-MAX_FILE_BYTES = 2_000_000_000
+_LIMITS = Indexing()
 
 _FIELDS: dict[str, tuple[str, ...]] = {
     "title": ("title", "headline"),
@@ -54,18 +53,21 @@ class Problem:
 Item = Article | Problem
 
 
-def read_paths(paths: list[Path]) -> Iterator[Item]:
-    """Every article under the given files and directories, and every problem met on the way."""
+def read_paths(paths: list[Path], limits: Indexing = _LIMITS) -> Iterator[Item]:
+    """Every article under the given files and directories, and every problem met on the way.
+
+    `limits`: the largest file and article read (qa.config.Indexing).
+    """
     for path in paths:
         if not path.exists() and not path.is_symlink():
             yield Problem(str(path), "no such file or directory")
         elif path.is_dir():
-            yield from _read_dir(path)
+            yield from _read_dir(path, limits)
         else:
-            yield from read_file(path)
+            yield from read_file(path, limits)
 
 
-def _read_dir(root: Path) -> Iterator[Item]:
+def _read_dir(root: Path, limits: Indexing) -> Iterator[Item]:
     # followlinks=False: a symlink loop can never trap the walk.
     for dirpath, dirnames, filenames in os.walk(root, onerror=None, followlinks=False):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
@@ -77,10 +79,10 @@ def _read_dir(root: Path) -> Iterator[Item]:
             if suffix not in TEXT_SUFFIXES | JSONL_SUFFIXES | JSON_SUFFIXES:
                 yield Problem(str(path), f"not an article file ({suffix}), skipped")
                 continue
-            yield from read_file(path)
+            yield from read_file(path, limits)
 
 
-def read_file(path: Path) -> Iterator[Item]:
+def read_file(path: Path, limits: Indexing = _LIMITS) -> Iterator[Item]:
     """The articles in one file, by its extension: .jsonl/.ndjson, .json, anything else is text."""
     try:
         if not path.is_file():
@@ -88,10 +90,10 @@ def read_file(path: Path) -> Iterator[Item]:
             return
         suffix = path.suffix.lower()
         if suffix in JSONL_SUFFIXES and not _is_utf16(path):
-            yield from _stream_jsonl(path)
+            yield from _stream_jsonl(path, limits)
             return
         size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
+        if size > limits.max_file_bytes:
             yield Problem(str(path), f"file too large ({size / 1e9:.1f} GB), skipped")
             return
         data = path.read_bytes()
@@ -111,7 +113,7 @@ def read_file(path: Path) -> Iterator[Item]:
     elif not text.strip():
         yield Problem(str(path), "empty file, skipped")
     else:
-        yield from reader(path, text)
+        yield from reader(path, text, limits)
 
 
 def decode(data: bytes) -> str | None:
@@ -142,7 +144,7 @@ def derive_title(text: str, words: int = 12) -> str:
     return " ".join(parts[:words]) + ("…" if len(parts) > words else "")
 
 
-def _read_text(path: Path, text: str) -> Iterator[Item]:
+def _read_text(path: Path, text: str, limits: Indexing) -> Iterator[Item]:
     date: dt.date | None = None
     if match := _DATE_PREFIX.match(text):
         try:
@@ -151,7 +153,7 @@ def _read_text(path: Path, text: str) -> Iterator[Item]:
             yield Problem(str(path), f"bad date ({exc}); indexed as undated", fatal=False)
         text = text[match.end() :]
     title, body, derived = _split_headline(text)
-    yield _make(path, str(path.resolve()), title, date, path.name, "", body, derived, outlet="")
+    yield _make(path, str(path.resolve()), title, date, path.name, "", body, derived, outlet="", limits=limits)
 
 
 def _split_headline(text: str) -> tuple[str, str, bool]:
@@ -175,12 +177,13 @@ def _make(
     derived: bool,
     *,
     outlet: str,
+    limits: Indexing,
 ) -> Article | Problem:
     """An article, or the reason it cannot be one. `outlet` is the outlet the input names, if any."""
     text = text.rstrip()
     if not text.strip():
         return Problem(str(path), "no article text, skipped")
-    if len(text) > MAX_ARTICLE_CHARS:
+    if len(text) > limits.max_article_chars:
         return Problem(str(path), f"article too long ({len(text):,} characters), skipped")
     return Article(
         id=content_id(text, date, outlet, title),
@@ -195,7 +198,7 @@ def _make(
     )
 
 
-def _stream_jsonl(path: Path) -> Iterator[Item]:
+def _stream_jsonl(path: Path, limits: Indexing) -> Iterator[Item]:
     """JSON Lines a line at a time: memory holds one record, whatever the file's size.
 
     The file's kind is judged from its head as `decode` judges a whole file; a line that is not
@@ -217,7 +220,7 @@ def _stream_jsonl(path: Path) -> Iterator[Item]:
                 line = raw.decode("cp1252", errors="replace")
             if line.strip():
                 seen = True
-                yield from _jsonl_line(path, line, number)
+                yield from _jsonl_line(path, line, number, limits)
         if not seen:
             yield Problem(str(path), "empty file, skipped")
 
@@ -227,22 +230,22 @@ def _is_utf16(path: Path) -> bool:
         return fh.read(2) in (b"\xff\xfe", b"\xfe\xff")
 
 
-def _jsonl_line(path: Path, line: str, number: int) -> Iterator[Item]:
+def _jsonl_line(path: Path, line: str, number: int, limits: Indexing) -> Iterator[Item]:
     try:
         record = json.loads(line)
     except json.JSONDecodeError as exc:
         yield Problem(str(path), f"not valid JSON ({exc.msg}), skipped", number)
         return
-    yield from _from_record(path, record, number)
+    yield from _from_record(path, record, number, limits)
 
 
-def _read_jsonl(path: Path, text: str) -> Iterator[Item]:
+def _read_jsonl(path: Path, text: str, limits: Indexing) -> Iterator[Item]:
     for number, line in enumerate(text.splitlines(), 1):
         if line.strip():
-            yield from _jsonl_line(path, line, number)
+            yield from _jsonl_line(path, line, number, limits)
 
 
-def _read_json(path: Path, text: str) -> Iterator[Item]:
+def _read_json(path: Path, text: str, limits: Indexing) -> Iterator[Item]:
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -250,7 +253,7 @@ def _read_json(path: Path, text: str) -> Iterator[Item]:
         return
     records = doc if isinstance(doc, list) else [doc]
     for number, record in enumerate(records, 1):
-        yield from _from_record(path, record, number, label="record")
+        yield from _from_record(path, record, number, limits, label="record")
 
 
 def _field(record: dict[str, Any], name: str) -> Any:
@@ -260,7 +263,7 @@ def _field(record: dict[str, Any], name: str) -> Any:
     return None
 
 
-def _from_record(path: Path, record: object, number: int, label: str = "line") -> Iterator[Item]:
+def _from_record(path: Path, record: object, number: int, limits: Indexing, label: str = "line") -> Iterator[Item]:
     line = number if label == "line" else None
     where = "" if line else f"record {number}: "
     if not isinstance(record, dict):
@@ -296,6 +299,7 @@ def _from_record(path: Path, record: object, number: int, label: str = "line") -
         text,
         not title,
         outlet=fields["source"],
+        limits=limits,
     )
     if isinstance(result, Problem):
         yield Problem(result.path, where + result.message, line)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # the store imports numpy; the chat paints before that
-    from qa.index.store import StoredPassage
+    from qa.index.records import StoredPassage
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import re
 
+from qa.config import Collapse
+
 _WORD = re.compile(r"\w+")
-SHINGLE = 4
-# Share of 4-word shingles two passages must have in common to count as the same text.
-SAME_STORY = 0.5
+_DEFAULT = Collapse()
 
 
-def shingles(text: str) -> frozenset[int]:
+def shingles(text: str, size: int = _DEFAULT.shingle) -> frozenset[int]:
+    """The hashes of the text's runs of `size` words."""
     words = _WORD.findall(text.lower())
-    if len(words) < SHINGLE:
+    if len(words) < size:
         return frozenset({hash(" ".join(words))})
     # Hashing word tuples is about twice as fast as joining strings, and this runs for every candidate.
-    return frozenset(map(hash, zip(*(words[i:] for i in range(SHINGLE)), strict=False)))
+    return frozenset(map(hash, zip(*(words[i:] for i in range(size)), strict=False)))
 
 
 def overlap(a: frozenset[int], b: frozenset[int]) -> float:
@@ -25,7 +26,7 @@ def overlap(a: frozenset[int], b: frozenset[int]) -> float:
     return len(a & b) / min(len(a), len(b))
 
 
-def copied_from(sh: frozenset[int], shown: list[frozenset[int]]) -> int | None:
+def copied_from(sh: frozenset[int], shown: list[frozenset[int]], same: float = _DEFAULT.same_story) -> int | None:
     """Which of the passages shown (their shingles) a passage copies, if any: its index.
 
     A copy cut at other places (an editor's note on top, paragraphs joined) straddles two
@@ -36,10 +37,10 @@ def copied_from(sh: frozenset[int], shown: list[frozenset[int]]) -> int | None:
         return None
     scores = [overlap(sh, s) for s in shown]
     best = max(range(len(shown)), key=scores.__getitem__)
-    if scores[best] >= SAME_STORY:
+    if scores[best] >= same:
         return best
     shared = [len(sh & s) for s in shown]
     # The shared counts add up to at least what the union holds: most passages stop here.
-    if sum(shared) < SAME_STORY * len(sh) or len(sh & frozenset().union(*shown)) < SAME_STORY * len(sh):
+    if sum(shared) < same * len(sh) or len(sh & frozenset().union(*shown)) < same * len(sh):
         return None
     return max(range(len(shown)), key=shared.__getitem__)

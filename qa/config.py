@@ -1,0 +1,178 @@
+"""Every tunable number of dateline in one typed config, in sections.
+
+The defaults are the measured choices (docs/benchmarks.md says how each was measured). Code takes
+the section it needs as an argument; benchmarks and tests build variants with `dataclasses.replace`
+instead of changing module globals.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class Chunking:
+    """How articles are cut into passages (changing it rebuilds an index: `version` is recorded)."""
+
+    max_words: int = 100
+    """all-MiniLM-L6-v2 was trained on 128 word pieces; ~100 words is about 130 of them."""
+    min_words: int = 30
+    """A shorter last passage is folded into the one before it."""
+
+    @property
+    def version(self) -> str:
+        return f"sentences-v2-max{self.max_words}-min{self.min_words}-title"
+
+
+@dataclass(frozen=True, slots=True)
+class Indexing:
+    """How an indexing run reads, embeds and stores."""
+
+    embed_batch: int = 256
+    """Passages per encoder call (longest first, so a batch pads little)."""
+    group_passages: int = 2048
+    """Passages embedded and written per group: what one run holds in memory at a time."""
+    vector_rows: int = 8192
+    """Rows read from SQLite at a time when the vectors file is built."""
+    hnsw_threshold: int = 200_000
+    """Below this many vectors search is exact; above, an 8-bit HNSW graph."""
+    max_article_chars: int = 2_000_000
+    """A single article longer than this is almost surely not an article (a dump, a log, a book)."""
+    max_file_bytes: int = 2_000_000_000
+
+
+@dataclass(frozen=True, slots=True)
+class Candidates:
+    """Where candidates come from: the dense and keyword pools inside the question's dates."""
+
+    dense: bool = True
+    keyword: bool = True
+    pool: int = 100
+    """How many candidates each side brings to the fusion."""
+    keyword_depth: int = 4
+    """The keyword search first ranks `keyword_depth * pool` matches without the date join (a third
+    cheaper) and keeps those inside the dates; only when too few survive is it run with the join."""
+    title_weight: float = 0.5
+    """BM25 weight of the headline column against the passage text (1.0)."""
+    common_words: float = 0.02
+    """Single words found in more than this share of passages are left out of the keyword search:
+    BM25 gives them almost no weight, and dropping them makes it several times faster (0: keep all)."""
+    common_words_floor: int = 100
+    """...unless they are in fewer passages than this: a small archive keeps every word."""
+
+
+@dataclass(frozen=True, slots=True)
+class Scoring:
+    """How a candidate's score is made: cosine + keyword + recency (+ a named window)."""
+
+    keyword_weight: float = 0.3
+    """Weight of BM25 relative to the best BM25 in the pool, added to the cosine."""
+    recency_weight: float = 0.2
+    recency_days: float = 14.0
+    """Recency prior: weight * exp(-age / days), age counted back from the as-of day (or the archive's newest)."""
+    window_weight: float = 0.1
+    """Boost for passages inside a vague period the question names ("this week")."""
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerTypes:
+    """Favouring quotes that hold the kind of answer asked for ("which country", "how many")."""
+
+    weight: float = 0.3
+    """Boost for a passage (with its headline) holding such an answer (0: off)."""
+    margin: float = 0.2
+    """Only passages this close in cosine to the best candidate get it: on the question's topic."""
+    depth: int = 100
+    """How many of the best candidates are checked."""
+    highlight_bonus: float = 2.0
+    """A sentence holding such an answer counts as this many more question words when highlighting."""
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionDates:
+    """Periods a question names ("in March 2024", "last week") and how far their news reaches."""
+
+    enabled: bool = True
+    day_grace: int = 3
+    month_grace: int = 31
+    year_grace: int = 92
+    """How long after a named period its news keeps coming (a year's figures come out next spring)."""
+    day_lead: int = 7
+    """How long before a named day its news starts: previews and schedules come first."""
+
+
+@dataclass(frozen=True, slots=True)
+class Collapse:
+    """One story once, and at most a few quotes of one article."""
+
+    enabled: bool = True
+    per_article: int = 3
+    """At most this many passages of one article in an answer."""
+    shingle: int = 4
+    """Words per shingle when comparing two passages' text."""
+    same_story: float = 0.5
+    """Share of shingles two passages must have in common to be the same text."""
+    copy_lookahead: int = 40
+    """Candidates looked at past the last quote shown, for other outlets' copies of the stories shown
+    (on the benchmark: 55 copies listed instead of 39, for about 7% of the batch rate)."""
+    copy_gap: float = 0.3
+    """...while their score stays within this of the last quote's: another headline and date move a
+    copy's score that much."""
+    copy_similar: float = 0.5
+    """...and their vector is at least this similar to a quote's (copies found on the benchmark are
+    all at least 0.55; below 0.5 a candidate is not read at all)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """When to say "nothing relevant", and which quotes are off the topic."""
+
+    relevance_bar: float = 0.30
+    """Below this cosine between question and best passage, nothing in the archive answers it."""
+    quote_floor: float = 0.15
+    """Below this cosine a quote is off the question's topic (a stray keyword match, the only article
+    left in a date range): left out even when other quotes clear the bar."""
+    closest: int = 3
+    """How many of the nearest passages a "nothing relevant" answer keeps (`--closest`)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Search:
+    """Everything that decides what a question gets back."""
+
+    candidates: Candidates = field(default_factory=Candidates)
+    scoring: Scoring = field(default_factory=Scoring)
+    answer_types: AnswerTypes = field(default_factory=AnswerTypes)
+    dates: QuestionDates = field(default_factory=QuestionDates)
+    collapse: Collapse = field(default_factory=Collapse)
+    verdict: Verdict = field(default_factory=Verdict)
+
+
+@dataclass(frozen=True, slots=True)
+class Gauge:
+    """The chat's five-dot relevance gauge: one dot at `low` and below, one more every `step`."""
+
+    low: float = 0.3
+    step: float = 0.1
+
+
+@dataclass(frozen=True, slots=True)
+class Answering:
+    """Files of questions: batch and evaluation."""
+
+    batch_size: int = 32
+    """Questions encoded and searched together."""
+    eval_k: int = 20
+    """Quotes ranked per benchmark question: enough to fill the largest word budget."""
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    chunking: Chunking = field(default_factory=Chunking)
+    indexing: Indexing = field(default_factory=Indexing)
+    search: Search = field(default_factory=Search)
+    answering: Answering = field(default_factory=Answering)
+    gauge: Gauge = field(default_factory=Gauge)
+
+
+DEFAULT = Config()

@@ -1,0 +1,73 @@
+"""Planning an indexing run from ids and keys alone: what is new, replaced, unchanged or gone."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from qa.config import Indexing
+from qa.index.report import IndexReport
+from qa.ingest.readers import Problem, read_paths
+
+
+@dataclass
+class Plan:
+    """What a run will change, decided from ids and keys alone (no text is kept)."""
+
+    add: set[str] = field(default_factory=set)
+    delete: set[str] = field(default_factory=set)
+    replaced: set[str] = field(default_factory=set)
+    """Of `delete`, the old versions of articles read again with other content."""
+
+
+def make_plan(
+    stored: dict[str, str],
+    paths: list[Path],
+    prune: bool,
+    report: IndexReport,
+    on_problem: Callable[[Problem], None] | None,
+    limits: Indexing,
+) -> Plan:
+    """Read the files once to decide what is new, replaced, unchanged or gone."""
+    by_key: dict[str, set[str]] = {}
+    for article_id, key in stored.items():
+        by_key.setdefault(key, set()).add(article_id)
+    plan = Plan()
+    seen_keys: set[str] = set()
+    for item in read_paths(paths, limits):
+        if isinstance(item, Problem):
+            report.problems.append(item)
+            if on_problem:
+                on_problem(item)
+            continue
+        seen_keys.add(item.key)
+        if item.id in stored or item.id in plan.add:
+            if item.id in stored and item.id not in plan.delete:
+                report.unchanged += 1
+            else:
+                report.duplicates += 1
+            continue
+        old_ids = by_key.get(item.key, set()) - plan.delete
+        if old_ids:
+            plan.delete |= old_ids
+            plan.replaced |= old_ids
+            report.replaced += 1
+        else:
+            report.added += 1
+        plan.add.add(item.id)
+    if prune:
+        roots = [str(Path(p).resolve()) for p in paths]
+        # A file that could not be read this time keeps its articles: prune only what is known gone.
+        unread = {str(Path(p.path).resolve()) for p in report.problems if p.fatal and p.line is None}
+        for article_id, key in stored.items():
+            file_part = key.split("#", 1)[0]
+            file_gone = not Path(file_part).exists()
+            read_now = file_part not in unread and any(
+                file_part == root or file_part.startswith(root + os.sep) for root in roots
+            )
+            if article_id not in plan.delete and (file_gone or (read_now and key not in seen_keys)):
+                plan.delete.add(article_id)
+                report.pruned += 1
+    return plan

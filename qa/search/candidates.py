@@ -1,0 +1,210 @@
+"""Where candidates come from: dense and keyword pools inside each question's dates.
+
+This is the narrow seam between ranking and storage: the ranking steps ask a `CandidateSource` for
+pools and for passages' text and vectors, never for the index itself. `IndexSource` serves them
+from one index directory; another source (shards on other machines) can serve the same calls.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+
+from embeddings.base import Vectors
+from embeddings.vectors import IdSet, VectorIndex, reconstruct
+from qa.config import Candidates
+from qa.index.database import Store
+from qa.index.records import Stats, StoredPassage
+from qa.index.vector_file import load_vector_index
+from qa.ingest.articles import Article
+from qa.search.question import Reading
+from qa.search.text import fts_query
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A passage found for a question, with what ranking needs and no text."""
+
+    id: int
+    article_id: str
+    date: dt.date | None
+    cosine: float
+    """Cosine between the question and the passage (with its headline)."""
+    keyword: float
+    """The passage's BM25 score for the question's keywords (0 when the keyword search missed it)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Pool:
+    """One question's candidates, in the order the source gives them (ties keep this order)."""
+
+    candidates: tuple[Candidate, ...]
+    best_keyword: float
+    """The best BM25 in the pool (1.0 when none): keyword scores are taken relative to it."""
+
+
+class CandidateSource(Protocol):
+    """What the ranking steps read from an archive."""
+
+    def newest_date(self) -> dt.date | None: ...
+
+    def holds_any(self, since: dt.date | None, until: dt.date | None) -> bool: ...
+
+    def pools(self, readings: Sequence[Reading], vectors: Vectors) -> list[Pool]: ...
+
+    def passages(self, ids: list[int]) -> dict[int, StoredPassage]: ...
+
+    def similarity(self, ids: list[int], others: list[int]) -> Vectors:
+        """Cosine between the passages `ids` (rows) and `others` (columns)."""
+        ...
+
+
+class IndexSource:
+    """Candidates from one index directory: FAISS for the dense pool, SQLite FTS5 for the keyword pool.
+
+    Not thread-safe on its own: the Retriever that owns it lets one question batch in at a time.
+    """
+
+    def __init__(self, store: Store, vectors: VectorIndex, config: Candidates) -> None:
+        self.store = store
+        self.vectors = vectors
+        self.config = config
+        self.generation = store.generation
+        self.newest = store.newest_date()
+        self._passages = store.passage_count()
+        self._df: dict[str, int] = {}
+        # Date filters repeat across a batch (one as-of day per question file week): compute each once.
+        self._allowed: dict[tuple[dt.date | None, dt.date | None], IdSet | None] = {}
+        # Keyword searches run on a thread of their own with its own connection: SQLite works without
+        # the GIL, so they overlap with encoding the questions and with ranking in Python.
+        self._keyword_pool: ThreadPoolExecutor | None = None
+        self._keyword_store: Store | None = None
+
+    def close(self) -> None:
+        if self._keyword_pool is not None:
+            self._keyword_pool.shutdown(wait=True)
+        if self._keyword_store is not None:
+            self._keyword_store.close()
+        self.store.close()
+
+    def refresh(self) -> None:
+        """Pick up what another process indexed since this one opened (a new generation)."""
+        generation = self.store.generation
+        if generation != self.generation:
+            self.vectors = load_vector_index(self.store)
+            self.newest = self.store.newest_date()
+            self._allowed.clear()
+            self._df.clear()
+            self._passages = self.store.passage_count()
+            self.generation = generation
+
+    def stats(self) -> Stats:
+        return self.store.stats()
+
+    def article(self, article_id: str) -> Article | None:
+        return self.store.article(article_id)
+
+    def newest_date(self) -> dt.date | None:
+        return self.newest
+
+    def holds_any(self, since: dt.date | None, until: dt.date | None) -> bool:
+        allowed = self._allowed_ids(since, until)
+        return allowed is None or bool(len(allowed))
+
+    def passages(self, ids: list[int]) -> dict[int, StoredPassage]:
+        return self.store.passages(ids)
+
+    def similarity(self, ids: list[int], others: list[int]) -> Vectors:
+        a = reconstruct(self.vectors, np.array(ids, dtype=np.int64))
+        b = reconstruct(self.vectors, np.array(others, dtype=np.int64))
+        return np.asarray(a @ b.T, dtype=np.float32)
+
+    def keyword_jobs(self, readings: Sequence[Reading]) -> list[Future[dict[int, float]] | None]:
+        """Start each question's keyword search on the keyword thread (None when it has no keywords)."""
+        return [self._submit_keyword(r) for r in readings]
+
+    def pools(self, readings: Sequence[Reading], vectors: Vectors) -> list[Pool]:
+        """Each question's dense and keyword candidates, searched inside its own date range."""
+        keyword = self.keyword_jobs(readings)
+        return self.pools_with(readings, vectors, keyword)
+
+    def pools_with(
+        self, readings: Sequence[Reading], vectors: Vectors, keyword: list[Future[dict[int, float]] | None]
+    ) -> list[Pool]:
+        """The pools, with keyword searches already started (they run while the questions are encoded)."""
+        cfg = self.config
+        # All questions are searched together, each inside its own date range: one pass over the vectors.
+        dense: list[list[int]] = [[] for _ in readings]
+        if cfg.dense:
+            allowed = [self._allowed_ids(r.since, r.until) for r in readings]
+            _, ids = self.vectors.search(vectors, cfg.pool, allowed)
+            dense = [[int(pid) for pid in row if pid >= 0] for row in ids.tolist()]
+        return [
+            self._pool(vectors[i], dense[i], job.result() if job is not None else {}) for i, job in enumerate(keyword)
+        ]
+
+    def _pool(self, qvec: Vectors, dense: list[int], keyword: dict[int, float]) -> Pool:
+        ids = np.array(sorted(set(dense) | set(keyword)), dtype=np.int64)
+        cos = dict(zip(ids.tolist(), (reconstruct(self.vectors, ids) @ qvec).tolist(), strict=True))
+        facts = self.store.passage_facts(ids.tolist())
+        candidates = tuple(
+            Candidate(pid, article_id, date, cos[pid], keyword.get(pid, 0.0))
+            for pid, (article_id, date) in facts.items()
+        )
+        return Pool(candidates, max(keyword.values(), default=0.0) or 1.0)
+
+    def _submit_keyword(self, reading: Reading) -> Future[dict[int, float]] | None:
+        if not self.config.keyword or not (match := fts_query(reading.query.question, self._informative)):
+            return None
+        if self._keyword_pool is None:
+            self._keyword_store = Store.open(self.store.directory)
+            self._keyword_pool = ThreadPoolExecutor(1, thread_name_prefix="dateline-keyword")
+        assert self._keyword_store is not None
+        allowed = self._allowed_ids(reading.since, reading.until)
+        return self._keyword_pool.submit(
+            self._keyword, self._keyword_store, match, reading.since, reading.until, allowed
+        )
+
+    def _informative(self, word: str) -> bool:
+        """False for a word in more than `common_words` of the passages (cached per word)."""
+        cfg = self.config
+        if not cfg.common_words:
+            return True
+        if word not in self._df:
+            if len(self._df) > 100_000:
+                self._df.clear()
+            self._df[word] = self.store.document_frequency(word)
+        return self._df[word] <= max(cfg.common_words * self._passages, cfg.common_words_floor)
+
+    def _allowed_ids(self, since: dt.date | None, until: dt.date | None) -> IdSet | None:
+        if (since, until) not in self._allowed:
+            # Each set holds up to one id per passage (and a selector and a sorted copy): bound the
+            # cache by ids, not entries, so a million-passage archive stays within its memory.
+            if len(self._allowed) > 64 or sum(len(a) for a in self._allowed.values() if a) > 4_000_000:
+                self._allowed.clear()
+            ids = self.store.allowed_ids(since, until)
+            self._allowed[(since, until)] = None if ids is None else IdSet(ids)
+        return self._allowed[(since, until)]
+
+    def _keyword(
+        self, store: Store, match: str, since: dt.date | None, until: dt.date | None, allowed: IdSet | None
+    ) -> dict[int, float]:
+        """The best `pool` keyword matches within the dates (`allowed`: the ids there, None for all), by BM25."""
+        cfg = self.config
+        if allowed is None:
+            return dict(store.keyword_search(match, cfg.pool, None, None, cfg.title_weight))
+        # Most matches usually lie inside the range (an as-of day hides only what came after), and
+        # ranking without the date join costs a third less: rank a deeper pool unfiltered, keep the
+        # allowed, and fall back to the filtered search only when too few survive. Same result.
+        deep = cfg.keyword_depth * cfg.pool
+        found = store.keyword_search(match, deep, None, None, cfg.title_weight)
+        inside = allowed.contains(np.array([pid for pid, _ in found], dtype=np.int64))
+        kept = [hit for hit, ok in zip(found, inside.tolist(), strict=True) if ok][: cfg.pool]
+        if len(kept) < cfg.pool and len(found) == deep:
+            return dict(store.keyword_search(match, cfg.pool, since, until, cfg.title_weight))
+        return dict(kept)

@@ -1,0 +1,90 @@
+"""What is shown: the top k down the ranking, one story once, at most a few quotes of one article.
+
+Walking down the ranking, a passage from another article that copies a quote already kept (another
+outlet's run of the same story) is listed under that quote ("also in") instead of taking a slot;
+once k quotes are kept, a few more candidates are read for copies only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from qa.config import Search
+from qa.index.records import StoredPassage
+from qa.search.answers import Copy
+from qa.search.candidates import CandidateSource
+from qa.search.dedupe import copied_from, shingles
+from qa.search.scoring import Ranked, Texts
+
+
+@dataclass(slots=True)
+class Shown:
+    """A quote kept for the answer, its text's shingles, and the other outlets' copies found so far."""
+
+    passage: StoredPassage
+    shingles: frozenset[int]
+    copies: list[Copy] = field(default_factory=list)
+
+    def sorted_copies(self) -> tuple[Copy, ...]:
+        """Oldest first, one per outlet."""
+        return tuple(sorted(self.copies, key=lambda c: (c.date or dt.date.max, c.source)))
+
+
+def _copy_of(p: StoredPassage, sh: frozenset[int], kept: list[Shown], same: float) -> Shown | None:
+    """The quote kept from another article that `p` copies, if any."""
+    others = [k for k in kept if k.passage.article_id != p.article_id]
+    found = copied_from(sh, [k.shingles for k in others], same)
+    return None if found is None else others[found]
+
+
+def _maybe_copies(source: CandidateSource, shown: list[int], after: list[int], similar: float) -> set[int]:
+    """Of the candidates after the last quote, those whose vector is close enough to a shown quote's to
+    be a copy of it (text and headline embedded together: another outlet's headline and cut keep a copy
+    above `similar`); only their texts are fetched and compared."""
+    if not after:
+        return set()
+    near = source.similarity(after, shown).max(axis=1)
+    return {pid for pid, sim in zip(after, near.tolist(), strict=True) if sim >= similar}
+
+
+def select(ranked: Ranked, k: int, texts: Texts, source: CandidateSource, config: Search) -> list[Shown]:
+    """The top k, one story once (copies listed under the first), at most `per_article` per article."""
+    cfg = config.collapse
+    order, score = ranked.order, ranked.score
+    kept: list[Shown] = []
+    per_article: dict[str, int] = {}
+    full_at, last = None, 0.0
+    maybe: set[int] = set()
+    for n, pid in enumerate(order):
+        if full_at is not None and (n > full_at + cfg.copy_lookahead or score[pid] < last - cfg.copy_gap):
+            break  # enough were looked at for copies of the stories shown
+        capped = per_article.get(ranked.candidates[pid].article_id, 0) >= cfg.per_article
+        if capped and not cfg.enabled:
+            continue
+        if full_at is not None and pid not in maybe:
+            continue
+        if pid not in texts.known:
+            # Text is fetched only for passages that may be shown, a few at a time.
+            texts.fetch(order[n : n + 2 * k])
+        p = texts.known.get(pid)
+        if p is None:
+            continue  # deleted by a writer since the search began
+        sh = shingles(p.text, cfg.shingle) if cfg.enabled else frozenset()
+        twin = _copy_of(p, sh, kept, cfg.same_story) if cfg.enabled else None
+        if twin is not None:
+            if all(c.article_id != p.article_id for c in twin.copies):
+                twin.copies.append(Copy(p.source, p.date, p.title, p.url, p.article_id, p.id))
+            continue
+        if full_at is not None or capped:
+            continue  # a capped article's passage is read only as another outlet's copy
+        kept.append(Shown(p, sh))
+        per_article[p.article_id] = per_article.get(p.article_id, 0) + 1
+        if len(kept) == k:
+            full_at, last = n, score[pid]
+            if not cfg.enabled:
+                break
+            after = order[n + 1 : n + 1 + cfg.copy_lookahead]
+            maybe = _maybe_copies(source, [s.passage.id for s in kept], after, cfg.copy_similar)
+            texts.fetch([c for c in maybe if c not in texts.known])
+    return kept

@@ -31,6 +31,7 @@ check: lint types pytest
 lint:
 	$(VENV)/bin/ruff check qa embeddings tui tests bench
 	$(VENV)/bin/ruff format --check qa embeddings tui tests bench
+	$(VENV)/bin/lint-imports
 
 types:
 	$(VENV)/bin/mypy

@@ -6,15 +6,19 @@ import csv
 import datetime as dt
 import io
 import json
+import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
+from qa.config import Answering
 from qa.errors import DatelineError
 from qa.ingest.dates import parse_record_date
 from qa.ingest.readers import decode
+from qa.present.markdown import answer_markdown
+from qa.present.rows import CSV_COLUMNS, csv_rows, json_record
 from qa.progress import Progress
 from qa.search.answers import Answer
 from qa.search.query import Query
@@ -22,8 +26,7 @@ from qa.search.retriever import Retriever
 
 FORMATS = ("txt", "jsonl", "csv")
 OUTPUTS = ("jsonl", "csv", "md")
-CSV_COLUMNS = ["id", "question", "rank", "date", "source", "title", "quote", "score", "best_sentence", "also_in"]
-BATCH = 32
+_ANSWERING = Answering()
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,50 +186,12 @@ class Writer:
 
     def write(self, q: Question, answer: Answer | None, error: str | None = None) -> None:
         if self.fmt == "jsonl":
-            record: dict[str, Any] = {"id": q.id}
-            if answer is not None:
-                record.update(answer.to_json())
-            else:
-                record.update({"question": q.question, "passages": []})
-            if error:
-                record["error"] = error
-            self.stream.write(json.dumps(record, ensure_ascii=False) + "\n")
+            self.stream.write(json.dumps(json_record(q.id, q.question, answer, error), ensure_ascii=False) + "\n")
         elif self._csv is not None:
-            hits = answer.hits if answer else ()
-            if not hits:
-                self._csv.writerow([q.id, q.question, "", "", "", "", "", error or "nothing found"])
-            for h in hits:
-                p = h.passage
-                best = p.text[h.highlight[0] : h.highlight[1]]
-                also = "; ".join(c.label for c in h.also)
-                self._csv.writerow(
-                    [q.id, q.question, h.rank, h.date_text, p.source, p.title, p.text, f"{h.score:.4f}", best, also]
-                )
+            self._csv.writerows(csv_rows(q.id, q.question, answer, error))
         else:
-            self.stream.write(_markdown(q, answer, error))
+            self.stream.write(answer_markdown(q.question, answer, error=error, anchor=f"<!-- id: {q.id} -->"))
         self.stream.flush()
-
-
-def _markdown(q: Question, answer: Answer | None, error: str | None) -> str:
-    lines = [f"<!-- id: {q.id} -->", f"## {q.question}", ""]
-    if answer and answer.as_of:
-        lines += [f"_as of {answer.as_of}_", ""]
-    if error:
-        lines += [f"**Failed:** {error}", ""]
-    elif answer is None or not answer.hits:
-        lines += ["_Nothing relevant in this archive._", ""]
-    else:
-        for h in answer.hits:
-            p = h.passage
-            start, end = h.highlight
-            # The best sentence in bold; a sentence never spans a line break, so the marks pair up.
-            text = f"{p.text[:start]}**{p.text[start:end]}**{p.text[end:]}" if end > start else p.text
-            quote = "\n".join(f"> {line}" if line.strip() else ">" for line in text.splitlines())
-            url = f" <{p.url}>" if p.url else ""
-            lines += [quote, "", f"— {h.rank}. {p.source}, “{p.title}”, {h.date_text}{url}", ""]
-            if h.also:
-                lines += [f"_also in: {', '.join(c.label for c in h.also)}_", ""]
-    return "\n".join(lines) + "\n"
 
 
 def drop_partial_line(path: Path) -> None:
@@ -267,14 +232,15 @@ def run_batch(
     k: int,
     as_of: dt.date | None,
     progress: bool,
+    batch_size: int = _ANSWERING.batch_size,
 ) -> BatchSummary:
     """Answer the questions in batches (one model call each), writing every answer as soon as it exists."""
     summary = BatchSummary()
     start = time.monotonic()
     bar = Progress(len(questions), "answering", "questions") if progress and questions else None
     try:
-        for b in range(0, len(questions), BATCH):
-            chunk = questions[b : b + BATCH]
+        for b in range(0, len(questions), batch_size):
+            chunk = questions[b : b + batch_size]
             queries = [Query(q.question, k=q.k or k, as_of=q.as_of or as_of) for q in chunk]
             try:
                 answers: list[Answer | None] = list(retriever.ask_many(queries))
@@ -297,4 +263,65 @@ def run_batch(
         if bar:
             bar.close()
         summary.elapsed = time.monotonic() - start
+    return summary
+
+
+@dataclass(frozen=True, slots=True)
+class BatchJob:
+    """One `dateline batch` run: where the questions come from and the answers go (`-`: stdin, stdout)."""
+
+    questions: str
+    output: str = "-"
+    in_format: str | None = None
+    out_format: str | None = None
+    k: int = 5
+    as_of: dt.date | None = None
+    resume: bool = False
+
+
+def _read_job_questions(job: BatchJob, fmt: str, on_bad: Callable[[str], None]) -> tuple[list[Question], int]:
+    """The job's good questions and how many lines were bad (each reported through `on_bad`)."""
+    try:
+        data = sys.stdin.buffer.read() if job.questions == "-" else Path(job.questions).read_bytes()
+    except OSError as exc:
+        raise DatelineError(f"cannot read {job.questions}: {exc.strerror}", "Bad input") from exc
+    questions, bad = [], 0
+    for item in read_questions(data, fmt):
+        if isinstance(item, BadLine):
+            bad += 1
+            where = f"{job.questions}:{item.line}" if item.line else job.questions
+            on_bad(f"skipped: {where}: {item.message}")
+        else:
+            questions.append(item)
+    if not questions:
+        raise DatelineError(f"no questions to answer in {job.questions}", "No questions")
+    return questions, bad
+
+
+def answer_file(job: BatchJob, open_retriever: Callable[[], Retriever], on_bad: Callable[[str], None]) -> BatchSummary:
+    """Read the questions, skip those already answered (--resume), answer the rest into the output."""
+    in_fmt, out_fmt = input_format(job.questions, job.in_format), output_format(job.output, job.out_format)
+    if job.resume and job.output == "-":
+        raise DatelineError("--resume needs an output file (-o OUT)", "Bad option")
+    questions, bad = _read_job_questions(job, in_fmt, on_bad)
+    out_path = Path(job.output)
+    done: set[str] = set()
+    if job.resume:
+        drop_partial_line(out_path)
+        done = done_ids(out_path, out_fmt)
+    todo = [q for q in questions if q.id not in done]
+    retriever = open_retriever()
+    try:
+        retriever.warm()
+        if job.output == "-":
+            writer = Writer(sys.stdout, out_fmt, fresh=True)
+            summary = run_batch(retriever, todo, writer, k=job.k, as_of=job.as_of, progress=True)
+        else:
+            fresh = not (job.resume and out_path.exists() and out_path.stat().st_size > 0)
+            with open(out_path, "w" if fresh else "a", encoding="utf-8", newline="") as stream:
+                writer = Writer(stream, out_fmt, fresh=fresh)
+                summary = run_batch(retriever, todo, writer, k=job.k, as_of=job.as_of, progress=True)
+    finally:
+        retriever.close()
+    summary.bad_lines, summary.skipped_done = bad, len(questions) - len(todo)
     return summary

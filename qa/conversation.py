@@ -14,13 +14,25 @@ from dataclasses import dataclass, field, replace
 
 from qa.errors import DatelineError
 from qa.ingest.dates import parse_cli_date
-from qa.search.answers import Answer, Hit
+from qa.present.markdown import answer_markdown
+from qa.search.answers import Answer
 from qa.search.query import Query
 from qa.search.text import content_words
 
 _CONNECTIVE = re.compile(r"^\s*(and|but|also|so|then|what about|how about|and what|and who|and how|what else)\b", re.I)
 _PRONOUN = re.compile(r"\b(he|she|they|him|her|them|his|hers|their|theirs|it|its|that|this|those|these)\b", re.I)
 MAX_FOLLOWUP_WORDS = 6
+# Slash commands the chat carries out itself; the others set the conversation's filters.
+FRONT_END_COMMANDS = ("clear", "export", "help")
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    """A slash command as read: `name` is "filter" once a filter was set (then `said` tells the user)."""
+
+    name: str
+    arg: str = ""
+    said: str = ""
 
 
 @dataclass
@@ -57,10 +69,19 @@ class Conversation:
     def clear(self) -> None:
         self.turns.clear()
 
-    def command(self, line: str) -> str:
-        """Apply a slash command; returns what to tell the user. Raises DatelineError for a bad one."""
+    def command(self, line: str) -> Command:
+        """Read a slash command and apply it when it sets a filter; the front end carries out the others.
+
+        Raises DatelineError for a bad one.
+        """
         name, _, arg = line.strip().lstrip("/").partition(" ")
         arg = arg.strip()
+        if name in FRONT_END_COMMANDS:
+            return Command(name, arg)
+        return Command("filter", arg, self._filter(name, arg))
+
+    def _filter(self, name: str, arg: str) -> str:
+        """Set a filter; returns what to tell the user."""
         off = arg.lower() in {"", "off", "none", "clear"}
         if name == "k":
             if not arg.isdigit() or not 1 <= int(arg) <= 50:
@@ -85,39 +106,12 @@ class Conversation:
         return " · ".join(parts)
 
     def to_markdown(self) -> str:
-        """The conversation as Markdown: each question, its quotes and their citations."""
-        lines = ["# dateline conversation", ""]
-        for answer in self.turns:
-            lines += [f"## {answer.question}", ""]
-            if answer.nothing_found:
-                lines += ["_Nothing relevant in this archive._", ""]
-            for hit in answer.hits:
-                lines += [*(f"> {line}" for line in hit.passage.text.splitlines()), "", f"— {cite(hit)}", ""]
-        return "\n".join(lines).rstrip() + "\n"
+        """The conversation as Markdown: the filters, then each question as batch's report writes it."""
+        lines = ["# dateline conversation", "", f"_{self.filters_text()}_", ""]
+        body = "\n".join(answer_markdown(answer.question, answer) for answer in self.turns)
+        return "\n".join(lines) + body
 
 
 def is_followup(question: str) -> bool:
     words = content_words(question)
     return len(words) <= MAX_FOLLOWUP_WORDS and bool(_CONNECTIVE.search(question) or _PRONOUN.search(question))
-
-
-def cite(hit: Hit) -> str:
-    p = hit.passage
-    url = f" <{p.url}>" if p.url else ""
-    return f"{p.source}, “{p.title}”, {hit.date_text}{url}"
-
-
-def distance(date: dt.date | None, reference: dt.date) -> str:
-    """How far a date lies from the reference day, in words: '10 months before', 'same day'."""
-    if date is None:
-        return "date unknown"
-    days = (reference - date).days
-    word = "before" if days >= 0 else "after"
-    days = abs(days)
-    if days == 0:
-        return "same day"
-    for size, unit in ((365, "year"), (30, "month"), (7, "week"), (1, "day")):
-        if days >= size:
-            n = days // size
-            return f"{n} {unit}{'s' if n > 1 else ''} {word}"
-    return "same day"

@@ -21,3 +21,12 @@ class DatelineError(Exception):
     def __init__(self, message: str, title: str = "Error") -> None:
         super().__init__(message)
         self.title = title
+
+
+REBUILD = "rebuild it with `dateline index --rebuild PATH...`"
+"""The advice for an index that cannot be read as it is (damaged, another format, another model)."""
+
+
+def damaged(directory: object, why: object) -> DatelineError:
+    """The error for an index that cannot be read: what went wrong and how to get a good one back."""
+    return DatelineError(f"the index at {directory} is damaged ({why}); {REBUILD}", "Damaged index")

@@ -20,13 +20,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from qa.config import Answering
 from qa.errors import DatelineError
 from qa.search.query import Query
 from qa.search.retriever import Retriever
 
+# The scorer's word budgets: about one quote, about one screen (a definition, not a setting).
 BUDGETS = (200, 1000)
-# Enough quotes to fill the largest word budget with ~100-word passages.
-EVAL_K = 20
 
 
 def norm(text: str) -> str:
@@ -109,7 +109,7 @@ def evaluate(
     retriever: Retriever,
     questions: list[EvalQuestion],
     *,
-    k: int = EVAL_K,
+    k: int = Answering().eval_k,
     batch: int = 64,
     headlines: bool = True,
 ) -> tuple[dict[str, float], list[dict[str, Any]]]:
@@ -143,3 +143,19 @@ def evaluate(
                 }
             )
     return summarise(records), records
+
+
+def summary_text(summary: dict[str, float], asked: int) -> str:
+    """The summary as `dateline eval` prints it: how many questions counted, then each measure."""
+    measures = "  ".join(f"{k}={v:.3f}" for k, v in summary.items() if k != "questions")
+    return f"answerable questions: {int(summary['questions'])} of {asked}\n{measures}"
+
+
+def write_records(path: Path, records: list[dict[str, Any]]) -> None:
+    """One JSON line per question: its ranked quotes and first hit, for error analysis."""
+    try:
+        with open(path, "w", encoding="utf-8") as fh:
+            for record in records:
+                fh.write(json.dumps(record, ensure_ascii=False) + "\n")
+    except OSError as exc:
+        raise DatelineError(f"cannot write {path}: {exc.strerror}", "Bad output") from exc

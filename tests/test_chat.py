@@ -67,6 +67,10 @@ async def test_keys_open_copy_help_clear(bundled_index: Path, tmp_path: Path) ->
         await ask(pilot, app, f"/export {tmp_path / 'chat.md'}")
         saved = (tmp_path / "chat.md").read_text()
         assert "## What did Kim Yo Jong denounce?" in saved and "> " in saved
+        # The same report batch's Markdown writes: the best sentence in bold under each quote's citation.
+        first = [c for c in app.query(AnswerCard) if c.hit.rank == 1][-1]
+        start, end = first.hit.highlight
+        assert f"**{first.hit.passage.text[start:end]}**" in saved and "— 1. " in saved
         await pilot.press("ctrl+l")
         await pilot.pause()
         assert not list(app.query(AnswerCard))

@@ -14,8 +14,9 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, Input
 
-from qa.conversation import Conversation, cite
+from qa.conversation import Conversation
 from qa.errors import DatelineError
+from qa.present.words import NOTHING_FOUND, reference
 from qa.search.query import Query
 from qa.settings import Settings
 from tui.engine import Engine, EngineOpener, open_engine
@@ -188,19 +189,20 @@ class DatelineApp(App[None]):
             self.ask(text)
 
     def slash(self, text: str) -> None:
-        name, _, arg = text[1:].partition(" ")
         try:
-            if name == "clear":
-                self.action_clear()
-            elif name == "export":
-                self.export(Path(arg.strip()) if arg.strip() else None)
-            elif name == "help":
-                self.action_help()
-            else:
-                self.notify(self.conversation.command(text), title="Filter")
-                self.refresh_status()
+            command = self.conversation.command(text)
         except DatelineError as exc:
             self.notify(str(exc), title=exc.title, severity="error")
+            return
+        if command.name == "clear":
+            self.action_clear()
+        elif command.name == "export":
+            self.export(Path(command.arg) if command.arg else None)
+        elif command.name == "help":
+            self.action_help()
+        else:
+            self.notify(command.said, title="Filter")
+            self.refresh_status()
 
     def ask(self, question: str) -> None:
         """Queue a question; it is searched when the engine is ready and the questions before it are answered."""
@@ -248,7 +250,7 @@ class DatelineApp(App[None]):
         log = self.query_one("#log", Log)
         widgets: list[Notice | AnswerCard] = [Notice(f"note: {n}", "note") for n in answer.notes]
         if answer.nothing_found:
-            widgets.append(Notice("Nothing relevant in this archive.", "empty"))
+            widgets.append(Notice(NOTHING_FOUND, "empty"))
         else:
             widgets.extend(AnswerCard(hit, reference) for hit in answer.hits)
         # The answer goes under its own question, even when later questions are already queued below.
@@ -325,7 +327,7 @@ class DatelineApp(App[None]):
         card = self._card()
         if card is None:
             return
-        self.copy_to_clipboard(f"“{card.hit.passage.text}” — {cite(card.hit)}")
+        self.copy_to_clipboard(f"“{card.hit.passage.text}” — {reference(card.hit)}")
         self.notify("quote copied with its citation")
 
     def action_clear(self) -> None:

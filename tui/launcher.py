@@ -2,16 +2,32 @@
 
 from __future__ import annotations
 
+import argparse
 import sys
 from collections.abc import Sequence
 
 
+def chat_parser() -> argparse.ArgumentParser:
+    from qa.cli.options import index_options
+
+    parser = argparse.ArgumentParser(
+        prog="dateline chat",
+        description="The chat: ask questions of the archive; F1 lists the keys.",
+        epilog="example: dateline chat --index ~/news-index",
+    )
+    index_options(parser)
+    return parser
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
-    if not args or args[0] == "chat":
-        from qa.cli import build_parser
-
-        parsed = build_parser().parse_args(["chat", *args[1:]])
+    if (
+        not args
+        or args[0] == "chat"
+        or args[0] in {"--index", "--model"}
+        or args[0].startswith(("--index=", "--model="))
+    ):
+        parsed = chat_parser().parse_args(args[1:] if args and args[0] == "chat" else args)
         from tui.app import run_chat
 
         return run_chat(parsed.index, parsed.model)

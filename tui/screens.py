@@ -10,7 +10,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from qa.ingest.articles import Article
-from qa.present.terminal import safe
+from qa.present.words import safe
 
 KEYS = """\
 Enter        ask the question in the input

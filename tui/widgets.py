@@ -12,14 +12,16 @@ from rich.text import Text
 from textual.binding import Binding
 from textual.widgets import Static
 
-from qa.conversation import distance
-from qa.present.terminal import safe
+from qa.config import Gauge
+from qa.present.words import also_in, distance, safe
 from qa.search.answers import Hit
 
+_GAUGE = Gauge()
 
-def relevance_bar(relevance: float) -> str:
-    """Five dots for the cosine: 0.3 and below is one dot, 0.7 and above is five."""
-    filled = max(1, min(5, round((relevance - 0.3) / 0.1) + 1))
+
+def relevance_bar(relevance: float, gauge: Gauge = _GAUGE) -> str:
+    """Five dots for the cosine: `gauge.low` (0.3) and below is one dot, one more every `gauge.step` (0.1)."""
+    filled = max(1, min(5, round((relevance - gauge.low) / gauge.step) + 1))
     return "●" * filled + "○" * (5 - filled)
 
 
@@ -65,8 +67,7 @@ class AnswerCard(Static, can_focus=True):
         cite.append(f"  {relevance_bar(hit.relevance)}", style="yellow")
         cite.append(f"\n{safe(p.title)}", style="italic")
         if hit.also:
-            outlets = ", ".join(safe(c.label) for c in hit.also)
-            cite.append(f"\nalso in: {outlets}", style="dim")
+            cite.append(f"\nalso in: {safe(also_in(hit))}", style="dim")
         super().__init__(cite + Text("\n") + quote, classes="card")
 
 

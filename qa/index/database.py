@@ -9,9 +9,10 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from qa.errors import DatelineError
+from qa.errors import REBUILD, DatelineError, damaged
 from qa.index.layout import DB_NAME, FORMAT_VERSION, Layout
 from qa.index.queries import Queries
+from qa.index.records import Stats
 from qa.index.writes import Writes
 
 _SCHEMA = """
@@ -56,27 +57,28 @@ class Store(Queries, Writes):
             store = cls(directory, conn)
             store._check()
         except sqlite3.DatabaseError as exc:
-            raise DatelineError(
-                f"the index at {directory} is damaged ({exc}); rebuild it with `dateline index --rebuild PATH...`",
-                "Damaged index",
-            ) from exc
+            raise damaged(directory, exc) from exc
         return store
 
     def _check(self) -> None:
         tables = {r[0] for r in self.conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         if not {"meta", "articles", "passages", "passages_fts"} <= tables:
-            raise DatelineError(
-                f"{self.directory / DB_NAME} is not a dateline index; rebuild it with "
-                "`dateline index --rebuild PATH...`",
-                "Damaged index",
-            )
+            raise DatelineError(f"{self.directory / DB_NAME} is not a dateline index; {REBUILD}", "Damaged index")
         version = self.meta.get("format_version")
         if version is not None and version != FORMAT_VERSION:
             raise DatelineError(
-                f"the index at {self.directory} has format {version}, this dateline reads {FORMAT_VERSION}; "
-                "rebuild it with `dateline index --rebuild PATH...`",
+                f"the index at {self.directory} has format {version}, this dateline reads {FORMAT_VERSION}; {REBUILD}",
                 "Old index",
             )
+
+    @classmethod
+    def describe(cls, directory: Path) -> tuple[Stats, dict[str, str]]:
+        """What the index in `directory` holds and how it was built (for `dateline info`)."""
+        store = cls.open(directory)
+        try:
+            return store.stats(), store.meta
+        finally:
+            store.close()
 
     def close(self) -> None:
         self.conn.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from qa.ingest.readers import Problem
 
@@ -25,3 +26,12 @@ class IndexReport:
     @property
     def skipped(self) -> int:
         return sum(p.fatal for p in self.problems)
+
+    def summary(self, index_dir: Path) -> str:
+        """The run's closing line: what happened to how many articles, and where."""
+        reused = f", {self.passages_reused} reused" if self.passages_reused else ""
+        return (
+            f"{self.added} added, {self.replaced} replaced, {self.unchanged} unchanged, "
+            f"{self.duplicates} duplicates, {self.pruned} pruned, {self.skipped} skipped; "
+            f"{self.passages_embedded} passages embedded{reused} -> {index_dir}"
+        )

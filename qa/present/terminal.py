@@ -2,30 +2,18 @@
 
 from __future__ import annotations
 
-import re
 import textwrap
 
+from qa.present.words import NOTHING_FOUND, citation, safe
 from qa.search.answers import Answer, Hit
 
-# Everything that could drive a terminal (escape sequences, bells, backspaces) from article text.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 BOLD, RESET = "\x1b[1m", "\x1b[0m"
-
-
-def safe(text: str) -> str:
-    """Text with control characters made visible, so article text can never drive the terminal."""
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
-
-
-def citation(hit: Hit) -> str:
-    p = hit.passage
-    return f"{hit.date_text} · {safe(p.source)} · {safe(p.title)}"
 
 
 def render_hit(hit: Hit, *, color: bool, width: int = 88) -> str:
     p = hit.passage
     start, end = hit.highlight
-    lines = [f"{hit.rank}. {citation(hit)}  (score {hit.score:.3f})"]
+    lines = [f"{hit.rank}. {safe(citation(hit))}  (score {hit.score:.3f})"]
     body = " ".join(p.text.split())
     if color:
         # Mark the best sentence after wrapping plain text, by splitting around it.
@@ -48,7 +36,7 @@ def render_hit(hit: Hit, *, color: bool, width: int = 88) -> str:
 def render_answer(answer: Answer, *, color: bool, show_closest: bool = False) -> str:
     parts: list[str] = [f"note: {safe(n)}" for n in answer.notes]
     if answer.nothing_found:
-        parts.append("Nothing relevant in this archive.")
+        parts.append(NOTHING_FOUND)
         if show_closest and answer.closest:
             parts.append("Closest passages:")
             parts.extend(render_hit(h, color=color) for h in answer.closest)

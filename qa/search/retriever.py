@@ -14,7 +14,7 @@ from embeddings.base import Encoder, EncoderError
 from embeddings.factory import load_encoder
 from embeddings.vectors import VectorIndexError
 from qa.config import Search
-from qa.errors import DatelineError
+from qa.errors import REBUILD, DatelineError
 from qa.index.database import Store
 from qa.index.records import Stats
 from qa.index.vector_file import load_vector_index
@@ -77,7 +77,7 @@ class Retriever:
             vectors = load_vector_index(store)
         except VectorIndexError as exc:
             store.close()
-            raise DatelineError(f"{exc}; rebuild with `dateline index --rebuild PATH...`", "Damaged index") from exc
+            raise DatelineError(f"{exc}; {REBUILD}", "Damaged index") from exc
         return cls(IndexSource(store, vectors, config.candidates), encoder, config)
 
     def with_config(self, config: Search) -> Retriever:

@@ -1,0 +1,39 @@
+"""`dateline ask`: one question, answered with quoted, dated passages."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from qa.cli.options import filter_options, index_options, query_value
+from qa.errors import ExitCode
+from qa.settings import Settings
+
+HELP = "answer one question with quoted, dated passages"
+EPILOG = 'example: dateline ask "Who led the North Korean delegation that met Wang Yi?" -k 3'
+
+
+def declare(p: argparse.ArgumentParser) -> None:
+    p.add_argument("question")
+    filter_options(p)
+    p.add_argument("--json", action="store_true", help="print one JSON object (see README)")
+    p.add_argument("--closest", action="store_true", help="when nothing is relevant, show the nearest passages anyway")
+    index_options(p)
+
+
+def run(args: argparse.Namespace, settings: Settings) -> ExitCode:
+    from qa.present.terminal import render_answer
+    from qa.search.retriever import Retriever
+
+    query = query_value(args)
+    retriever = Retriever.open(settings.index_dir, settings.model)
+    try:
+        answer = retriever.ask(query)
+    finally:
+        retriever.close()
+    if args.json:
+        print(json.dumps(answer.to_json(), ensure_ascii=False))
+    else:
+        print(render_answer(answer, color=sys.stdout.isatty(), show_closest=args.closest))
+    return ExitCode.OK

@@ -1,0 +1,45 @@
+"""`dateline eval`: score retrieval on a benchmark, exactly as the reference scorer does."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from qa.cli.options import index_options
+from qa.errors import ExitCode
+from qa.settings import Settings
+
+HELP = "score retrieval on a benchmark (AR@200w, AR@1000w, R@k, MRR@10)"
+EPILOG = "example: dateline eval questions.jsonl --index bench-index --out per-question.jsonl"
+
+
+def declare(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "questions", type=Path, metavar="QUESTIONS.jsonl", help='lines of {"id", "question", "date", "answers"}'
+    )
+    p.add_argument("--out", type=Path, metavar="FILE", help="per-question results (ranked quotes, first hit)")
+    p.add_argument("--json", action="store_true", help="print the summary as JSON")
+    p.add_argument(
+        "--quotes-only",
+        action="store_true",
+        help="read the quote text alone, without the headline each quote is shown under",
+    )
+    index_options(p)
+
+
+def run(args: argparse.Namespace, settings: Settings) -> ExitCode:
+    from qa.evaluation import evaluate, load_questions, summary_text, write_records
+    from qa.search.retriever import Retriever
+
+    questions = load_questions(args.questions)
+    retriever = Retriever.open(settings.index_dir, settings.model)
+    try:
+        retriever.warm()
+        summary, records = evaluate(retriever, questions, headlines=not args.quotes_only)
+    finally:
+        retriever.close()
+    if args.out:
+        write_records(args.out, records)
+    print(json.dumps(summary) if args.json else summary_text(summary, len(questions)))
+    return ExitCode.OK

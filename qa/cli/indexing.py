@@ -1,0 +1,57 @@
+"""`dateline index`: add articles to the index (only new or changed ones are embedded)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from embeddings.base import Encoder
+from qa.cli.options import index_options, say
+from qa.errors import ExitCode
+from qa.settings import Settings, model_cache
+
+HELP = "add articles to the index (only new or changed ones are embedded)"
+EPILOG = "example: dateline index corpus/ news.jsonl --prune"
+
+
+def declare(p: argparse.ArgumentParser) -> None:
+    p.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="text, .jsonl or .json files, or directories")
+    p.add_argument("--prune", action="store_true", help="drop articles whose files or records are gone")
+    p.add_argument("--rebuild", action="store_true", help="re-embed everything from scratch")
+    p.add_argument("--wait", action="store_true", help="wait for another indexer instead of stopping")
+    p.add_argument("--device", default=None, help="torch device for embedding, e.g. cuda (default cpu)")
+    p.add_argument(
+        "--precision",
+        choices=("int8", "fp32"),
+        default="int8",
+        help="CPU embedding: int8 (default, ~1.7x faster, same answers within 0.01 AR) or fp32 (exact)",
+    )
+    index_options(p)
+
+
+def run(args: argparse.Namespace, settings: Settings) -> ExitCode:
+    from embeddings.factory import indexing_encoder, needs_preparing
+    from qa.index.indexer import index_paths
+
+    cache = model_cache()
+
+    def encoder() -> Encoder:
+        if needs_preparing(settings.model, cache_dir=cache, device=args.device, precision=args.precision):
+            say("preparing the model for fast indexing (once, about 20 seconds)…")
+        return indexing_encoder(settings.model, cache_dir=cache, device=args.device, precision=args.precision)
+
+    report = index_paths(
+        settings.index_dir,
+        args.paths,
+        encoder,
+        model_path=settings.model or "",
+        prune=args.prune,
+        rebuild=args.rebuild,
+        wait=args.wait,
+        progress=True,
+        on_problem=lambda p: say(f"{'' if p.fatal else 'warning: '}{p}"),
+    )
+    if report.rebuilt_because:
+        say(f"rebuilt the index: {report.rebuilt_because}")
+    say(report.summary(settings.index_dir))
+    return ExitCode.PARTIAL if report.skipped else ExitCode.OK

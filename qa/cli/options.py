@@ -1,0 +1,59 @@
+"""Options shared by several commands, declared once, and what they turn into."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+
+from qa.errors import DatelineError
+from qa.ingest.dates import parse_cli_date
+from qa.search.query import Query
+
+
+def say(message: str) -> None:
+    """A diagnostic line on stderr (data goes to stdout)."""
+    print(f"dateline: {message}", file=sys.stderr, flush=True)
+
+
+def index_options(parser: argparse.ArgumentParser) -> None:
+    """--index and --model, which every command (and the chat) takes."""
+    parser.add_argument("--index", metavar="DIR", help="index directory (default: $DATELINE_HOME/index)")
+    parser.add_argument("--model", metavar="DIR", help="a local sentence-transformers model directory")
+
+
+def k_option(parser: argparse.ArgumentParser, what: str = "passages to show") -> None:
+    parser.add_argument("-k", type=int, default=5, help=f"how many {what} (default 5)")
+
+
+def k_value(args: argparse.Namespace) -> int:
+    if args.k < 1:
+        raise DatelineError("-k must be at least 1", "Bad option")
+    return int(args.k)
+
+
+def as_of_option(parser: argparse.ArgumentParser, help: str) -> None:
+    parser.add_argument("--as-of", metavar="DATE", help=help)
+
+
+def as_of_value(args: argparse.Namespace) -> dt.date | None:
+    return parse_cli_date(args.as_of, end=True) if args.as_of else None
+
+
+def filter_options(parser: argparse.ArgumentParser) -> None:
+    """-k, --as-of, --since and --until: what one question is answered with."""
+    k_option(parser)
+    as_of_option(parser, "answer as of this day: nothing published later is shown")
+    parser.add_argument("--since", metavar="DATE", help="only articles from this day (YYYY-MM-DD, YYYY-MM, YYYY)")
+    parser.add_argument("--until", metavar="DATE", help="only articles up to this day")
+
+
+def query_value(args: argparse.Namespace) -> Query:
+    """The question with the filters given on the command line."""
+    return Query(
+        args.question,
+        k=k_value(args),
+        as_of=as_of_value(args),
+        since=parse_cli_date(args.since) if args.since else None,
+        until=parse_cli_date(args.until, end=True) if args.until else None,
+    )

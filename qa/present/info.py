@@ -1,0 +1,44 @@
+"""What `dateline info` shows of an index: a JSON object, or a few aligned lines."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from qa.index.records import Stats
+from qa.present.words import safe
+
+# Outlets named on the `sources` line before "and N more".
+TOP_SOURCES = 8
+
+
+def info_record(index_dir: Path, stats: Stats, meta: dict[str, str]) -> dict[str, Any]:
+    return {
+        "index": str(index_dir),
+        "articles": stats.articles,
+        "passages": stats.passages,
+        "first_date": stats.first_date.isoformat() if stats.first_date else None,
+        "last_date": stats.last_date.isoformat() if stats.last_date else None,
+        "undated": stats.undated,
+        "sources": dict(stats.sources),
+        "model": meta.get("model"),
+        "dim": int(meta.get("dim", 0) or 0),
+        "chunker": meta.get("chunker"),
+        "bytes": stats.bytes,
+    }
+
+
+def info_text(index_dir: Path, stats: Stats, meta: dict[str, str]) -> str:
+    span = f"{stats.first_date} to {stats.last_date}" if stats.first_date else "no dated articles"
+    top = ", ".join(f"{safe(s)} ({n})" for s, n in stats.sources[:TOP_SOURCES])
+    more = f", and {len(stats.sources) - TOP_SOURCES} more" if len(stats.sources) > TOP_SOURCES else ""
+    return "\n".join(
+        [
+            f"index     {index_dir} ({stats.bytes / 1e6:.1f} MB)",
+            f"articles  {stats.articles} ({stats.undated} undated)",
+            f"passages  {stats.passages}",
+            f"dates     {span}",
+            f"sources   {top}{more}",
+            f"model     {meta.get('model')} ({meta.get('dim')} dimensions), passages {meta.get('chunker')}",
+        ]
+    )

@@ -1,0 +1,44 @@
+"""An answer as rows and records: batch's CSV (a row per quote) and JSON Lines (an object per question)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from qa.present.words import best_sentence
+from qa.search.answers import Answer
+
+CSV_COLUMNS = ["id", "question", "rank", "date", "source", "title", "quote", "score", "best_sentence", "also_in"]
+
+
+def csv_rows(ident: str, question: str, answer: Answer | None, error: str | None = None) -> list[list[object]]:
+    """One row per quote; a question with none gets one row saying why."""
+    hits = answer.hits if answer else ()
+    if not hits:
+        return [[ident, question, "", "", "", "", "", error or "nothing found"]]
+    return [
+        [
+            ident,
+            question,
+            h.rank,
+            h.date_text,
+            h.passage.source,
+            h.passage.title,
+            h.passage.text,
+            f"{h.score:.4f}",
+            best_sentence(h),
+            "; ".join(c.label for c in h.also),
+        ]
+        for h in hits
+    ]
+
+
+def json_record(ident: str, question: str, answer: Answer | None, error: str | None = None) -> dict[str, Any]:
+    """`ask --json`'s object plus the question's id (and `error` for a question that failed)."""
+    record: dict[str, Any] = {"id": ident}
+    if answer is not None:
+        record.update(answer.to_json())
+    else:
+        record.update({"question": question, "passages": []})
+    if error:
+        record["error"] = error
+    return record

@@ -1,0 +1,61 @@
+"""The words an answer is shown in, said once for every view: `ask`, batch's formats and the chat.
+
+Article text can hold anything, so every view passes it through `safe` (control characters made
+visible) before a terminal sees it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from qa.search.answers import Hit
+
+NOTHING_FOUND = "Nothing relevant in this archive."
+
+# Everything that could drive a terminal (escape sequences, bells, backspaces) from article text.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def safe(text: str) -> str:
+    """Text with control characters made visible, so article text can never drive the terminal."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+def citation(hit: Hit) -> str:
+    """One line for the terminal: date · outlet · headline."""
+    p = hit.passage
+    return f"{hit.date_text} · {p.source} · {p.title}"
+
+
+def reference(hit: Hit) -> str:
+    """A written citation: outlet, “headline”, date <url> (Markdown, a copied quote)."""
+    p = hit.passage
+    url = f" <{p.url}>" if p.url else ""
+    return f"{p.source}, “{p.title}”, {hit.date_text}{url}"
+
+
+def also_in(hit: Hit) -> str:
+    """The other outlets that ran the quote, each with its date, oldest first ("" when none)."""
+    return ", ".join(c.label for c in hit.also)
+
+
+def best_sentence(hit: Hit) -> str:
+    start, end = hit.highlight
+    return hit.passage.text[start:end]
+
+
+def distance(date: dt.date | None, reference_day: dt.date) -> str:
+    """How far a date lies from the reference day, in words: '10 months before', 'same day'."""
+    if date is None:
+        return "date unknown"
+    days = (reference_day - date).days
+    word = "before" if days >= 0 else "after"
+    days = abs(days)
+    if days == 0:
+        return "same day"
+    for size, unit in ((365, "year"), (30, "month"), (7, "week"), (1, "day")):
+        if days >= size:
+            n = days // size
+            return f"{n} {unit}{'s' if n > 1 else ''} {word}"
+    return "same day"

@@ -16,7 +16,7 @@ from typing import Any, TextIO
 from qa.config import Answering
 from qa.errors import DatelineError
 from qa.ingest.dates import parse_record_date
-from qa.ingest.readers import decode
+from qa.ingest.items import decode
 from qa.present.markdown import answer_markdown
 from qa.present.rows import CSV_COLUMNS, csv_rows, json_record
 from qa.progress import Progress

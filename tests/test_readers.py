@@ -11,7 +11,8 @@ import pytest
 from qa.config import Indexing
 from qa.ingest.articles import Article
 from qa.ingest.chunker import chunk
-from qa.ingest.readers import Problem, read_paths
+from qa.ingest.items import Problem
+from qa.ingest.readers import read_paths
 from tests.conftest import CORPUS, EVAL, SEEDS
 
 JUNK = ["LATEST NEWS", "Recommended", "Beşiktaş", "Quark.Models"]

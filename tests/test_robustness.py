@@ -23,7 +23,8 @@ from qa.index.database import Store
 from qa.index.indexer import index_paths
 from qa.index.lock import write_lock
 from qa.ingest.articles import Article
-from qa.ingest.readers import Problem, read_paths
+from qa.ingest.items import Problem
+from qa.ingest.readers import read_paths
 from qa.search.query import Query
 from qa.search.retriever import Retriever
 from tests.conftest import CORPUS, EVAL, ROOT

@@ -22,7 +22,8 @@ from qa.index.report import IndexReport
 from qa.index.vector_file import load_vector_index
 from qa.ingest.articles import Article, Passage
 from qa.ingest.chunker import article_passages, embedding_text
-from qa.ingest.readers import Problem, read_paths
+from qa.ingest.items import Problem
+from qa.ingest.readers import read_paths
 from qa.progress import Progress
 
 __all__ = ["IndexReport", "embed_passages", "ensure_index", "index_paths"]

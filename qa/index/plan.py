@@ -9,7 +9,8 @@ from pathlib import Path
 
 from qa.config import Indexing
 from qa.index.report import IndexReport
-from qa.ingest.readers import Problem, read_paths
+from qa.ingest.items import Problem
+from qa.ingest.readers import read_paths
 
 
 @dataclass

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from qa.ingest.readers import Problem
+from qa.ingest.items import Problem
 
 
 @dataclass

@@ -1,0 +1,37 @@
+"""Plain text files: an optional ` date YYYY-MM-DD` prefix, an optional headline line, the story."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+from qa.config import Indexing
+from qa.ingest.dates import parse_record_date
+from qa.ingest.items import Item, Problem, derive_title, make_article
+
+_DATE_PREFIX = re.compile(r"\A\s*date\s+(\S+)\s+")
+_SENTENCE_END = re.compile(r"[.!?…:;\"'”’]\s*$")
+
+
+def read_text(path: Path, text: str, limits: Indexing) -> Iterator[Item]:
+    date: dt.date | None = None
+    if match := _DATE_PREFIX.match(text):
+        try:
+            date = parse_record_date(match.group(1))
+        except ValueError as exc:
+            yield Problem(str(path), f"bad date ({exc}); indexed as undated", fatal=False)
+        text = text[match.end() :]
+    title, body, derived = _split_headline(text)
+    yield make_article(path, str(path.resolve()), title, date, path.name, "", body, derived, outlet="", limits=limits)
+
+
+def _split_headline(text: str) -> tuple[str, str, bool]:
+    """(title, body, derived): a short first line without closing punctuation is a headline."""
+    text = text.lstrip()
+    first, sep, rest = text.partition("\n")
+    if sep and rest.strip() and len(first.split()) <= 25 and not _SENTENCE_END.search(first):
+        return first.strip(), rest.strip(), False
+    body = text.rstrip()
+    return derive_title(body), body, True

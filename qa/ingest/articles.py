@@ -42,6 +42,8 @@ class Article:
     text: str
     title_derived: bool = False
     """True when the input had no headline and the title was made from the opening words."""
+    from_feed: bool = False
+    """True for a feed item (often a summary): the page itself, when the run also reads it, wins."""
 
     @property
     def date_text(self) -> str:

@@ -71,6 +71,7 @@ def make_article(
     *,
     outlet: str,
     limits: Indexing,
+    from_feed: bool = False,
 ) -> Article | Problem:
     """An article, or the reason it cannot be one. `outlet` is the outlet the input names, if any."""
     text = text.rstrip()
@@ -88,4 +89,5 @@ def make_article(
         key=key,
         text=text,
         title_derived=derived,
+        from_feed=from_feed,
     )

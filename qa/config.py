@@ -39,6 +39,8 @@ class Indexing:
     max_article_chars: int = 2_000_000
     """A single article longer than this is almost surely not an article (a dump, a log, a book)."""
     max_file_bytes: int = 2_000_000_000
+    date_order: str = "mdy"
+    """How a numeric date like 10/06/2024 is read: "mdy" (October 6) or "dmy" (10 June); never guessed."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,4 +1,4 @@
-"""The `dateline` command line (everything but the chat): index, ask, info, batch, eval, distill.
+"""The `dateline` command line (everything but the chat): index, ask, batch, eval, distill, info, export.
 
 Each command is a module beside this one: its help, its options (`declare`) and its handler (`run`),
 which turns the options into a call to the core. This module only dispatches and turns errors into
@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from types import ModuleType
 
 from embeddings.base import EncoderError
-from qa.cli import asking, batching, distilling, evaluating, indexing, info
+from qa.cli import asking, batching, distilling, evaluating, exporting, indexing, info
 from qa.cli.options import say
 from qa.errors import DatelineError, ExitCode, damaged
 from qa.settings import Settings
@@ -27,6 +27,7 @@ COMMANDS: dict[str, ModuleType] = {
     "eval": evaluating,
     "distill": distilling,
     "info": info,
+    "export": exporting,
 }
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from embeddings.base import Encoder
 from qa.cli.options import index_options, say
+from qa.config import Config, Indexing
 from qa.errors import ExitCode
 from qa.settings import Settings, model_cache
 
@@ -20,6 +21,12 @@ def declare(p: argparse.ArgumentParser) -> None:
     p.add_argument("--rebuild", action="store_true", help="re-embed everything from scratch")
     p.add_argument("--wait", action="store_true", help="wait for another indexer instead of stopping")
     p.add_argument("--device", default=None, help="torch device for embedding, e.g. cuda (default cpu)")
+    p.add_argument(
+        "--date-order",
+        choices=("mdy", "dmy"),
+        default="mdy",
+        help="how a numeric date like 10/06/2024 is read: mdy (October 6, the default) or dmy (10 June)",
+    )
     p.add_argument(
         "--precision",
         choices=("int8", "fp32"),
@@ -50,6 +57,7 @@ def run(args: argparse.Namespace, settings: Settings) -> ExitCode:
         wait=args.wait,
         progress=True,
         on_problem=lambda p: say(f"{'' if p.fatal else 'warning: '}{p}"),
+        config=Config(indexing=Indexing(date_order=args.date_order)),
     )
     if report.rebuilt_because:
         say(f"rebuilt the index: {report.rebuilt_because}")

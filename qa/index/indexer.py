@@ -155,6 +155,10 @@ def index_paths(
     """Add the articles under `paths` to the index in `directory`, embedding only what is new."""
     config = config or Config()
     layout = Layout(directory)
+    missing = [str(p) for p in paths if not p.exists() and not p.is_symlink()]
+    if missing:
+        # Most likely a typo: stop before anything is created, rather than build an empty index.
+        raise DatelineError(f"no such file or directory: {', '.join(missing)}; nothing was indexed", "No input")
     report = IndexReport()
     with write_lock(directory, wait=wait):
         encoder = encoder_factory()

@@ -37,6 +37,10 @@ def make_plan(
         by_key.setdefault(key, set()).add(article_id)
     plan = Plan()
     seen_keys: set[str] = set()
+    # A feed item is often a summary of a page: when the run also reads the page itself, the page wins.
+    feed_items: dict[str, str] = {}
+    page_urls: set[str] = set()
+    counted_as_added: set[str] = set()
     for item in read_paths(paths, limits):
         if isinstance(item, Problem):
             report.problems.append(item)
@@ -44,6 +48,11 @@ def make_plan(
                 on_problem(item)
             continue
         seen_keys.add(item.key)
+        if item.url:
+            if item.from_feed:
+                feed_items[item.id] = item.url
+            else:
+                page_urls.add(item.url)
         if item.id in stored or item.id in plan.add:
             if item.id in stored and item.id not in plan.delete:
                 report.unchanged += 1
@@ -57,7 +66,16 @@ def make_plan(
             report.replaced += 1
         else:
             report.added += 1
+            counted_as_added.add(item.id)
         plan.add.add(item.id)
+    for article_id, url in feed_items.items():
+        if url in page_urls and article_id in plan.add:
+            plan.add.discard(article_id)
+            report.duplicates += 1
+            if article_id in counted_as_added:
+                report.added -= 1
+            else:
+                report.replaced -= 1
     if prune:
         roots = [str(Path(p).resolve()) for p in paths]
         # A file that could not be read this time keeps its articles: prune only what is known gone.

@@ -12,20 +12,55 @@ _MONTH = re.compile(r"^\s*(\d{4})-(\d{2})\s*$")
 _YEAR = re.compile(r"^\s*(\d{4})\s*$")
 
 
-def parse_record_date(value: object) -> dt.date | None:
-    """An ISO date or datetime (`2024-01-05`, `2024-01-05T10:00:00Z`); None when absent.
+# Epoch numbers are taken as seconds (or milliseconds) when they fall in this span of years.
+_EPOCH_YEARS = (1990, 2100)
+_COMPACT = re.compile(r"^\s*(\d{4})(\d{2})(\d{2})\s*$")
+_NUMBER = re.compile(r"^\s*\d{9,13}(?:\.\d+)?\s*$")
+# Two defaults far apart: a component the text leaves out shows up as a difference between them.
+_DEFAULTS = (dt.datetime(1901, 1, 1), dt.datetime(1902, 2, 2))
 
-    Raises ValueError for a value that is present but is not a real date.
+
+def _epoch(value: float) -> dt.date | None:
+    for seconds in (value, value / 1000):
+        try:
+            day = dt.datetime.fromtimestamp(seconds, tz=dt.UTC).date()
+        except (OverflowError, OSError, ValueError):
+            continue
+        if _EPOCH_YEARS[0] <= day.year <= _EPOCH_YEARS[1]:
+            return day
+    return None
+
+
+def parse_record_date(value: object, *, day_first: bool = False) -> dt.date | None:
+    """A publication date as archives write it; None when absent.
+
+    Read with python-dateutil: ISO dates and datetimes, RFC 2822 (`Mon, 06 Oct 2024 08:00:00 GMT`,
+    the RSS standard), `October 6, 2024`, `6 October 2024`, `20241006`, and epoch seconds or
+    milliseconds. A datetime keeps the day it states in its own time zone. A numeric date such as
+    `10/06/2024` is read month first (October 6) unless `day_first` (`dateline index --date-order dmy`).
+    Raises ValueError for a value that is present but is not one whole, real date (no guessing of a
+    missing year or day).
     """
     if value is None or value == "":
         return None
-    if not isinstance(value, str):
-        raise ValueError(f"date must be a string, not {type(value).__name__}")
-    match = _ISO_DATE.match(value)
-    if not match:
-        raise ValueError(f"{value[:40]!r} is not an ISO date (YYYY-MM-DD)")
-    year, month, day = (int(g) for g in match.groups())
-    return dt.date(year, month, day)
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise ValueError(f"date must be text or a number, not {type(value).__name__}")
+    if isinstance(value, int | float) or _NUMBER.match(value):
+        day = _epoch(float(value))
+        if day is None:
+            raise ValueError(f"{str(value)[:40]!r} is not a date (as epoch seconds it falls outside {_EPOCH_YEARS})")
+        return day
+    if match := _COMPACT.match(value):
+        return dt.date(*(int(g) for g in match.groups()))
+    from dateutil import parser
+
+    try:
+        first, second = (parser.parse(value, default=d, dayfirst=day_first) for d in _DEFAULTS)
+    except (ValueError, OverflowError) as exc:
+        raise ValueError(f"{value[:40]!r} is not a date ({exc})") from exc
+    if first.date() != second.date():
+        raise ValueError(f"{value[:40]!r} is not a whole date (it lacks a year, a month or a day)")
+    return first.date()
 
 
 def parse_cli_date(value: str, *, end: bool = False) -> dt.date:

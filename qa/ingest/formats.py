@@ -13,6 +13,7 @@ from typing import Literal
 
 from qa.ingest.items import Item
 from qa.ingest.jsonfiles import read_json, read_jsonl, stream_jsonl
+from qa.ingest.markdown import read_markdown
 from qa.ingest.plain import read_text
 
 # A reader takes the file's decoded text, its bytes, or only its path (it streams the file itself).
@@ -30,7 +31,7 @@ class Format:
 
 READERS: dict[str, Format] = {
     "text": Format("text", "text", read_text),
-    "markdown": Format("Markdown", "text", read_text),
+    "markdown": Format("Markdown", "text", read_markdown),
     "json": Format("JSON", "text", read_json),
     "jsonl": Format("JSON Lines", "path", stream_jsonl),
     "jsonl-whole": Format("JSON Lines", "text", read_jsonl),

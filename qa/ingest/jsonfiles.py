@@ -8,7 +8,7 @@ from pathlib import Path
 
 from qa.config import Indexing
 from qa.ingest.items import Item, Problem, decode
-from qa.ingest.records import from_record
+from qa.ingest.records import from_record, records_in
 
 
 def stream_jsonl(path: Path, limits: Indexing) -> Iterator[Item]:
@@ -64,6 +64,6 @@ def read_json(path: Path, text: str, limits: Indexing) -> Iterator[Item]:
     except json.JSONDecodeError as exc:
         yield Problem(str(path), f"not valid JSON ({exc.msg} at line {exc.lineno}), skipped")
         return
-    records = doc if isinstance(doc, list) else [doc]
+    records = records_in(doc)
     for number, record in enumerate(records, 1):
         yield from from_record(path, record, number, limits, label="record")

@@ -10,20 +10,43 @@ from qa.config import Indexing
 from qa.ingest.dates import parse_record_date
 from qa.ingest.items import Item, Problem, derive_title, make_article
 
+# The names archives give each field (matched without regard to case): the first present wins.
 _FIELDS: dict[str, tuple[str, ...]] = {
-    "title": ("title", "headline"),
-    "date": ("date", "published_at", "published", "publication_date", "pubdate"),
-    "source": ("source", "outlet", "publisher", "site"),
-    "url": ("url", "link"),
-    "text": ("text", "body", "content"),
-}
+    "title": ("title", "headline", "name"),
+    "date": (
+        "date", "published_at", "published", "publication_date", "pubdate", "datepublished", "published_date",
+        "date_published", "datecreated", "created_at", "created", "timestamp", "time",
+    ),
+    "source": ("source", "outlet", "publisher", "site", "site_name", "sitename", "source_name", "domain"),
+    "url": ("url", "link", "canonical_url", "permalink", "href"),
+    "text": ("text", "body", "content", "articlebody", "article_body", "full_text", "fulltext", "story"),
+}  # fmt: skip
+# What a record's text may fall back to when it has no body: a summary is text, if less of it.
+_SUMMARY = ("description", "summary", "abstract")
 
 
-def _field(record: dict[str, Any], name: str) -> Any:
-    for alias in _FIELDS[name]:
-        if alias in record and record[alias] is not None:
-            return record[alias]
+def field(record: dict[str, Any], name: str) -> Any:
+    """The record's value for a field, by any of its names (a schema.org `{"name": ...}` object gives its name)."""
+    lowered = {str(k).lower(): v for k, v in record.items()}
+    for alias in _FIELDS[name] + (_SUMMARY if name == "text" else ()):
+        value = lowered.get(alias)
+        if isinstance(value, dict) and isinstance(value.get("name"), str):
+            value = value["name"]  # "publisher": {"@type": "Organization", "name": "Reuters"}
+        if value is not None:
+            return value
     return None
+
+
+def records_in(doc: object) -> list[object]:
+    """The records of a JSON document: a list, an object holding one list of records
+    (`{"articles": [...]}`), or a single record."""
+    if isinstance(doc, list):
+        return doc
+    if isinstance(doc, dict) and field(doc, "text") is None:
+        lists = [v for v in doc.values() if isinstance(v, list) and v and all(isinstance(r, dict) for r in v)]
+        if len(lists) == 1:
+            return list(lists[0])
+    return [doc]
 
 
 def from_record(path: Path, record: object, number: int, limits: Indexing, label: str = "line") -> Iterator[Item]:
@@ -32,20 +55,21 @@ def from_record(path: Path, record: object, number: int, limits: Indexing, label
     if not isinstance(record, dict):
         yield Problem(str(path), f"{where}not a JSON object, skipped", line)
         return
-    text = _field(record, "text")
+    text = field(record, "text")
     if not isinstance(text, str) or not text.strip():
-        what = "no text field" if text is None else "text is not a non-empty string"
+        names = ", ".join(_FIELDS["text"] + _SUMMARY)
+        what = f"no text field (looked for {names})" if text is None else "text is not a non-empty string"
         yield Problem(str(path), f"{where}{what}, skipped", line)
         return
     fields: dict[str, str] = {}
     for name in ("title", "source", "url"):
-        value = _field(record, name)
+        value = field(record, name)
         if value is not None and not isinstance(value, str):
             yield Problem(str(path), f"{where}{name} is not a string, ignored", line, fatal=False)
             value = None
         fields[name] = value or ""
     try:
-        date = parse_record_date(_field(record, "date"))
+        date = parse_record_date(field(record, "date"), day_first=limits.date_order == "dmy")
     except ValueError as exc:
         yield Problem(str(path), f"{where}bad date ({exc}); indexed as undated", line, fatal=False)
         date = None

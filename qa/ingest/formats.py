@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from qa.ingest.html import read_html
 from qa.ingest.items import Item
 from qa.ingest.jsonfiles import read_json, read_jsonl, stream_jsonl
 from qa.ingest.plain import read_text
@@ -34,6 +35,7 @@ READERS: dict[str, Format] = {
     "json": Format("JSON", "text", read_json),
     "jsonl": Format("JSON Lines", "path", stream_jsonl),
     "jsonl-whole": Format("JSON Lines", "text", read_jsonl),
+    "html": Format("HTML page", "bytes", read_html),
 }
 
 SUFFIXES: dict[str, str] = {

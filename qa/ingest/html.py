@@ -10,6 +10,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import trafilatura
+from trafilatura.settings import Document, set_date_params
 
 from qa.config import Indexing
 from qa.ingest.items import Item, Problem, derive_title, make_article
@@ -18,6 +19,8 @@ from qa.ingest.items import Item, Problem, derive_title, make_article
 EXTRACTION: dict[str, Any] = {"include_comments": False, "include_tables": True}
 
 _NO_TEXT = "no article text found in the page, skipped"
+# A page whose every block is shorter than this is a list of links or a menu, not an article.
+_SENTENCE_WORDS = 12
 _LINES = re.compile(r"\s*\n\s*")
 _SPACES = re.compile(r"[ \t\u00a0]+")
 
@@ -34,17 +37,25 @@ def read_html(
     """The article in one page; `url` and `captured` come from a web archive's record, when there is one."""
     try:
         # Only ever given the bytes: trafilatura and htmldate fetch nothing.
-        doc = trafilatura.bare_extraction(data, url=url or None, with_metadata=True, **EXTRACTION)
+        doc = trafilatura.bare_extraction(
+            data,
+            url=url or None,
+            with_metadata=True,
+            # Only dates the page states (markup, metadata, URL): htmldate's extensive search takes a
+            # footer's "Copyright 2024" for 2024-01-01, worse than the capture date or "undated".
+            date_extraction_params=set_date_params(False),
+            **EXTRACTION,
+        )
     except Exception:  # noqa: BLE001 -- any page, however broken, is one line for the user, never a traceback
         doc = None
-    text = _paragraphs(getattr(doc, "text", None) or "") if doc is not None else ""
-    if doc is None or not text:
+    text = _paragraphs(_string(doc.text)) if isinstance(doc, Document) else ""
+    if not isinstance(doc, Document) or not any(len(b.split()) >= _SENTENCE_WORDS for b in text.split("\n\n")):
         yield Problem(str(path), _NO_TEXT)
         return
     page_url = url or _string(doc.url)
     outlet = _string(doc.sitename) or _host(page_url)
     title = _string(doc.title)
-    result = make_article(
+    yield make_article(
         path,
         key or str(path.resolve()),
         title or derive_title(text),
@@ -56,7 +67,6 @@ def read_html(
         outlet=outlet,
         limits=limits,
     )
-    yield result
 
 
 def _paragraphs(text: str) -> str:

@@ -11,10 +11,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from qa.ingest.html import read_html
 from qa.ingest.items import Item
 from qa.ingest.jsonfiles import read_json, read_jsonl, stream_jsonl
 from qa.ingest.markdown import read_markdown
 from qa.ingest.plain import read_text
+from qa.ingest.warc import read_warc
 
 # A reader takes the file's decoded text, its bytes, or only its path (it streams the file itself).
 Takes = Literal["text", "bytes", "path"]
@@ -35,6 +37,8 @@ READERS: dict[str, Format] = {
     "json": Format("JSON", "text", read_json),
     "jsonl": Format("JSON Lines", "path", stream_jsonl),
     "jsonl-whole": Format("JSON Lines", "text", read_jsonl),
+    "html": Format("HTML page", "bytes", read_html),
+    "warc": Format("web archive (WARC)", "path", read_warc),
 }
 
 SUFFIXES: dict[str, str] = {

@@ -11,9 +11,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from qa.ingest.feeds import read_feed
 from qa.ingest.items import Item
 from qa.ingest.jsonfiles import read_json, read_jsonl, stream_jsonl
+from qa.ingest.pdf import read_pdf
 from qa.ingest.plain import read_text
+from qa.ingest.sheets import read_csv, read_xlsx
 
 # A reader takes the file's decoded text, its bytes, or only its path (it streams the file itself).
 Takes = Literal["text", "bytes", "path"]
@@ -34,6 +37,10 @@ READERS: dict[str, Format] = {
     "json": Format("JSON", "text", read_json),
     "jsonl": Format("JSON Lines", "path", stream_jsonl),
     "jsonl-whole": Format("JSON Lines", "text", read_jsonl),
+    "feed": Format("RSS or Atom feed", "bytes", read_feed),
+    "pdf": Format("PDF", "bytes", read_pdf),
+    "csv": Format("CSV", "text", read_csv),
+    "xlsx": Format("Excel workbook", "bytes", read_xlsx),
 }
 
 SUFFIXES: dict[str, str] = {

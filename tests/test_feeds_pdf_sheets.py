@@ -70,7 +70,7 @@ ATOM = """<?xml version="1.0" encoding="utf-8"?>
     <title>River bridge closes for repairs</title>
     <link href="https://valleycourier.example/bridge"/>
     <id>urn:courier:bridge</id>
-    <updated>2024-10-04T11:00:00Z</updated>
+    <updated>2024-10-05T00:30:00+02:00</updated>
     <summary type="text">The river bridge closes for six weeks of repairs to its steel cables.</summary>
   </entry>
 </feed>
@@ -220,7 +220,7 @@ def test_atom_and_rdf_entries(tmp_path: Path) -> None:
     )
     assert "record grape harvest" in harvest.text and "<" not in harvest.text
     bridge = found["River bridge closes for repairs"]
-    assert bridge.date == dt.date(2024, 10, 4)  # only <updated>
+    assert bridge.date == dt.date(2024, 10, 5)  # only <updated>; the day as written, not UTC's
     assert bridge.text.startswith("The river bridge closes")
     snow = found["Early snow closes the pass"]
     assert (snow.date, snow.source) == (dt.date(2024, 10, 11), "Mountain Post")
@@ -251,6 +251,21 @@ def test_feed_item_without_text_or_title(tmp_path: Path) -> None:
     [article] = articles(items)
     assert article.source == "news.example"  # no feed title: the link's host
     assert article.title_derived and article.date is None
+
+
+def test_feed_dates_feedparser_reads_and_bad_ones(tmp_path: Path) -> None:
+    feed = (
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>T</title>'
+        "<item><title>A</title><pubDate>07 Oct 2024 08:00 GMT</pubDate><description>One.</description></item>"
+        "<item><title>B</title><pubDate>sometime soon</pubDate><description>Two.</description></item>"
+        "</channel></rss>"
+    )
+    (tmp_path / "dates.rss").write_text(feed)
+    items = list(read_paths([tmp_path / "dates.rss"]))
+    assert by_title(items)["A"].date == dt.date(2024, 10, 7)
+    assert by_title(items)["B"].date is None
+    [warning] = problems(items)
+    assert not warning.fatal and warning.message.startswith("item 2 (B): bad date")
 
 
 # -- PDFs -----------------------------------------------------------------------------------------

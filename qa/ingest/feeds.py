@@ -54,17 +54,9 @@ def _entry(path: Path, entry: Any, number: int, feed_title: str, limits: Indexin
     if not text:
         yield Problem(str(path), f"{where}: no text, skipped")
         return
-    date: dt.date | None = None
-    stamp = entry.get("published_parsed") or entry.get("updated_parsed")
-    if isinstance(stamp, time.struct_time):
-        date = dt.date(stamp.tm_year, stamp.tm_mon, stamp.tm_mday)
-    else:
-        # feedparser parses RFC 2822 and ISO; whatever it could not, the record reader may.
-        raw = entry.get("published") or entry.get("updated")
-        try:
-            date = parse_record_date(raw or None)
-        except ValueError as exc:
-            yield Problem(str(path), f"{where}: bad date ({exc}); indexed as undated", fatal=False)
+    date, bad = _date(entry)
+    if bad:
+        yield Problem(str(path), f"{where}: bad date ({bad}); indexed as undated", fatal=False)
     host = urlparse(link).hostname or ""
     outlet = feed_title or host.removeprefix("www.")
     ident = entry.get("id") or link or str(number)
@@ -85,6 +77,21 @@ def _entry(path: Path, entry: Any, number: int, feed_title: str, limits: Indexin
         yield Problem(result.path, f"{where}: {result.message}")
     else:
         yield result
+
+
+def _date(entry: Any) -> tuple[dt.date | None, str]:
+    """The entry's date as the feed writes it, else as feedparser read it; or why there is none."""
+    # dict.get: feedparser's own `get` maps a missing "updated" to "published", with a warning.
+    raw = dict.get(entry, "published") or dict.get(entry, "updated") or None
+    try:
+        # The day the outlet printed (feedparser's own reading is in UTC: 00:30 +02:00 is the day before).
+        return parse_record_date(raw), ""
+    except ValueError as exc:
+        reason = str(exc)
+    stamp = dict.get(entry, "published_parsed") or dict.get(entry, "updated_parsed")
+    if isinstance(stamp, time.struct_time):
+        return dt.date(stamp.tm_year, stamp.tm_mon, stamp.tm_mday), ""
+    return None, reason
 
 
 def _text(entry: Any) -> str:

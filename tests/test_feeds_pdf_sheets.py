@@ -4,10 +4,12 @@ file is one problem line; all of them indexed together and asked about (hash enc
 from __future__ import annotations
 
 import datetime as dt
+import io
 import os
 from pathlib import Path
 
 from openpyxl import Workbook
+from pypdf import PdfReader, PdfWriter
 
 from embeddings.hash_encoder import HashEncoder
 from qa.index.indexer import index_paths
@@ -285,6 +287,18 @@ def test_pdf_text_layer_title_and_date(tmp_path: Path) -> None:
     assert untitled.date is None and untitled.source == "untitled.pdf" and untitled.title_derived
     [problem] = problems(items)
     assert problem.path.endswith("scan.pdf") and "no text layer" in problem.message
+
+
+def test_encrypted_pdf(tmp_path: Path) -> None:
+    for password in ("secret", ""):  # an empty user password opens without asking
+        writer = PdfWriter(clone_from=PdfReader(io.BytesIO(make_pdf(PDF_STORY, GOOD_PDF))))
+        writer.encrypt(user_password=password, owner_password="owner", algorithm="RC4-128")
+        with (tmp_path / f"locked-{password or 'open'}.pdf").open("wb") as fh:
+            writer.write(fh)
+    items = list(read_paths([tmp_path]))
+    [problem] = problems(items)
+    assert problem.path.endswith("locked-secret.pdf") and "encrypted" in problem.message
+    assert [a.title for a in articles(items)] == ["Council approves water rates"]
 
 
 # -- spreadsheets ---------------------------------------------------------------------------------

@@ -11,11 +11,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from qa.ingest.feeds import read_feed
 from qa.ingest.html import read_html
 from qa.ingest.items import Item
 from qa.ingest.jsonfiles import read_json, read_jsonl, stream_jsonl
 from qa.ingest.markdown import read_markdown
+from qa.ingest.pdf import read_pdf
 from qa.ingest.plain import read_text
+from qa.ingest.sheets import read_csv, read_xlsx
 from qa.ingest.warc import read_warc
 
 # A reader takes the file's decoded text, its bytes, or only its path (it streams the file itself).
@@ -39,6 +42,10 @@ READERS: dict[str, Format] = {
     "jsonl-whole": Format("JSON Lines", "text", read_jsonl),
     "html": Format("HTML page", "bytes", read_html),
     "warc": Format("web archive (WARC)", "path", read_warc),
+    "feed": Format("RSS or Atom feed", "bytes", read_feed),
+    "pdf": Format("PDF", "bytes", read_pdf),
+    "csv": Format("CSV", "text", read_csv),
+    "xlsx": Format("Excel workbook", "bytes", read_xlsx),
 }
 
 SUFFIXES: dict[str, str] = {

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Callable
 from typing import TextIO
 
 
 class Progress:
-    def __init__(self, total: int, label: str, unit: str, stream: TextIO | None = None) -> None:
+    def __init__(
+        self, total: int, label: str, unit: str, stream: TextIO | None = None, detail: Callable[[], str] | None = None
+    ) -> None:
+        """`detail()` adds a few words after the count (indexing: how many files were read)."""
+        self.detail = detail
         self.total = total
         self.label = label
         self.unit = unit
@@ -32,7 +37,8 @@ class Progress:
         frac = self.done / self.total if self.total else 1.0
         bar = "#" * int(frac * 24)
         line = (
-            f"{self.label} [{bar:<24}] {self.done}/{self.total} {self.unit} "
+            f"{self.label} [{bar:<24}] {self.done}/{self.total} {self.unit}"
+            f"{f' ({self.detail()})' if self.detail else ''} "
             f"{rate:.1f}/s ETA {int(left // 60)}:{int(left % 60):02d}"
         )
         if self._tty:

@@ -55,3 +55,9 @@ def test_the_highlight_holds_the_kind_of_answer_asked_for(retriever: Retriever) 
     answer = retriever.ask(Query("Which countries did the missile launch alarm?", k=3))
     start, end = answer.hits[0].highlight
     assert "the United States and Japan" in answer.hits[0].passage.text[start:end]
+
+
+def test_how_many_quotes_are_asked_for_never_decides_nothing_relevant(retriever: Retriever) -> None:
+    for question in ("What anniversary was marked?", "What is the GDP of France?", "What did Xi say?"):
+        verdicts = {retriever.ask(Query(question, k=k)).nothing_found for k in (1, 2, 5)}
+        assert len(verdicts) == 1, question

@@ -175,3 +175,21 @@ def test_export_writes_what_was_read_and_reads_back_the_same(tmp_path: Path) -> 
     }
     csv_out = dateline("export", "--format", "csv", "--index", str(index), home=tmp_path)
     assert csv_out.stdout.splitlines()[0] == "title,date,source,url,text,path"
+
+
+def test_a_headline_made_from_the_opening_words_is_not_shown_above_them(tmp_path: Path) -> None:
+    (tmp_path / "story.txt").write_text(STORY + " Tickets go on sale in January for the whole season.\n")
+    index = tmp_path / "index"
+    assert dateline("index", str(tmp_path / "story.txt"), "--index", str(index), "--model", "hash-64", home=tmp_path)
+    shown = dateline(
+        "ask",
+        "Why was the ferry service between Lisbon and Porto restarted after a strike?",
+        "--index",
+        str(index),
+        "--model",
+        "hash-64",
+        home=tmp_path,
+    ).stdout
+    citation = shown.splitlines()[0]
+    assert citation.startswith("1. undated · story.txt  (score ") and "ferry service" not in citation
+    assert shown.count("The ferry service between Lisbon") == 1

@@ -279,3 +279,18 @@ async def test_questions_arriving_in_one_burst_stay_apart(bundled_index: Path) -
         asked = [line.question for line in app.query(QuestionLine)]
         assert asked == ["What did Kim Yo Jong denounce?", "Who met Choe Son-hui in Pyongyang?"]
         assert app.query_one("#ask", Input).value == ""
+
+
+async def test_tab_then_o_in_one_burst_opens_the_article(bundled_index: Path) -> None:
+    """Tab and `o` arriving together: `o` goes to the card Tab moved to, not into the input."""
+    app = DatelineApp(Settings(bundled_index), build_default=False)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await app.workers.wait_for_complete()
+        await ask(pilot, app, "What did Kim Yo Jong denounce?")
+        for key in XTermParser().feed("\to"):
+            app.post_message(key)
+        await settle(pilot, app)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, ArticleScreen)
+        assert app.query_one("#ask", Input).value == ""

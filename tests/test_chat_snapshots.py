@@ -46,7 +46,7 @@ def _hit(rank: int, article: Article, phrase: str, relevance: float, question: s
     passage = next(p for p in article_passages(article) if phrase in p.text)
     stored = StoredPassage(
         rank, article.id, passage.ordinal, passage.start, passage.end, passage.text,
-        article.title, article.date, article.source, article.url,
+        article.title, article.date, article.source, article.url, article.title_derived,
     )  # fmt: skip
     return Hit(rank, stored, relevance + 0.2, best_sentence(question, passage.text), relevance=relevance)
 

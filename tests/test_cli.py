@@ -32,7 +32,8 @@ def test_ask_prints_numbered_dated_quotes(bundled_index: Path, capsys: pytest.Ca
     )
     out = capsys.readouterr().out
     assert code == 0
-    assert out.startswith("1. 2024-03-28 · 003_827395dfdfacd871.txt · ")
+    # The article has no headline: the title made from its opening words is not repeated above them.
+    assert out.startswith("1. 2024-03-28 · 003_827395dfdfacd871.txt  (score ")
     assert "Kim Song Nam" in " ".join(out.split("\n\n")[0].split())
     assert "\n2. " in out
 

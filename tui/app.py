@@ -31,7 +31,6 @@ class HistoryInput(Input):
     BINDINGS = [
         Binding("up", "older", show=False),
         Binding("down", "newer", show=False),
-        Binding("tab", "app.focus_answer", "Cards", show=False),
     ]
 
     def __init__(self, history: list[str], **kwargs: object) -> None:
@@ -93,6 +92,9 @@ class DatelineApp(App[None]):
         Binding("question_mark", "help", "Keys", show=False),
         Binding("ctrl+l", "clear", "Clear"),
         Binding("ctrl+s", "export", "Save"),
+        # Taken by the app before any widget, so that focus has moved before the next key arrives
+        # (Tab then `o` typed fast opens the article rather than typing "o" into the input).
+        Binding("tab", "tab", "Cards", show=False, priority=True),
     ]
 
     def __init__(self, settings: Settings, *, build_default: bool = True, opener: EngineOpener = open_engine) -> None:
@@ -282,14 +284,25 @@ class DatelineApp(App[None]):
     def _card(self) -> AnswerCard | None:
         return self.focused if isinstance(self.focused, AnswerCard) else None
 
+    def action_tab(self) -> None:
+        """From the input, to the first card of the latest answer; elsewhere, to the next widget."""
+        if isinstance(self.focused, HistoryInput) and self.screen is self.screen_stack[0]:
+            self.action_focus_answer()
+        else:
+            self.screen.focus_next()
+
+    def _focus_now(self, card: AnswerCard) -> None:
+        # At once, not after the next refresh (Widget.focus): the keys that follow go to the card.
+        self.screen.set_focus(card)
+        card.scroll_visible()
+
     def action_focus_answer(self) -> None:
         """Focus the first card of the latest answer."""
         cards = list(self.query(AnswerCard))
         if not cards:
             return
         latest = max(i for i, c in enumerate(cards) if c.hit.rank == 1)
-        cards[latest].focus()
-        cards[latest].scroll_visible()
+        self._focus_now(cards[latest])
 
     def action_card(self, step: int) -> None:
         cards = list(self.query(AnswerCard))
@@ -297,8 +310,7 @@ class DatelineApp(App[None]):
         if not cards or card is None:
             return
         index = max(0, min(len(cards) - 1, cards.index(card) + step))
-        cards[index].focus()
-        cards[index].scroll_visible()
+        self._focus_now(cards[index])
 
     def action_open_article(self) -> None:
         card = self._card()

@@ -65,7 +65,8 @@ class AnswerCard(Static, can_focus=True):
         cite.append(f" · {distance(p.date, reference)}", style="cyan")
         cite.append(f" · {safe(p.source)}", style="green")
         cite.append(f"  {relevance_bar(hit.relevance)}", style="yellow")
-        cite.append(f"\n{safe(p.title)}", style="italic")
+        if p.headline:
+            cite.append(f"\n{safe(p.headline)}", style="italic")
         if hit.also:
             cite.append(f"\nalso in: {safe(also_in(hit))}", style="dim")
         super().__init__(cite + Text("\n") + quote, classes="card")

@@ -229,7 +229,8 @@ def _update(
     plan = make_plan(stored, paths, prune, report, on_problem, config.indexing)
     carry = target is not source
     total = len(plan.add) + (len(stored) - len(plan.delete) if carry else 0)
-    bar = Progress(total, "indexing", "articles") if progress and total else None
+    files: set[str] = set()
+    bar = Progress(total, "indexing", "articles", detail=lambda: f"{len(files)} files") if progress and total else None
     cache = EmbedCache(Layout(target.directory).embed_cache)
     sink = _Sink(target, encoder, cache, bar, config)
     if not carry and plan.replaced:
@@ -244,6 +245,7 @@ def _update(
             for item in read_paths(paths, config.indexing):
                 # A file changed since the plan was made: what the plan does not name waits for the next run.
                 if isinstance(item, Article) and item.id in plan.add:
+                    files.add(item.path)
                     sink.add(item)
         sink.flush()
         missing = len(plan.add - sink.seen)

@@ -81,12 +81,15 @@ class Queries:
         for chunk, marks in in_chunks(ids):
             rows = self.conn.execute(
                 "SELECT p.id, p.article_id, p.ordinal, p.start, p.end, substr(a.text, p.start + 1, p.end - p.start),"
-                f" a.title, a.date, a.source, a.url FROM passages p JOIN articles a ON a.id = p.article_id"
+                " a.title, a.date, a.source, a.url, a.title_derived"
+                f" FROM passages p JOIN articles a ON a.id = p.article_id"
                 f" WHERE p.id IN ({marks})",
                 chunk,
             ).fetchall()
             for r in rows:
-                out[r[0]] = StoredPassage(r[0], r[1], r[2], r[3], r[4], r[5], r[6], _date(r[7]), r[8], r[9])
+                out[r[0]] = StoredPassage(
+                    r[0], r[1], r[2], r[3], r[4], r[5], r[6], _date(r[7]), r[8], r[9], bool(r[10])
+                )
         return out
 
     def passage_vectors(self, article_ids: list[str]) -> Iterator[tuple[str, str, bytes]]:

@@ -20,11 +20,20 @@ class StoredPassage:
     date: dt.date | None
     source: str
     url: str
+    title_derived: bool = False
+    """True when the article had no headline and its title was made from its opening words."""
+
+    @property
+    def headline(self) -> str:
+        """The headline shown above the quote: none when it was made from the very words the quote opens with."""
+        if self.title_derived and " ".join(self.text.split()).startswith(self.title.removesuffix("…").rstrip()):
+            return ""
+        return self.title
 
     @property
     def read(self) -> str:
         """What a person reads of this quote: the headline every answer shows it under, then the quote."""
-        return f"{self.title}\n{self.text}" if self.title else self.text
+        return f"{self.headline}\n{self.text}" if self.headline else self.text
 
 
 @dataclass(frozen=True, slots=True)

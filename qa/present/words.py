@@ -25,14 +25,15 @@ def safe(text: str) -> str:
 def citation(hit: Hit) -> str:
     """One line for the terminal: date · outlet · headline."""
     p = hit.passage
-    return f"{hit.date_text} · {p.source} · {p.title}"
+    return " · ".join(part for part in (hit.date_text, p.source, p.headline) if part)
 
 
 def reference(hit: Hit) -> str:
     """A written citation: outlet, “headline”, date <url> (Markdown, a copied quote)."""
     p = hit.passage
     url = f" <{p.url}>" if p.url else ""
-    return f"{p.source}, “{p.title}”, {hit.date_text}{url}"
+    headline = f"“{p.headline}”, " if p.headline else ""
+    return f"{p.source}, {headline}{hit.date_text}{url}"
 
 
 def also_in(hit: Hit) -> str:

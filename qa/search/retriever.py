@@ -143,4 +143,4 @@ class Retriever:
         for step in RANKING_STEPS:
             ranked = step(ranked, reading, texts, self.config)
         shown = select(ranked, reading.query.k, texts, self.source, self.config)
-        return verdict(reading, hits(shown, ranked, reading, self.config), self.config)
+        return verdict(reading, hits(shown, ranked, reading, self.config), ranked, self.config)

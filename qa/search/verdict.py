@@ -29,12 +29,16 @@ def hits(shown: list[Shown], ranked: Ranked, reading: Reading, config: Search) -
     ]
 
 
-def verdict(reading: Reading, found: list[Hit], config: Search) -> Answer:
-    """The answer: the hits, or "nothing relevant" when the best is below the bar (unless the query
-    ranks regardless, as evaluation does); quotes off the topic are left out."""
+def verdict(reading: Reading, found: list[Hit], ranked: Ranked, config: Search) -> Answer:
+    """The answer: the hits, or "nothing relevant" when the best candidate of all is below the bar
+    (unless the query ranks regardless, as evaluation does); quotes off the topic are left out.
+
+    The bar is judged on every candidate, not on the quotes shown: how many quotes were asked for
+    never turns an answer into "nothing relevant".
+    """
     cfg = config.verdict
     query = reading.query
-    best = max((h.relevance for h in found), default=0.0)
+    best = max((c.cosine for c in ranked.candidates.values()), default=0.0)
     answer = Answer(query.question, query.as_of, since=query.since, until=query.until, notes=reading.notes)
     if found and best < cfg.relevance_bar and query.apply_bar:
         return replace(answer, nothing_found=True, closest=tuple(found[: cfg.closest]))

@@ -21,7 +21,7 @@ class Chunking:
 
     @property
     def version(self) -> str:
-        return f"sentences-v2-max{self.max_words}-min{self.min_words}-title"
+        return f"sentences-v3-max{self.max_words}-min{self.min_words}-title"
 
 
 @dataclass(frozen=True, slots=True)

@@ -89,15 +89,21 @@ class Conversation:
             self.k = int(arg)
             return f"showing {self.k} passages per answer"
         if name in {"asof", "as-of", "as_of"}:
-            self.as_of = None if off else parse_cli_date(arg, end=True)
+            self._dates(as_of=None if off else parse_cli_date(arg, end=True))
             return f"as of {self.as_of}" if self.as_of else "as of: today (no limit)"
         if name == "since":
-            self.since = None if off else parse_cli_date(arg)
+            self._dates(since=None if off else parse_cli_date(arg))
             return f"since {self.since}" if self.since else "no start date"
         if name == "until":
-            self.until = None if off else parse_cli_date(arg, end=True)
+            self._dates(until=None if off else parse_cli_date(arg, end=True))
             return f"until {self.until}" if self.until else "no end date"
         raise DatelineError(f"unknown command /{name}; press F1 for the list", "Bad command")
+
+    def _dates(self, **dates: dt.date | None) -> None:
+        """Set date filters, refusing (and keeping the old ones) when they would leave no day at all."""
+        wanted = {"as_of": self.as_of, "since": self.since, "until": self.until, **dates}
+        Query("", as_of=wanted["as_of"], since=wanted["since"], until=wanted["until"])  # an empty range raises
+        self.as_of, self.since, self.until = wanted["as_of"], wanted["since"], wanted["until"]
 
     def filters_text(self) -> str:
         parts = [f"k={self.k}", f"as of {self.as_of}" if self.as_of else "as of today"]

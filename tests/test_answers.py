@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
+from qa.errors import DatelineError
 from qa.search.query import Query
 from qa.search.retriever import Retriever
 
@@ -61,3 +64,37 @@ def test_how_many_quotes_are_asked_for_never_decides_nothing_relevant(retriever:
     for question in ("What anniversary was marked?", "What is the GDP of France?", "What did Xi say?"):
         verdicts = {retriever.ask(Query(question, k=k)).nothing_found for k in (1, 2, 5)}
         assert len(verdicts) == 1, question
+
+
+def test_a_question_about_a_period_lists_its_stories(retriever: Retriever) -> None:
+    answer = retriever.ask(Query("What happened in March 2024?", k=5, as_of=dt.date(2024, 12, 31)))
+    assert not answer.nothing_found
+    assert [h.passage.source[:3] for h in answer.hits] == ["003"]  # the one story of March
+    assert "the stories dated 2024-03-01 to 2024-05-01, oldest first" in answer.notes[0]
+    october = retriever.ask(Query("What happened on 6 October 2024?", k=5))
+    dates = [h.passage.date for h in october.hits if h.passage.date]
+    assert dates and len(dates) == len(october.hits) and dates == sorted(dates) and all(d.month == 10 for d in dates)
+    assert len({h.passage.article_id for h in october.hits}) == len(october.hits)  # one quote per story
+
+
+def test_filters_tell_the_truth(retriever: Retriever) -> None:
+    asked = retriever.ask(Query("Who did Kim Song Nam meet in March 2024?", since=dt.date(2024, 10, 1)))
+    assert "your date filter (on or after 2024-10-01) leaves it out" in asked.notes[0]
+    assert "nothing from then" not in " ".join(asked.notes) and "all dates" not in " ".join(asked.notes)
+    assert all(h.passage.date and h.passage.date >= dt.date(2024, 10, 1) for h in asked.hits)
+    old = retriever.ask(Query("What did Xi say?", as_of=dt.date(1900, 12, 31)))
+    assert old.nothing_found and any("nothing in the archive is dated on or before 1900-12-31" in n for n in old.notes)
+
+
+def test_undated_articles_left_out_by_a_date_filter_are_counted(retriever: Retriever) -> None:
+    answer = retriever.ask(
+        Query("What did Wang say about the situation on the Korean Peninsula?", as_of=dt.date(2024, 12, 1))
+    )
+    assert any("1 undated article is left out by the date filter" in n for n in answer.notes)
+    plain = retriever.ask(Query("What did Wang say about the situation on the Korean Peninsula?"))
+    assert not any("undated" in n for n in plain.notes)
+
+
+def test_an_empty_date_range_is_an_error() -> None:
+    with pytest.raises(DatelineError, match="range is empty"):
+        Query("What did Xi say?", since=dt.date(2024, 10, 1), until=dt.date(2024, 3, 31))

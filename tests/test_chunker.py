@@ -62,3 +62,15 @@ def test_offsets_slice_exactly_and_no_text_is_lost_or_repeated(text: str) -> Non
     # Every word of the story (what cleaning keeps of the text) is in exactly one passage, in order.
     story_words = [w for start, end in story_spans(text) for w in text[start:end].split()]
     assert story_words == [w for p in passages for w in p.text.split()]
+
+
+def test_bylines_and_handles_never_reach_a_passage() -> None:
+    text = (
+        "Jane Onyanga-Omara / USA TODAY\n@MattGlo\nBy Jane Doe and John Roe, CNN\n"
+        "The ferry service between Lisbon and Porto restarted on Monday after a strike by its crews, the company "
+        "said in a statement.\nOfficials in Lisbon / Porto said more boats would come.\n"
+        "By the end of the year the route will run daily.\n"
+    )
+    shown = " ".join(p.text for p in chunk("a", text))
+    assert "Onyanga" not in shown and "@MattGlo" not in shown and "John Roe" not in shown
+    assert "Officials in Lisbon / Porto" in shown and "By the end of the year" in shown

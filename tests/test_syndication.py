@@ -144,3 +144,25 @@ def test_a_copy_cut_across_two_shown_passages_is_a_copy() -> None:
     assert all(overlap(straddling, s) < Collapse().same_story for s in shown)  # a copy of neither alone
     assert copied_from(straddling, shown) == 0  # but of what is shown, listed under the larger share
     assert copied_from(shingles(NOTE), shown) is None
+
+
+def test_a_story_is_quoted_where_it_ran_first(tmp_path: Path) -> None:
+    from embeddings.hash_encoder import HashEncoder
+
+    text = (
+        "North Korea fired a barrage of short-range ballistic missiles into the sea on Thursday, the South's "
+        "military said, days after a failed attempt to put a spy satellite into orbit."
+    )
+    runs = [("Yonhap", "2024-05-30"), ("AFP", "2024-05-30"), ("Reuters", "2024-05-31")]
+    titles = {"Yonhap": "Missiles fired", "AFP": "Launch reported", "Reuters": "North Korea fires missiles at sea"}
+    rows = [{"id": s, "title": titles[s], "date": d, "source": s, "text": text} for s, d in runs]
+    (tmp_path / "wire.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    index_paths(tmp_path / "index", [tmp_path / "wire.jsonl"], lambda: HashEncoder(64))
+    retriever = Retriever.open(tmp_path / "index", "hash-64")
+    try:
+        answer = retriever.ask(Query("What did North Korea fire into the sea on Thursday?", k=3, apply_bar=False))
+    finally:
+        retriever.close()
+    (hit,) = answer.hits
+    assert hit.passage.date is not None and hit.passage.date.isoformat() == "2024-05-30"
+    assert [c.source for c in hit.also][-1] == "Reuters" and len(hit.also) == 2

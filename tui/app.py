@@ -220,7 +220,13 @@ class DatelineApp(App[None]):
             return
         asked = self.searching = self.waiting.popleft()
         # Read now, not when typed: a follow-up is read with the question answered just before it.
-        query, followed = self.conversation.query(asked.question)
+        try:
+            query, followed = self.conversation.query(asked.question)
+        except DatelineError as exc:  # e.g. filters that leave no day: said, and the next question goes on
+            self.searching = None
+            asked.placeholder.update(f"Could not answer: {exc}")
+            self.call_after_refresh(self.next_search)
+            return
         if followed:
             asked.line.note(f"read as a follow-up to: {followed}")
         asked.placeholder.update("searching…")
@@ -249,12 +255,13 @@ class DatelineApp(App[None]):
             return  # the conversation was cleared while it was searched
         answer = self.conversation.record(message.question, message.answer)
         reference = self.conversation.as_of or dt.date.today()
+        reference_name = "the as-of day" if self.conversation.as_of else "today"
         log = self.query_one("#log", Log)
         widgets: list[Notice | AnswerCard] = [Notice(f"note: {n}", "note") for n in answer.notes]
         if answer.nothing_found:
             widgets.append(Notice(NOTHING_FOUND, "empty"))
         else:
-            widgets.extend(AnswerCard(hit, reference) for hit in answer.hits)
+            widgets.extend(AnswerCard(hit, reference, reference_name) for hit in answer.hits)
         # The answer goes under its own question, even when later questions are already queued below.
         await log.mount(*widgets, after=asked.placeholder)
         await asked.placeholder.remove()

@@ -51,7 +51,7 @@ class AnswerCard(Static, can_focus=True):
         Binding("up", "app.card(-1)", show=False),
     ]
 
-    def __init__(self, hit: Hit, reference: dt.date) -> None:
+    def __init__(self, hit: Hit, reference: dt.date, reference_name: str = "today") -> None:
         self.hit = hit
         p = hit.passage
         start, end = hit.highlight
@@ -62,7 +62,8 @@ class AnswerCard(Static, can_focus=True):
         cite = Text()
         cite.append(f"{hit.rank}. ", style="bold")
         cite.append(hit.date_text, style="bold cyan")
-        cite.append(f" · {distance(p.date, reference)}", style="cyan")
+        if p.date:
+            cite.append(f" · {distance(p.date, reference, reference_name)}", style="cyan")
         cite.append(f" · {safe(p.source)}", style="green")
         cite.append(f"  {relevance_bar(hit.relevance)}", style="yellow")
         if p.headline:

@@ -128,6 +128,20 @@ class Queries:
         rows = self.conn.execute(f"SELECT id FROM passages WHERE {' AND '.join(clauses)}", args).fetchall()
         return np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
 
+    def leads(self, since: dt.date | None, until: dt.date | None, limit: int) -> tuple[list[int], int]:
+        """The opening passage of each dated article within [since, until], oldest first (at most
+        `limit`), and how many such articles there are."""
+        clauses, args = _date_clauses("date", since, until)
+        where = " AND ".join(["ordinal = 0", "date IS NOT NULL", *clauses])
+        count = int(self.conn.execute(f"SELECT count(*) FROM passages WHERE {where}", args).fetchone()[0])
+        rows = self.conn.execute(f"SELECT id FROM passages WHERE {where} ORDER BY date, id LIMIT ?", [*args, limit])
+        return [int(r[0]) for r in rows.fetchall()], count
+
+    def date_range(self) -> tuple[dt.date | None, dt.date | None, int]:
+        """The first and last article dates, and how many articles are undated."""
+        lo, hi, undated = self.conn.execute("SELECT min(date), max(date), sum(date IS NULL) FROM articles").fetchone()
+        return _date(lo), _date(hi), int(undated or 0)
+
     def keyword_search(
         self, match: str, k: int, since: dt.date | None, until: dt.date | None, title_weight: float = 0.5
     ) -> list[tuple[int, float]]:

@@ -56,6 +56,13 @@ _LINE_JUNK = {
 }
 # Template residue such as `Quark.Models.Entities.Ancestor?.Title?.ToUpperInvariant()`.
 _CODE = re.compile(r"\b[A-Za-z_]\w*(?:\??\.[A-Za-z_]\w*){2,}(?:\(\))?|\w+\?\.\w+|\w\(\)")
+# A byline or a social handle on a line of its own: "Jane Onyanga-Omara / USA TODAY", "By Jane Doe",
+# "@MattGlo", "By Jane Doe and John Roe, CNN". Short, no sentence end: never a line of the story.
+_BYLINE = re.compile(
+    r"^(?:(?:by|words by|reporting by)\s+)?[A-Z][\w.'’-]+(?:\s+(?:[A-Z][\w.'’-]+|and|&|de|van|von|al))"
+    r"{0,5}\s*(?:[/|,]\s*[A-Z][\w .&'’-]{1,40})?$"
+)
+_HANDLES = re.compile(r"^(?:@\w{1,30}[\s,]*)+$")
 _NORM = re.compile(r"[\W_]+")
 _WORDS = re.compile(r"\S+")
 # Body words needed before a tail marker is trusted to end the story.
@@ -90,7 +97,12 @@ def story_spans(text: str, title: str = "") -> list[tuple[int, int]]:
         is_code = bool(_CODE.search(stripped)) and len(_WORDS.findall(stripped)) < 40
         if (marker in _TAIL_MARKERS or is_code) and body_words >= _MIN_BODY_WORDS:
             break
-        junk = marker in _LINE_JUNK or is_code or (key in seen and len(key) >= 12)
+        byline = bool(_HANDLES.match(stripped)) or (
+            len(_WORDS.findall(stripped)) <= 10
+            and ("/" in stripped or stripped.lower().startswith("by "))
+            and bool(_BYLINE.match(stripped))
+        )
+        junk = marker in _LINE_JUNK or is_code or byline or (key in seen and len(key) >= 12)
         if key:
             seen.add(key)
         if junk:

@@ -46,17 +46,29 @@ def best_sentence(hit: Hit) -> str:
     return hit.passage.text[start:end]
 
 
-def distance(date: dt.date | None, reference_day: dt.date) -> str:
-    """How far a date lies from the reference day, in words: '10 months before', 'same day'."""
+def distance(date: dt.date | None, reference_day: dt.date, reference: str = "today") -> str:
+    """How far a date lies from the reference day, in words: '1 year 6 months before today', 'same day'.
+
+    `reference` names the reference day ("today", "the as-of day"); "" for an undated article, whose
+    "undated" says it all.
+    """
     if date is None:
-        return "date unknown"
+        return ""
     days = (reference_day - date).days
-    word = "before" if days >= 0 else "after"
-    days = abs(days)
     if days == 0:
-        return "same day"
-    for size, unit in ((365, "year"), (30, "month"), (7, "week"), (1, "day")):
-        if days >= size:
-            n = days // size
-            return f"{n} {unit}{'s' if n > 1 else ''} {word}"
-    return "same day"
+        return f"same day as {reference}" if reference != "today" else "today"
+    word = "before" if days > 0 else "after"
+    days = abs(days)
+    years, rest = divmod(days, 365)
+    months = rest // 30
+    if years:
+        parts = [f"{years} year{'s' if years > 1 else ''}"] + (
+            [f"{months} month{'s' if months > 1 else ''}"] if months else []
+        )
+    elif days >= 30:
+        parts = [f"{days // 30} month{'s' if days >= 60 else ''}"]
+    elif days >= 7:
+        parts = [f"{days // 7} week{'s' if days >= 14 else ''}"]
+    else:
+        parts = [f"{days} day{'s' if days > 1 else ''}"]
+    return f"{' '.join(parts)} {word} {reference}"

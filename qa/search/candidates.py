@@ -63,6 +63,18 @@ class CandidateSource(Protocol):
         """Cosine between the passages `ids` (rows) and `others` (columns)."""
         ...
 
+    def cosines(self, ids: list[int], question: Vectors) -> list[float]:
+        """Cosine between each passage and a question's vector."""
+        ...
+
+    def leads(self, since: dt.date | None, until: dt.date | None, limit: int) -> tuple[list[int], int]:
+        """The opening passage of each article dated in the range, oldest first, and how many there are."""
+        ...
+
+    def date_range(self) -> tuple[dt.date | None, dt.date | None, int]:
+        """The archive's first and last dates, and how many articles are undated."""
+        ...
+
 
 class IndexSource:
     """Candidates from one index directory: FAISS for the dense pool, SQLite FTS5 for the keyword pool.
@@ -77,6 +89,7 @@ class IndexSource:
         self.generation = store.generation
         self.newest = store.newest_date()
         self._passages = store.passage_count()
+        self._range: tuple[dt.date | None, dt.date | None, int] | None = None
         self._df: dict[str, int] = {}
         # Date filters repeat across a batch (one as-of day per question file week): compute each once.
         self._allowed: dict[tuple[dt.date | None, dt.date | None], IdSet | None] = {}
@@ -100,6 +113,7 @@ class IndexSource:
             self.newest = self.store.newest_date()
             self._allowed.clear()
             self._df.clear()
+            self._range = None
             self._passages = self.store.passage_count()
             self.generation = generation
 
@@ -123,6 +137,18 @@ class IndexSource:
         a = reconstruct(self.vectors, np.array(ids, dtype=np.int64))
         b = reconstruct(self.vectors, np.array(others, dtype=np.int64))
         return np.asarray(a @ b.T, dtype=np.float32)
+
+    def cosines(self, ids: list[int], question: Vectors) -> list[float]:
+        vectors = reconstruct(self.vectors, np.array(ids, dtype=np.int64))
+        return [float(c) for c in (vectors @ question).tolist()]
+
+    def leads(self, since: dt.date | None, until: dt.date | None, limit: int) -> tuple[list[int], int]:
+        return self.store.leads(since, until, limit)
+
+    def date_range(self) -> tuple[dt.date | None, dt.date | None, int]:
+        if self._range is None:
+            self._range = self.store.date_range()
+        return self._range
 
     def keyword_jobs(self, readings: Sequence[Reading]) -> list[Future[dict[int, float]] | None]:
         """Start each question's keyword search on the keyword thread (None when it has no keywords)."""

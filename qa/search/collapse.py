@@ -31,7 +31,7 @@ class Shown:
         return tuple(sorted(self.copies, key=lambda c: (c.date or dt.date.max, c.source)))
 
 
-def _copy_of(p: StoredPassage, sh: frozenset[int], kept: list[Shown], same: float) -> Shown | None:
+def copy_of(p: StoredPassage, sh: frozenset[int], kept: list[Shown], same: float) -> Shown | None:
     """The quote kept from another article that `p` copies, if any."""
     others = [k for k in kept if k.passage.article_id != p.article_id]
     found = copied_from(sh, [k.shingles for k in others], same)
@@ -71,7 +71,7 @@ def select(ranked: Ranked, k: int, texts: Texts, source: CandidateSource, config
         if p is None:
             continue  # deleted by a writer since the search began
         sh = shingles(p.text, cfg.shingle) if cfg.enabled else frozenset()
-        twin = _copy_of(p, sh, kept, cfg.same_story) if cfg.enabled else None
+        twin = copy_of(p, sh, kept, cfg.same_story) if cfg.enabled else None
         if twin is not None:
             if all(c.article_id != p.article_id for c in twin.copies):
                 twin.copies.append(Copy(p.source, p.date, p.title, p.url, p.article_id, p.id))
@@ -88,3 +88,22 @@ def select(ranked: Ranked, k: int, texts: Texts, source: CandidateSource, config
             maybe = _maybe_copies(source, [s.passage.id for s in kept], after, cfg.copy_similar)
             texts.fetch([c for c in maybe if c not in texts.known])
     return kept
+
+
+def first_runs(shown: list[Shown], texts: Texts) -> list[Shown]:
+    """Quote each story where it ran first: a copy dated before the quote kept takes its place, and the
+    later runs, the kept one among them, are listed under it (a reprint's "on Thursday" then points at
+    the right day)."""
+    out = []
+    for s in shown:
+        dated = [c for c in s.copies if c.date and c.passage_id in texts.known]
+        earliest = min(dated, key=lambda c: (c.date, c.source), default=None)
+        if earliest is None or earliest.date is None or not s.passage.date or earliest.date >= s.passage.date:
+            out.append(s)
+            continue
+        first = texts.known[earliest.passage_id]
+        old = s.passage
+        later = [c for c in s.copies if c is not earliest]
+        later.append(Copy(old.source, old.date, old.title, old.url, old.article_id, old.id))
+        out.append(Shown(first, s.shingles, later))
+    return out

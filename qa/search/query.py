@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from qa.errors import DatelineError
+
 
 @dataclass(frozen=True, slots=True)
 class Query:
@@ -17,6 +19,15 @@ class Query:
     until: dt.date | None = None
     apply_bar: bool = True
     """False to rank even when nothing clears the relevance bar (evaluation does)."""
+
+    def __post_init__(self) -> None:
+        if self.since and self.latest and self.since > self.latest:
+            last = "as-of day" if self.as_of == self.latest else "until"
+            raise DatelineError(
+                f"no day is both on or after {self.since} (since) and on or before {self.latest} ({last}):"
+                " the range is empty; swap the dates or drop one",
+                "Empty date range",
+            )
 
     @property
     def latest(self) -> dt.date | None:

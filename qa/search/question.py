@@ -1,15 +1,68 @@
-"""Reading a question: the date range to search, a period it names, and the kind of answer it wants."""
+"""Reading a question: the dates to search, a period it names, the kind of answer it wants, and
+whether it only asks what happened in a period (then the period's stories are listed)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol
 
 from qa.config import Search
 from qa.search.answer_types import AnswerType, expected_type
 from qa.search.query import Query
-from qa.search.question_dates import DateHint, read_dates
+from qa.search.question_dates import MONTHS, DateHint, read_dates
+from qa.search.text import content_words
+
+# Words that ask what happened without naming a topic: "What happened in March 2024?", "Any news
+# from last week?". With a period named and no other word, the question asks for the period's stories.
+_NO_TOPIC = frozenset(
+    [
+        "happened",
+        "happen",
+        "happens",
+        "happening",
+        "news",
+        "new",
+        "events",
+        "event",
+        "stories",
+        "story",
+        "going",
+        "went",
+        "latest",
+        "headlines",
+        "anything",
+        "something",
+        "reported",
+        "report",
+        "any",
+        "tell",
+        "show",
+        "give",
+        "list",
+        "everything",
+        "whole",
+        "month",
+        "year",
+        "week",
+        "day",
+        "days",
+        "today",
+        "yesterday",
+        "recently",
+        "recent",
+        "since",
+        "past",
+    ]
+) | frozenset(MONTHS)
+
+
+class Archive(Protocol):
+    """What reading a question needs to know of the archive."""
+
+    def holds_any(self, since: dt.date | None, until: dt.date | None) -> bool: ...
+
+    def date_range(self) -> tuple[dt.date | None, dt.date | None, int]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,24 +81,60 @@ class Reading:
     """The kind of answer asked for ("which country"), when the question asks for one we know."""
     notes: tuple[str, ...] = ()
     """How the question was read, for the user ("searched articles from ...")."""
+    digest: bool = False
+    """True when the question only asks what happened in the period it names: its stories are listed."""
 
 
-def read_question(
-    query: Query, newest: dt.date | None, holds_any: Callable[[dt.date | None, dt.date | None], bool], config: Search
-) -> Reading:
-    """Read a question. `holds_any(since, until)` says whether the archive has anything in a range."""
+def _span(since: dt.date | None, until: dt.date | None) -> str:
+    if since and until:
+        return f"{since} to {until}"
+    return f"on or after {since}" if since else f"on or before {until}" if until else "any date"
+
+
+def _filter_notes(query: Query, archive: Archive) -> list[str]:
+    """What the user's own date filter leaves out: everything, or the undated articles."""
+    since, until = query.since, query.latest
+    if since is None and until is None:
+        return []
+    first, last, undated = archive.date_range()
+    notes = []
+    if not archive.holds_any(since, until):
+        dates = f"its articles run from {first} to {last}" if first else "it has no dated articles"
+        notes.append(f"nothing in the archive is dated {_span(since, until)} ({dates})")
+    if undated:
+        many = f"{undated} undated articles are" if undated > 1 else "1 undated article is"
+        notes.append(f"{many} left out by the date filter; clear the filter to include undated articles")
+    return notes
+
+
+def read_question(query: Query, newest: dt.date | None, archive: Archive, config: Search) -> Reading:
+    """Read a question against the archive (what it holds decides how a named period is searched)."""
     since, until = query.since, query.latest
     reference = query.as_of or newest or dt.date.today()
     hint = read_dates(query.question, reference, config.dates) if config.dates.enabled else None
     expected = expected_type(query.question) if config.answer_types.weight else None
-    plain = Reading(query, since, until, hint, query.as_of or newest, expected)
+    notes = _filter_notes(query, archive)
+    plain = Reading(query, since, until, hint, query.as_of or newest, expected, tuple(notes))
     if hint is None or not hint.hard:
         return plain
     h_since = max(filter(None, (since, hint.since)), default=None)
     h_until = min(filter(None, (until, hint.until)), default=None)
-    if (h_since and h_until and h_since > h_until) or not holds_any(h_since, h_until):
-        note = f"the question names {hint.label}, but the archive has nothing from then; searched all dates"
-        return Reading(query, since, until, None, plain.reference, expected, (note,))
-    span = f"{h_since or 'the start'} to {h_until or 'the end'}"
-    note = f"read as asking about {hint.label}: searched articles from {span}"
-    return Reading(query, h_since, h_until, hint, plain.reference, expected, (note,))
+    if h_since and h_until and h_since > h_until:
+        note = (
+            f"the question names {hint.label}, but your date filter ({_span(since, until)}) leaves it out;"
+            f" searched articles dated {_span(since, until)}"
+        )
+        return Reading(query, since, until, None, plain.reference, expected, (note, *notes))
+    if not archive.holds_any(h_since, h_until):
+        first, last, _ = archive.date_range()
+        dates = f"its articles run from {first} to {last}" if first else "it has no dated articles"
+        note = f"the question names {hint.label}, but the archive has nothing from then ({dates}); "
+        note += f"searched articles dated {_span(since, until)}" if since or until else "searched all dates"
+        return Reading(query, since, until, None, plain.reference, expected, (note, *notes))
+    digest = not [w for w in content_words(query.question) if w not in _NO_TOPIC and not w.isdigit()]
+    if digest:
+        note = f"read as asking what happened then: the stories dated {_span(h_since, h_until)}"
+        note += ", oldest first, each by its opening"
+    else:
+        note = f"read as asking about {hint.label}: searched articles dated {_span(h_since, h_until)}"
+    return Reading(query, h_since, h_until, hint, plain.reference, expected, (note, *notes), digest)

@@ -10,7 +10,7 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
-from embeddings.base import Encoder, EncoderError
+from embeddings.base import Encoder, EncoderError, Vectors
 from embeddings.factory import load_encoder
 from embeddings.vectors import VectorIndexError
 from qa.config import Search
@@ -21,7 +21,8 @@ from qa.index.vector_file import load_vector_index
 from qa.ingest.articles import Article
 from qa.search.answers import Answer
 from qa.search.candidates import IndexSource, Pool
-from qa.search.collapse import select
+from qa.search.collapse import first_runs, select
+from qa.search.digest import digest
 from qa.search.query import Query
 from qa.search.question import Reading, read_question
 from qa.search.scoring import Step, Texts, favour_answer_type, fuse
@@ -58,9 +59,11 @@ class Retriever:
         config = config or Search()
         store = Store.open(index_dir)
         meta = store.meta
-        if not meta.get("model"):
+        if not meta.get("model") or not store.passage_count():
             store.close()
-            raise DatelineError(f"the index at {index_dir} is empty: add articles with `dateline index PATH...`")
+            raise DatelineError(
+                f"the index at {index_dir} holds no articles yet: add some with `dateline index PATH...`", "Empty index"
+            )
         try:
             encoder = loader(model or meta.get("model_path") or None)
         except EncoderError as exc:
@@ -130,17 +133,19 @@ class Retriever:
         with self._lock:
             source, config = self.source, self.config
             source.refresh()
-            readings = [read_question(q, source.newest_date(), source.holds_any, config) for q in queries]
+            readings = [read_question(q, source.newest_date(), source, config) for q in queries]
             keyword = source.keyword_jobs(readings)
             vectors = self.encoder.encode_queries([q.question for q in queries])
             pools = source.pools_with(readings, vectors, keyword)
-            return [self._answer(r, p) for r, p in zip(readings, pools, strict=True)]
+            return [self._answer(r, p, vectors[i]) for i, (r, p) in enumerate(zip(readings, pools, strict=True))]
 
-    def _answer(self, reading: Reading, pool: Pool) -> Answer:
-        """One question through the ranking steps to its answer."""
+    def _answer(self, reading: Reading, pool: Pool, question: Vectors) -> Answer:
+        """One question through the ranking steps to its answer (a period's stories, when that is all it asks)."""
+        if reading.digest:
+            return digest(reading, question, self.source, self.config)
         texts = Texts(self.source)
         ranked = fuse(pool, reading, self.config)
         for step in RANKING_STEPS:
             ranked = step(ranked, reading, texts, self.config)
-        shown = select(ranked, reading.query.k, texts, self.source, self.config)
+        shown = first_runs(select(ranked, reading.query.k, texts, self.source, self.config), texts)
         return verdict(reading, hits(shown, ranked, reading, self.config), ranked, self.config)

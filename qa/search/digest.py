@@ -1,0 +1,51 @@
+"""A question that only asks what happened in a period ("What happened in March 2024?"): the period's
+stories, one quote each (its opening), oldest first, each story once however many outlets ran it."""
+
+from __future__ import annotations
+
+from embeddings.base import Vectors
+from qa.config import Search
+from qa.search.answers import Answer, Copy, Hit
+from qa.search.candidates import CandidateSource
+from qa.search.collapse import Shown, copy_of
+from qa.search.dedupe import shingles
+from qa.search.highlight import best_sentence
+from qa.search.question import Reading
+
+# Openings read per story wanted: copies of one story from several outlets fold into one.
+_READ_PER_STORY = 4
+
+
+def digest(reading: Reading, question: Vectors, source: CandidateSource, config: Search) -> Answer:
+    """The period's stories: no relevance bar (every story of the period answers the question)."""
+    query, cfg = reading.query, config.collapse
+    ids, count = source.leads(reading.since, reading.until, query.k * _READ_PER_STORY)
+    texts = source.passages(ids)
+    kept: list[Shown] = []
+    for pid in ids:
+        p = texts.get(pid)
+        if p is None:
+            continue
+        sh = shingles(p.text, cfg.shingle)
+        twin = copy_of(p, sh, kept, cfg.same_story)
+        if twin is not None:
+            twin.copies.append(Copy(p.source, p.date, p.title, p.url, p.article_id, p.id))
+        elif len(kept) < query.k:
+            kept.append(Shown(p, sh))
+    cosines = source.cosines([s.passage.id for s in kept], question)
+    hits = tuple(
+        Hit(rank, s.passage, cos, best_sentence(query.question, s.passage.text), s.sorted_copies(), cos)
+        for rank, (s, cos) in enumerate(zip(kept, cosines, strict=True), 1)
+    )
+    notes = list(reading.notes)
+    if count > len(ids) or (len(ids) == query.k * _READ_PER_STORY and len(kept) == query.k):
+        notes.append(f"showing the first {len(kept)} of {count} articles from then; ask for more with -k (or /k)")
+    return Answer(
+        query.question,
+        query.as_of,
+        since=query.since,
+        until=query.until,
+        hits=hits,
+        nothing_found=not hits,
+        notes=tuple(notes),
+    )

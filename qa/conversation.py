@@ -2,8 +2,12 @@
 
 Follow-ups, the documented mechanism: a question that opens with a connective ("and", "what about",
 "also", ...) or leans on a pronoun ("he", "they", "that", ...) while naming little of its own (at most
-six content words) is read together with the previous question: both are searched as one query. The
-answer notes this, so the user can see how the question was read.
+six content words) follows up the conversation. It carries the conversation's topic, the names and
+the period of the question before it as that question was read (so a chain of follow-ups keeps it):
+- "what about X?" asks the previous question again about X: both are searched together;
+- a follow-up naming someone or something of its own ("and what did Kim say?") keeps only the period;
+- one naming nothing ("When was that?", "what did he say?") takes the names and the period.
+The answer notes this, so the user can see how the question was read.
 """
 
 from __future__ import annotations
@@ -21,6 +25,75 @@ from qa.search.text import content_words
 
 _CONNECTIVE = re.compile(r"^\s*(and|but|also|so|then|what about|how about|and what|and who|and how|what else)\b", re.I)
 _PRONOUN = re.compile(r"\b(he|she|they|him|her|them|his|hers|their|theirs|it|its|that|this|those|these)\b", re.I)
+_ABOUT = re.compile(r"^\s*(?:and\s+)?(?:what|how)\s+about\b", re.I)
+# Names: runs of capitalised words ("Choe Son-hui", "Pyongyang"), less the question's own first word.
+_NAME = re.compile(r"\b[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*")
+_NOT_NAMES = frozenset(
+    [
+        "who",
+        "what",
+        "when",
+        "where",
+        "which",
+        "why",
+        "how",
+        "and",
+        "but",
+        "also",
+        "so",
+        "then",
+        "did",
+        "does",
+        "do",
+        "is",
+        "are",
+        "was",
+        "were",
+        "the",
+        "a",
+        "an",
+        "in",
+        "on",
+        "of",
+        "for",
+        "to",
+        "at",
+        "by",
+        "it",
+        "he",
+        "she",
+        "they",
+        "his",
+        "her",
+        "their",
+        "that",
+        "this",
+        "these",
+        "those",
+        "i",
+    ]
+)
+_PERIOD = re.compile(
+    r"\b(?:(?:january|february|march|april|may|june|july|august|september|october|november|december)"
+    r"(?:\s+\d{1,2},?)?\s+)?(?:19|20)\d\d\b",
+    re.I,
+)
+_MONTHS = frozenset(
+    [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ]
+)
 MAX_FOLLOWUP_WORDS = 6
 # Slash commands the chat carries out itself; the others set the conversation's filters.
 FRONT_END_COMMANDS = ("clear", "export", "help")
@@ -45,6 +118,8 @@ class Conversation:
     until: dt.date | None = None
     turns: list[Answer] = field(default_factory=list)
     history: list[str] = field(default_factory=list)
+    read_as: str = ""
+    """The last question as it was searched (a follow-up with the topic it carried)."""
 
     def query(self, question: str) -> tuple[Query, str | None]:
         """The query to run for a question, and the earlier question it follows up, if any."""
@@ -52,8 +127,9 @@ class Conversation:
         text = question
         followed = None
         if previous and is_followup(question):
-            text = f"{previous} {question}"
+            text = carry_topic(question, self.read_as or previous)
             followed = previous
+        self.read_as = text
         return Query(text, k=self.k, as_of=self.as_of, since=self.since, until=self.until), followed
 
     def record(self, question: str, answer: Answer) -> Answer:
@@ -116,6 +192,27 @@ class Conversation:
         lines = ["# dateline conversation", "", f"_{self.filters_text()}_", ""]
         body = "\n".join(answer_markdown(answer.question, answer) for answer in self.turns)
         return "\n".join(lines) + body
+
+
+def names(text: str) -> list[str]:
+    """The people, places and things a text names (runs of capitalised words), in order, once each."""
+    found = []
+    for run in _NAME.findall(text):
+        words = run.split()
+        while words and words[0].lower() in _NOT_NAMES:
+            words = words[1:]
+        if words and not _PERIOD.fullmatch(" ".join(words) + " 2000") and " ".join(words).lower() not in _MONTHS:
+            found.append(" ".join(words))
+    return list(dict.fromkeys(found))
+
+
+def carry_topic(question: str, before: str) -> str:
+    """A follow-up with the topic it leans on, from the question before it as that one was read."""
+    if _ABOUT.match(question):
+        return f"{before} {question}"
+    carried = [] if names(question) else [n for n in names(before) if n.lower() not in question.lower()]
+    carried += [p for p in _PERIOD.findall(before) if p.lower() not in question.lower()]
+    return f"{question} ({', '.join(carried)})" if carried else question
 
 
 def is_followup(question: str) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 import time
 from collections.abc import Callable
@@ -294,3 +295,31 @@ async def test_tab_then_o_in_one_burst_opens_the_article(bundled_index: Path) ->
         await pilot.pause()
         assert isinstance(app.screen, ArticleScreen)
         assert app.query_one("#ask", Input).value == ""
+
+
+async def test_a_chain_of_follow_ups_keeps_the_topic(bundled_index: Path) -> None:
+    app = DatelineApp(Settings(bundled_index), build_default=False)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await app.workers.wait_for_complete()
+        await ask(pilot, app, "Who did Kim Song Nam meet in March 2024?")
+        await ask(pilot, app, "what about Liu Jianchao?")
+        await ask(pilot, app, "When was that?")
+        lines = list(app.query(QuestionLine))
+        assert "follow-up" in str(lines[-1].render())
+        last = [c for c in app.query(AnswerCard) if c.hit.rank == 1][-1]
+        # Read with the names and the period it leans on, not against the fragment alone.
+        assert "Liu Jianchao" in last.hit.passage.text and last.hit.passage.date == dt.date(2024, 3, 28)
+        assert not [n for n in app.query(Notice) if "Nothing relevant" in str(n.render())]
+
+
+async def test_a_follow_up_naming_someone_new_is_about_them(bundled_index: Path) -> None:
+    app = DatelineApp(Settings(bundled_index), build_default=False)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await app.workers.wait_for_complete()
+        await ask(pilot, app, "Who did Choe Son-hui meet in Pyongyang?")
+        first = [c.hit.passage.id for c in app.query(AnswerCard)]
+        await ask(pilot, app, "and what did Kim say?")
+        cards = [c for c in app.query(AnswerCard)][len(first) :]
+        # Not the same Choe cards again: Kim's own words come first.
+        assert [c.hit.passage.id for c in cards[:3]] != first[:3]
+        assert any("Kim said" in c.hit.passage.text or "Kim Yo Jong" in c.hit.passage.text for c in cards[:3])

@@ -149,17 +149,27 @@ def _make(record: dict[str, Any], number: int) -> Question | BadLine:
     date = _date(record.get("date") or None, number)
     if isinstance(date, BadLine):
         return date
-    k = record.get("k")
-    if k not in (None, "") and not (isinstance(k, int) or (isinstance(k, str) and k.isdigit())):
-        return BadLine(number, f"k must be a whole number, not {k!r}")
+    k = _k(record.get("k"))
+    if isinstance(k, str):
+        return BadLine(number, k)
     ident = record.get("id")
-    return Question(
-        str(ident) if ident not in (None, "") else str(number),
-        question.strip(),
-        number,
-        date,
-        int(k) if k not in (None, "") else None,
-    )
+    return Question(str(ident) if ident not in (None, "") else str(number), question.strip(), number, date, k)
+
+
+def _k(value: object) -> int | str | None:
+    """A question's own `k` (None: the run's -k), or what is wrong with it; the range is -k's."""
+    if value in (None, ""):
+        return None
+    # bool is an int to Python, but `"k": true` is a mistake, not k=1.
+    if isinstance(value, int) and not isinstance(value, bool):
+        k = value
+    elif isinstance(value, str) and value.strip().isdecimal():
+        k = int(value)
+    else:
+        return f"k must be a whole number, not {value!r}"
+    if not 1 <= k <= _ANSWERING.max_k:
+        return f"k must be from 1 to {_ANSWERING.max_k}, not {k}"
+    return k
 
 
 def _read_csv(text: str) -> Iterator[Question | BadLine]:
@@ -241,7 +251,7 @@ def run_batch(
     try:
         for b in range(0, len(questions), batch_size):
             chunk = questions[b : b + batch_size]
-            queries = [Query(q.question, k=q.k or k, as_of=q.as_of or as_of) for q in chunk]
+            queries = [Query(q.question, k=k if q.k is None else q.k, as_of=q.as_of or as_of) for q in chunk]
             try:
                 answers: list[Answer | None] = list(retriever.ask_many(queries))
                 errors: list[str | None] = [None] * len(chunk)

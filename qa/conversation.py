@@ -12,6 +12,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field, replace
 
+from qa.config import Answering
 from qa.errors import DatelineError
 from qa.ingest.dates import parse_cli_date
 from qa.present.markdown import answer_markdown
@@ -22,6 +23,7 @@ from qa.search.text import content_words
 _CONNECTIVE = re.compile(r"^\s*(and|but|also|so|then|what about|how about|and what|and who|and how|what else)\b", re.I)
 _PRONOUN = re.compile(r"\b(he|she|they|him|her|them|his|hers|their|theirs|it|its|that|this|those|these)\b", re.I)
 MAX_FOLLOWUP_WORDS = 6
+MAX_K = Answering().max_k
 # Slash commands the chat carries out itself; the others set the conversation's filters.
 FRONT_END_COMMANDS = ("clear", "export", "help")
 
@@ -84,8 +86,8 @@ class Conversation:
         """Set a filter; returns what to tell the user."""
         off = arg.lower() in {"", "off", "none", "clear"}
         if name == "k":
-            if not arg.isdigit() or not 1 <= int(arg) <= 50:
-                raise DatelineError("/k takes a number from 1 to 50", "Bad command")
+            if not arg.isdecimal() or not 1 <= int(arg) <= MAX_K:
+                raise DatelineError(f"/k takes a number from 1 to {MAX_K}", "Bad command")
             self.k = int(arg)
             return f"showing {self.k} passages per answer"
         if name in {"asof", "as-of", "as_of"}:

@@ -230,3 +230,36 @@ def test_ctrl_c_keeps_what_is_done(hash_index: Path, tmp_path: Path) -> None:
     assert "Traceback" not in err and "--resume" in err
     lines = out.read_text().splitlines()
     assert lines and all(json.loads(line)["id"] for line in lines)
+
+
+def test_a_question_k_outside_1_to_50_is_a_bad_line(
+    hash_index: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    questions = tmp_path / "q.jsonl"
+    lines = [
+        {"id": "zero", "question": "Who is Kim Song Nam?", "k": 0},
+        {"id": "big", "question": "Who is Kim Song Nam?", "k": 51},
+        {"id": "text", "question": "Who is Kim Song Nam?", "k": "0"},
+        {"id": "yes", "question": "Who is Kim Song Nam?", "k": True},
+        {"id": "fifty", "question": "Who is Kim Song Nam?", "k": 50},
+    ]
+    questions.write_text("".join(json.dumps(line) + "\n" for line in lines))
+    out = tmp_path / "a.jsonl"
+    assert batch(hash_index, str(questions), "-o", str(out)) == 3
+    err = capsys.readouterr().err.splitlines()
+    assert f"dateline: skipped: {questions}:1: k must be from 1 to 50, not 0" in err
+    assert f"dateline: skipped: {questions}:2: k must be from 1 to 50, not 51" in err
+    assert f"dateline: skipped: {questions}:3: k must be from 1 to 50, not 0" in err
+    assert f"dateline: skipped: {questions}:4: k must be a whole number, not True" in err
+    assert [json.loads(r)["id"] for r in out.read_text().splitlines()] == ["fifty"]
+
+
+def test_batch_k_outside_1_to_50_is_one_line(
+    hash_index: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    questions = tmp_path / "q.txt"
+    questions.write_text("Who is Kim Song Nam?\n")
+    out = tmp_path / "a.jsonl"
+    assert batch(hash_index, str(questions), "-o", str(out), "-k", "1000") == 1
+    assert capsys.readouterr().err.splitlines() == ["dateline: error: -k must be a number from 1 to 50, not 1000"]
+    assert not out.exists()

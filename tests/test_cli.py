@@ -145,3 +145,21 @@ def test_a_broken_model_is_one_line(tmp_path: Path) -> None:
     assert last.startswith("dateline: error: the model failed: could not load the model")
     assert all(line.startswith("dateline: preparing the model") for line in before)  # the first-run notice
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("k", ["0", "51", "1000"])
+def test_k_outside_1_to_50_is_one_line_like_the_chats_k(
+    tmp_path: Path, k: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Refused before any index is opened: the missing index is never mentioned.
+    assert main(["ask", "Who met Wang Yi?", "-k", k, "--index", str(tmp_path / "nowhere")]) == 1
+    assert capsys.readouterr().err.splitlines() == [f"dateline: error: -k must be a number from 1 to 50, not {k}"]
+
+
+@pytest.mark.parametrize("question", ["", "   "])
+def test_an_empty_question_is_one_line(tmp_path: Path, question: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ask", question, "--index", str(tmp_path / "nowhere")]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    (line,) = captured.err.splitlines()
+    assert line.startswith("dateline: error: the question is empty")

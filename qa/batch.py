@@ -80,11 +80,36 @@ def input_format(path: str, given: str | None) -> str:
     return "txt"
 
 
+_OUTPUT_SUFFIXES = {"": "jsonl", "jsonl": "jsonl", "ndjson": "jsonl", "csv": "csv", "md": "md", "markdown": "md"}
+
+
 def output_format(path: str | None, given: str | None) -> str:
+    """The format to write: --format, else OUT's extension (none, or stdout: JSON Lines).
+
+    Raises DatelineError for an extension batch does not write: `answers.xlsx` holding JSON Lines
+    would be a surprise found only when the file is opened.
+    """
     if given:
         return given
     suffix = Path(path).suffix.lower().lstrip(".") if path and path != "-" else ""
-    return {"csv": "csv", "md": "md", "markdown": "md"}.get(suffix, "jsonl")
+    if suffix not in _OUTPUT_SUFFIXES:
+        raise DatelineError(
+            f"{path}: .{suffix} is not a format batch writes (jsonl, csv, md); "
+            "pass --format jsonl|csv|md to write one of them under this name",
+            "Bad option",
+        )
+    return _OUTPUT_SUFFIXES[suffix]
+
+
+def check_output(path: str) -> None:
+    """Raises DatelineError when OUT cannot be written, so the run stops before the model loads."""
+    if path == "-":
+        return
+    out = Path(path)
+    if out.is_dir():
+        raise DatelineError(f"{path} is a folder: name a file to write, e.g. {out / 'answers.jsonl'}", "Bad option")
+    if not out.parent.is_dir():
+        raise DatelineError(f"cannot write {path}: the folder {out.parent} does not exist", "Bad option")
 
 
 def _date(value: object, line: int) -> dt.date | BadLine | None:
@@ -313,6 +338,7 @@ def answer_file(job: BatchJob, open_retriever: Callable[[], Retriever], on_bad: 
     in_fmt, out_fmt = input_format(job.questions, job.in_format), output_format(job.output, job.out_format)
     if job.resume and job.output == "-":
         raise DatelineError("--resume needs an output file (-o OUT)", "Bad option")
+    check_output(job.output)
     questions, bad = _read_job_questions(job, in_fmt, on_bad)
     out_path = Path(job.output)
     done: set[str] = set()
@@ -328,10 +354,18 @@ def answer_file(job: BatchJob, open_retriever: Callable[[], Retriever], on_bad: 
             summary = run_batch(retriever, todo, writer, k=job.k, as_of=job.as_of, progress=True)
         else:
             fresh = not (job.resume and out_path.exists() and out_path.stat().st_size > 0)
-            with open(out_path, "w" if fresh else "a", encoding="utf-8", newline="") as stream:
+            with _open_output(out_path, fresh) as stream:
                 writer = Writer(stream, out_fmt, fresh=fresh)
                 summary = run_batch(retriever, todo, writer, k=job.k, as_of=job.as_of, progress=True)
     finally:
         retriever.close()
     summary.bad_lines, summary.skipped_done = bad, len(questions) - len(todo)
     return summary
+
+
+def _open_output(path: Path, fresh: bool) -> TextIO:
+    """OUT opened for writing (or appending); what check_output cannot foresee (no permission) is one line."""
+    try:
+        return open(path, "w" if fresh else "a", encoding="utf-8", newline="")
+    except OSError as exc:
+        raise DatelineError(f"cannot write {path}: {exc.strerror}", "Bad output") from exc

@@ -263,3 +263,30 @@ def test_batch_k_outside_1_to_50_is_one_line(
     assert batch(hash_index, str(questions), "-o", str(out), "-k", "1000") == 1
     assert capsys.readouterr().err.splitlines() == ["dateline: error: -k must be a number from 1 to 50, not 1000"]
     assert not out.exists()
+
+
+def test_an_output_in_a_missing_folder_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    questions = tmp_path / "q.txt"
+    questions.write_text("Who is Kim Song Nam?\n")
+    out = tmp_path / "missing_dir" / "out.csv"
+    # Checked before the index or the model is opened: the missing index is never reached.
+    assert batch(tmp_path / "nowhere", str(questions), "-o", str(out)) == 1
+    assert capsys.readouterr().err.splitlines() == [
+        f"dateline: error: cannot write {out}: the folder {out.parent} does not exist"
+    ]
+    assert not out.parent.exists()
+
+
+def test_an_output_extension_batch_does_not_write_needs_format(
+    hash_index: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    questions = tmp_path / "q.txt"
+    questions.write_text("Who is Kim Song Nam?\n")
+    out = tmp_path / "out.xlsx"
+    assert batch(tmp_path / "nowhere", str(questions), "-o", str(out)) == 1
+    (line,) = capsys.readouterr().err.splitlines()
+    assert line.startswith(f"dateline: error: {out}: .xlsx is not a format batch writes (jsonl, csv, md); ")
+    assert "--format" in line and not out.exists()
+    # Asked for by name, the format is written under the name given.
+    assert batch(hash_index, str(questions), "-o", str(out), "--format", "csv", "-k", "1") == 0
+    assert out.read_text().startswith("id,question,rank,")

@@ -290,3 +290,21 @@ def test_an_output_extension_batch_does_not_write_needs_format(
     # Asked for by name, the format is written under the name given.
     assert batch(hash_index, str(questions), "-o", str(out), "--format", "csv", "-k", "1") == 0
     assert out.read_text().startswith("id,question,rank,")
+
+
+def test_a_question_without_quotes_has_every_csv_column(tmp_path: Path) -> None:
+    # An index of one article on another topic: the hash encoder's cosines stay under the bar.
+    articles = tmp_path / "one.jsonl"
+    articles.write_text(json.dumps({"title": "Ferries", "text": "Ferry service to Lisbon starts in May."}) + "\n")
+    index = tmp_path / "index"
+    index_paths(index, [articles], lambda: HashEncoder(64))
+    questions = tmp_path / "q.txt"
+    questions.write_text("Quantum chromodynamics lattice gauge theory?\n")
+    out = tmp_path / "a.csv"
+    assert batch(index, str(questions), "-o", str(out)) == 0
+    rows = list(csv.reader(io.StringIO(out.read_text())))
+    assert len(rows) == 2 and len(rows[1]) == len(rows[0]) == 10
+    (row,) = csv.DictReader(io.StringIO(out.read_text()))
+    assert row["id"] == "1" and row["question"] == "Quantum chromodynamics lattice gauge theory?"
+    assert row["title"] == "nothing found"
+    assert row["rank"] == row["quote"] == row["score"] == row["best_sentence"] == ""

@@ -308,3 +308,65 @@ def test_a_question_without_quotes_has_every_csv_column(tmp_path: Path) -> None:
     assert row["id"] == "1" and row["question"] == "Quantum chromodynamics lattice gauge theory?"
     assert row["title"] == "nothing found"
     assert row["rank"] == row["quote"] == row["score"] == row["best_sentence"] == ""
+
+
+def _answered_pairs(out: Path, fmt: str) -> list[tuple[str, str]]:
+    """(id, question) of each answer in an output file, as a reader of that format sees them."""
+    text = out.read_text()
+    if fmt == "jsonl":
+        return [(r["id"], r["question"]) for r in map(json.loads, text.splitlines())]
+    if fmt == "csv":
+        return [(r["id"], r["question"]) for r in csv.DictReader(io.StringIO(text)) if r["rank"] in ("1", "")]
+    lines = text.splitlines()
+    return [(line[9:-4], lines[i + 1][3:]) for i, line in enumerate(lines) if line.startswith("<!-- id: ")]
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv", "md"])
+def test_resume_matches_the_question_not_only_its_line_number(
+    hash_index: Path, tmp_path: Path, fmt: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    questions = tmp_path / "q.txt"
+    questions.write_text("Who is Kim Song Nam?\nWhat did Xi say?\n")
+    out = tmp_path / f"a.{fmt}"
+    assert batch(hash_index, str(questions), "-o", str(out), "-k", "2") == 0
+    # A question inserted at the top: every line number moves down one.
+    questions.write_text("Where is Pyongyang?\nWho is Kim Song Nam?\nWhat did Xi say?\n")
+    capsys.readouterr()
+    assert batch(hash_index, str(questions), "-o", str(out), "-k", "2", "--resume") == 0
+    assert "already done" not in capsys.readouterr().err
+    assert _answered_pairs(out, fmt) == [
+        ("1", "Who is Kim Song Nam?"),
+        ("2", "What did Xi say?"),
+        ("1", "Where is Pyongyang?"),
+        ("2", "Who is Kim Song Nam?"),
+        ("3", "What did Xi say?"),
+    ]
+    # Run again: everything is there, nothing is asked twice.
+    assert batch(hash_index, str(questions), "-o", str(out), "-k", "2", "--resume") == 0
+    assert ", 3 already done;" in capsys.readouterr().err and len(_answered_pairs(out, fmt)) == 5
+
+
+def test_duplicate_ids_are_warned_about_and_each_answered_after_resume(
+    hash_index: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    questions = tmp_path / "q.jsonl"
+    lines = [
+        {"id": "a", "question": "Who is Kim Song Nam?"},
+        {"id": "b", "question": "What did Xi say?"},
+        {"id": "a", "question": "Where is Pyongyang?"},
+    ]
+    questions.write_text("".join(json.dumps(line) + "\n" for line in lines))
+    out = tmp_path / "a.jsonl"
+    assert batch(hash_index, str(questions), "-o", str(out)) == 0
+    warning = f'dateline: warning: {questions}:3: duplicate id "a" (first on line 1); '
+    (line,) = [line for line in capsys.readouterr().err.splitlines() if "warning" in line]
+    assert line.startswith(warning)
+    # A run stopped after the first answer, then resumed: the second "a" is a question of its own.
+    out.write_text(out.read_text().splitlines()[0] + "\n")
+    assert batch(hash_index, str(questions), "-o", str(out), "--resume") == 0
+    assert ", 1 already done;" in capsys.readouterr().err
+    assert _answered_pairs(out, "jsonl") == [
+        ("a", "Who is Kim Song Nam?"),
+        ("b", "What did Xi say?"),
+        ("a", "Where is Pyongyang?"),
+    ]

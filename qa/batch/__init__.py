@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
+from qa.batch.resume import answered, drop_partial_line, same_text
 from qa.config import Answering
 from qa.errors import DatelineError
 from qa.ingest.dates import parse_record_date
@@ -229,36 +230,6 @@ class Writer:
         self.stream.flush()
 
 
-def drop_partial_line(path: Path) -> None:
-    """Cut a last line left half-written by an interruption, so appended answers start clean."""
-    if not path.exists():
-        return
-    data = path.read_bytes()
-    if data and not data.endswith(b"\n"):
-        with open(path, "r+b") as fh:
-            fh.truncate(data.rfind(b"\n") + 1)
-
-
-def done_ids(path: Path, fmt: str) -> set[str]:
-    """Ids already answered in an existing output file (for --resume)."""
-    if not path.exists():
-        return set()
-    text = path.read_text(encoding="utf-8", errors="replace")
-    if fmt == "jsonl":
-        out = set()
-        for line in text.splitlines():
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError:
-                continue  # a line cut short by an interruption is answered again
-            if isinstance(record, dict) and "id" in record and "error" not in record:
-                out.add(str(record["id"]))
-        return out
-    if fmt == "csv":
-        return {row[0] for row in csv.reader(io.StringIO(text)) if row and row[0] != "id"}
-    return {line[len("<!-- id: ") : -len(" -->")] for line in text.splitlines() if line.startswith("<!-- id: ")}
-
-
 def run_batch(
     retriever: Retriever,
     questions: list[Question],
@@ -321,13 +292,20 @@ def _read_job_questions(job: BatchJob, fmt: str, on_bad: Callable[[str], None]) 
     except OSError as exc:
         raise DatelineError(f"cannot read {job.questions}: {exc.strerror}", "Bad input") from exc
     questions, bad = [], 0
+    first_line: dict[str, int] = {}
     for item in read_questions(data, fmt):
+        where = f"{job.questions}:{item.line}" if item.line else job.questions
         if isinstance(item, BadLine):
             bad += 1
-            where = f"{job.questions}:{item.line}" if item.line else job.questions
             on_bad(f"skipped: {where}: {item.message}")
-        else:
-            questions.append(item)
+            continue
+        if item.id in first_line:
+            on_bad(
+                f'warning: {where}: duplicate id "{item.id}" (first on line {first_line[item.id]}); '
+                "both are answered, and --resume tells them apart by their question"
+            )
+        first_line.setdefault(item.id, item.line)
+        questions.append(item)
     if not questions:
         raise DatelineError(f"no questions to answer in {job.questions}", "No questions")
     return questions, bad
@@ -341,11 +319,17 @@ def answer_file(job: BatchJob, open_retriever: Callable[[], Retriever], on_bad: 
     check_output(job.output)
     questions, bad = _read_job_questions(job, in_fmt, on_bad)
     out_path = Path(job.output)
-    done: set[str] = set()
+    todo = questions
     if job.resume:
         drop_partial_line(out_path)
-        done = done_ids(out_path, out_fmt)
-    todo = [q for q in questions if q.id not in done]
+        done = answered(out_path, out_fmt)
+        todo = []
+        for q in questions:
+            key = (q.id, same_text(q.question))
+            if done[key]:
+                done[key] -= 1  # one answer in OUT stands for one line: a line given twice is answered twice
+            else:
+                todo.append(q)
     retriever = open_retriever()
     try:
         retriever.warm()

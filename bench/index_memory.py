@@ -64,7 +64,7 @@ def main() -> None:
             words = sum(len(line.split()) for line in lines[:n])
             for code in codes:
                 elapsed, peak, summary = run(code, articles, args.model, work)
-                passages = summary.split(" passages embedded")[0].rsplit(" ", 1)[-1]
+                passages = summary.split(" embedded")[0].rsplit(" ", 1)[0].rsplit(" ", 1)[-1]
                 label = "this checkout" if code == ROOT else code.name
                 rows.append([label, str(n), f"{words / 1e6:.2f} M", passages, f"{elapsed:.0f}", str(peak)])
     print(f"`dateline index` with model {args.model}; {machine()}")

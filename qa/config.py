@@ -166,6 +166,9 @@ class Answering:
     """Questions encoded and searched together."""
     eval_k: int = 20
     """Quotes ranked per benchmark question: enough to fill the largest word budget."""
+    max_k: int = 50
+    """The most quotes one question may ask for (`-k`, a question file's `k`, the chat's `/k`): more
+    is no longer evidence a reader goes through, and each one costs a search for its copies."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,6 +16,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field, replace
 
+from qa.config import Answering
 from qa.errors import DatelineError
 from qa.ingest.dates import parse_cli_date
 from qa.present.markdown import answer_markdown
@@ -95,6 +96,7 @@ _MONTHS = frozenset(
     ]
 )
 MAX_FOLLOWUP_WORDS = 6
+MAX_K = Answering().max_k
 # Slash commands the chat carries out itself; the others set the conversation's filters.
 FRONT_END_COMMANDS = ("clear", "export", "help")
 
@@ -160,8 +162,8 @@ class Conversation:
         """Set a filter; returns what to tell the user."""
         off = arg.lower() in {"", "off", "none", "clear"}
         if name == "k":
-            if not arg.isdigit() or not 1 <= int(arg) <= 50:
-                raise DatelineError("/k takes a number from 1 to 50", "Bad command")
+            if not arg.isdecimal() or not 1 <= int(arg) <= MAX_K:
+                raise DatelineError(f"/k takes a number from 1 to {MAX_K}", "Bad command")
             self.k = int(arg)
             return f"showing {self.k} passages per answer"
         if name in {"asof", "as-of", "as_of"}:

@@ -230,3 +230,143 @@ def test_ctrl_c_keeps_what_is_done(hash_index: Path, tmp_path: Path) -> None:
     assert "Traceback" not in err and "--resume" in err
     lines = out.read_text().splitlines()
     assert lines and all(json.loads(line)["id"] for line in lines)
+
+
+def test_a_question_k_outside_1_to_50_is_a_bad_line(
+    hash_index: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    questions = tmp_path / "q.jsonl"
+    lines = [
+        {"id": "zero", "question": "Who is Kim Song Nam?", "k": 0},
+        {"id": "big", "question": "Who is Kim Song Nam?", "k": 51},
+        {"id": "text", "question": "Who is Kim Song Nam?", "k": "0"},
+        {"id": "yes", "question": "Who is Kim Song Nam?", "k": True},
+        {"id": "fifty", "question": "Who is Kim Song Nam?", "k": 50},
+    ]
+    questions.write_text("".join(json.dumps(line) + "\n" for line in lines))
+    out = tmp_path / "a.jsonl"
+    assert batch(hash_index, str(questions), "-o", str(out)) == 3
+    err = capsys.readouterr().err.splitlines()
+    assert f"dateline: skipped: {questions}:1: k must be from 1 to 50, not 0" in err
+    assert f"dateline: skipped: {questions}:2: k must be from 1 to 50, not 51" in err
+    assert f"dateline: skipped: {questions}:3: k must be from 1 to 50, not 0" in err
+    assert f"dateline: skipped: {questions}:4: k must be a whole number, not True" in err
+    assert [json.loads(r)["id"] for r in out.read_text().splitlines()] == ["fifty"]
+
+
+def test_batch_k_outside_1_to_50_is_one_line(
+    hash_index: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    questions = tmp_path / "q.txt"
+    questions.write_text("Who is Kim Song Nam?\n")
+    out = tmp_path / "a.jsonl"
+    assert batch(hash_index, str(questions), "-o", str(out), "-k", "1000") == 1
+    assert capsys.readouterr().err.splitlines() == ["dateline: error: -k must be a number from 1 to 50, not 1000"]
+    assert not out.exists()
+
+
+def test_an_output_in_a_missing_folder_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    questions = tmp_path / "q.txt"
+    questions.write_text("Who is Kim Song Nam?\n")
+    out = tmp_path / "missing_dir" / "out.csv"
+    # Checked before the index or the model is opened: the missing index is never reached.
+    assert batch(tmp_path / "nowhere", str(questions), "-o", str(out)) == 1
+    assert capsys.readouterr().err.splitlines() == [
+        f"dateline: error: cannot write {out}: the folder {out.parent} does not exist"
+    ]
+    assert not out.parent.exists()
+
+
+def test_an_output_extension_batch_does_not_write_needs_format(
+    hash_index: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    questions = tmp_path / "q.txt"
+    questions.write_text("Who is Kim Song Nam?\n")
+    out = tmp_path / "out.xlsx"
+    assert batch(tmp_path / "nowhere", str(questions), "-o", str(out)) == 1
+    (line,) = capsys.readouterr().err.splitlines()
+    assert line.startswith(f"dateline: error: {out}: .xlsx is not a format batch writes (jsonl, csv, md); ")
+    assert "--format" in line and not out.exists()
+    # Asked for by name, the format is written under the name given.
+    assert batch(hash_index, str(questions), "-o", str(out), "--format", "csv", "-k", "1") == 0
+    assert out.read_text().startswith("id,question,rank,")
+
+
+def test_a_question_without_quotes_has_every_csv_column(tmp_path: Path) -> None:
+    # An index of one article on another topic: the hash encoder's cosines stay under the bar.
+    articles = tmp_path / "one.jsonl"
+    articles.write_text(json.dumps({"title": "Ferries", "text": "Ferry service to Lisbon starts in May."}) + "\n")
+    index = tmp_path / "index"
+    index_paths(index, [articles], lambda: HashEncoder(64))
+    questions = tmp_path / "q.txt"
+    questions.write_text("Quantum chromodynamics lattice gauge theory?\n")
+    out = tmp_path / "a.csv"
+    assert batch(index, str(questions), "-o", str(out)) == 0
+    rows = list(csv.reader(io.StringIO(out.read_text())))
+    assert len(rows) == 2 and len(rows[1]) == len(rows[0]) == 10
+    (row,) = csv.DictReader(io.StringIO(out.read_text()))
+    assert row["id"] == "1" and row["question"] == "Quantum chromodynamics lattice gauge theory?"
+    assert row["title"] == "nothing found"
+    assert row["rank"] == row["quote"] == row["score"] == row["best_sentence"] == ""
+
+
+def _answered_pairs(out: Path, fmt: str) -> list[tuple[str, str]]:
+    """(id, question) of each answer in an output file, as a reader of that format sees them."""
+    text = out.read_text()
+    if fmt == "jsonl":
+        return [(r["id"], r["question"]) for r in map(json.loads, text.splitlines())]
+    if fmt == "csv":
+        return [(r["id"], r["question"]) for r in csv.DictReader(io.StringIO(text)) if r["rank"] in ("1", "")]
+    lines = text.splitlines()
+    return [(line[9:-4], lines[i + 1][3:]) for i, line in enumerate(lines) if line.startswith("<!-- id: ")]
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv", "md"])
+def test_resume_matches_the_question_not_only_its_line_number(
+    hash_index: Path, tmp_path: Path, fmt: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    questions = tmp_path / "q.txt"
+    questions.write_text("Who is Kim Song Nam?\nWhat did Xi say?\n")
+    out = tmp_path / f"a.{fmt}"
+    assert batch(hash_index, str(questions), "-o", str(out), "-k", "2") == 0
+    # A question inserted at the top: every line number moves down one.
+    questions.write_text("Where is Pyongyang?\nWho is Kim Song Nam?\nWhat did Xi say?\n")
+    capsys.readouterr()
+    assert batch(hash_index, str(questions), "-o", str(out), "-k", "2", "--resume") == 0
+    assert "already done" not in capsys.readouterr().err
+    assert _answered_pairs(out, fmt) == [
+        ("1", "Who is Kim Song Nam?"),
+        ("2", "What did Xi say?"),
+        ("1", "Where is Pyongyang?"),
+        ("2", "Who is Kim Song Nam?"),
+        ("3", "What did Xi say?"),
+    ]
+    # Run again: everything is there, nothing is asked twice.
+    assert batch(hash_index, str(questions), "-o", str(out), "-k", "2", "--resume") == 0
+    assert ", 3 already done;" in capsys.readouterr().err and len(_answered_pairs(out, fmt)) == 5
+
+
+def test_duplicate_ids_are_warned_about_and_each_answered_after_resume(
+    hash_index: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    questions = tmp_path / "q.jsonl"
+    lines = [
+        {"id": "a", "question": "Who is Kim Song Nam?"},
+        {"id": "b", "question": "What did Xi say?"},
+        {"id": "a", "question": "Where is Pyongyang?"},
+    ]
+    questions.write_text("".join(json.dumps(line) + "\n" for line in lines))
+    out = tmp_path / "a.jsonl"
+    assert batch(hash_index, str(questions), "-o", str(out)) == 0
+    warning = f'dateline: warning: {questions}:3: duplicate id "a" (first on line 1); '
+    (line,) = [line for line in capsys.readouterr().err.splitlines() if "warning" in line]
+    assert line.startswith(warning)
+    # A run stopped after the first answer, then resumed: the second "a" is a question of its own.
+    out.write_text(out.read_text().splitlines()[0] + "\n")
+    assert batch(hash_index, str(questions), "-o", str(out), "--resume") == 0
+    assert ", 1 already done;" in capsys.readouterr().err
+    assert _answered_pairs(out, "jsonl") == [
+        ("a", "Who is Kim Song Nam?"),
+        ("b", "What did Xi say?"),
+        ("a", "Where is Pyongyang?"),
+    ]

@@ -105,7 +105,23 @@ def test_a_one_line_article_without_headline_is_indexed(tmp_path: Path) -> None:
     path.write_text(json.dumps({"text": "Ferry service to Lisbon starts in May."}) + "\n")
     result = run("index", str(path), "--index", str(tmp_path / "idx"), "--model", "hash-64")
     assert result.returncode == 0, result.stderr
-    assert "1 added" in result.stderr and "1 passages embedded" in result.stderr
+    assert "1 added" in result.stderr and "1 passage embedded" in result.stderr
+
+
+def test_index_closing_line_counts_in_the_plural_only_when_not_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "two.jsonl"
+    records = [
+        {"text": "Ferry service to Lisbon starts in May."},
+        {"text": "Ferry service to Lisbon starts in May."},
+        {"text": "The bridge to Porto reopens in June."},
+    ]
+    path.write_text("".join(json.dumps(r) + "\n" for r in records))
+    assert main(["index", str(path), "--index", str(tmp_path / "idx"), "--model", "hash-64"]) == 0
+    (last,) = capsys.readouterr().err.strip().splitlines()[-1:]
+    assert last.startswith("dateline: 2 added, 0 replaced, 0 unchanged, 1 duplicate, 0 pruned, 0 skipped; ")
+    assert "; 2 passages embedded -> " in last
 
 
 def test_import_qa_loads_neither_textual_nor_torch() -> None:
@@ -129,3 +145,21 @@ def test_a_broken_model_is_one_line(tmp_path: Path) -> None:
     assert last.startswith("dateline: error: the model failed: could not load the model")
     assert all(line.startswith("dateline: preparing the model") for line in before)  # the first-run notice
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("k", ["0", "51", "1000"])
+def test_k_outside_1_to_50_is_one_line_like_the_chats_k(
+    tmp_path: Path, k: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Refused before any index is opened: the missing index is never mentioned.
+    assert main(["ask", "Who met Wang Yi?", "-k", k, "--index", str(tmp_path / "nowhere")]) == 1
+    assert capsys.readouterr().err.splitlines() == [f"dateline: error: -k must be a number from 1 to 50, not {k}"]
+
+
+@pytest.mark.parametrize("question", ["", "   "])
+def test_an_empty_question_is_one_line(tmp_path: Path, question: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ask", question, "--index", str(tmp_path / "nowhere")]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    (line,) = captured.err.splitlines()
+    assert line.startswith("dateline: error: the question is empty")

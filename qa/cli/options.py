@@ -6,6 +6,7 @@ import argparse
 import datetime as dt
 import sys
 
+from qa.config import Answering
 from qa.errors import DatelineError
 from qa.ingest.dates import parse_cli_date
 from qa.search.query import Query
@@ -22,13 +23,17 @@ def index_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--model", metavar="DIR", help="a local sentence-transformers model directory")
 
 
+MAX_K = Answering().max_k
+
+
 def k_option(parser: argparse.ArgumentParser, what: str = "passages to show") -> None:
-    parser.add_argument("-k", type=int, default=5, help=f"how many {what} (default 5)")
+    parser.add_argument("-k", type=int, default=5, help=f"how many {what}, 1 to {MAX_K} (default 5)")
 
 
 def k_value(args: argparse.Namespace) -> int:
-    if args.k < 1:
-        raise DatelineError("-k must be at least 1", "Bad option")
+    """-k as given, checked here once for every command that takes it."""
+    if not 1 <= args.k <= MAX_K:
+        raise DatelineError(f"-k must be a number from 1 to {MAX_K}, not {args.k}", "Bad option")
     return int(args.k)
 
 
@@ -50,6 +55,8 @@ def filter_options(parser: argparse.ArgumentParser) -> None:
 
 def query_value(args: argparse.Namespace) -> Query:
     """The question with the filters given on the command line."""
+    if not args.question.strip():
+        raise DatelineError('the question is empty: ask something, e.g. dateline ask "What did Xi say?"')
     return Query(
         args.question,
         k=k_value(args),

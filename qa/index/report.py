@@ -32,6 +32,11 @@ class IndexReport:
         reused = f", {self.passages_reused} reused" if self.passages_reused else ""
         return (
             f"{self.added} added, {self.replaced} replaced, {self.unchanged} unchanged, "
-            f"{self.duplicates} duplicates, {self.pruned} pruned, {self.skipped} skipped; "
-            f"{self.passages_embedded} passages embedded{reused} -> {index_dir}"
+            f"{_count(self.duplicates, 'duplicate')}, {self.pruned} pruned, {self.skipped} skipped; "
+            f"{_count(self.passages_embedded, 'passage')} embedded{reused} -> {index_dir}"
         )
+
+
+def _count(n: int, noun: str) -> str:
+    """`1 passage`, `2 passages`, `0 passages`: the counts in the closing line read as English."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"

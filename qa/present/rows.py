@@ -10,11 +10,23 @@ from qa.search.answers import Answer
 CSV_COLUMNS = ["id", "question", "rank", "date", "source", "title", "quote", "score", "best_sentence", "also_in"]
 
 
+NO_QUOTE = "nothing found"
+FAILED = "failed: "
+STATUS_COLUMN = CSV_COLUMNS.index("title")
+
+
 def csv_rows(ident: str, question: str, answer: Answer | None, error: str | None = None) -> list[list[object]]:
-    """One row per quote; a question with none gets one row saying why."""
+    """One row per quote; a question with none gets one row saying why.
+
+    That row has every column, so a spreadsheet's columns stay aligned: rank, quote, score and
+    best_sentence empty, the reason in `title` (text a reader reads, where a number column like
+    score would hold a word).
+    """
     hits = answer.hits if answer else ()
     if not hits:
-        return [[ident, question, "", "", "", "", "", error or "nothing found"]]
+        row: list[object] = [ident, question, *[""] * (len(CSV_COLUMNS) - 2)]
+        row[STATUS_COLUMN] = f"{FAILED}{error}" if error else NO_QUOTE
+        return [row]
     return [
         [
             ident,

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
+from qa.batch.resume import answered, drop_partial_line, same_text
 from qa.config import Answering
 from qa.errors import DatelineError
 from qa.ingest.dates import parse_record_date
@@ -80,11 +81,36 @@ def input_format(path: str, given: str | None) -> str:
     return "txt"
 
 
+_OUTPUT_SUFFIXES = {"": "jsonl", "jsonl": "jsonl", "ndjson": "jsonl", "csv": "csv", "md": "md", "markdown": "md"}
+
+
 def output_format(path: str | None, given: str | None) -> str:
+    """The format to write: --format, else OUT's extension (none, or stdout: JSON Lines).
+
+    Raises DatelineError for an extension batch does not write: `answers.xlsx` holding JSON Lines
+    would be a surprise found only when the file is opened.
+    """
     if given:
         return given
     suffix = Path(path).suffix.lower().lstrip(".") if path and path != "-" else ""
-    return {"csv": "csv", "md": "md", "markdown": "md"}.get(suffix, "jsonl")
+    if suffix not in _OUTPUT_SUFFIXES:
+        raise DatelineError(
+            f"{path}: .{suffix} is not a format batch writes (jsonl, csv, md); "
+            "pass --format jsonl|csv|md to write one of them under this name",
+            "Bad option",
+        )
+    return _OUTPUT_SUFFIXES[suffix]
+
+
+def check_output(path: str) -> None:
+    """Raises DatelineError when OUT cannot be written, so the run stops before the model loads."""
+    if path == "-":
+        return
+    out = Path(path)
+    if out.is_dir():
+        raise DatelineError(f"{path} is a folder: name a file to write, e.g. {out / 'answers.jsonl'}", "Bad option")
+    if not out.parent.is_dir():
+        raise DatelineError(f"cannot write {path}: the folder {out.parent} does not exist", "Bad option")
 
 
 def _date(value: object, line: int) -> dt.date | BadLine | None:
@@ -149,17 +175,27 @@ def _make(record: dict[str, Any], number: int) -> Question | BadLine:
     date = _date(record.get("date") or None, number)
     if isinstance(date, BadLine):
         return date
-    k = record.get("k")
-    if k not in (None, "") and not (isinstance(k, int) or (isinstance(k, str) and k.isdigit())):
-        return BadLine(number, f"k must be a whole number, not {k!r}")
+    k = _k(record.get("k"))
+    if isinstance(k, str):
+        return BadLine(number, k)
     ident = record.get("id")
-    return Question(
-        str(ident) if ident not in (None, "") else str(number),
-        question.strip(),
-        number,
-        date,
-        int(k) if k not in (None, "") else None,
-    )
+    return Question(str(ident) if ident not in (None, "") else str(number), question.strip(), number, date, k)
+
+
+def _k(value: object) -> int | str | None:
+    """A question's own `k` (None: the run's -k), or what is wrong with it; the range is -k's."""
+    if value in (None, ""):
+        return None
+    # bool is an int to Python, but `"k": true` is a mistake, not k=1.
+    if isinstance(value, int) and not isinstance(value, bool):
+        k = value
+    elif isinstance(value, str) and value.strip().isdecimal():
+        k = int(value)
+    else:
+        return f"k must be a whole number, not {value!r}"
+    if not 1 <= k <= _ANSWERING.max_k:
+        return f"k must be from 1 to {_ANSWERING.max_k}, not {k}"
+    return k
 
 
 def _read_csv(text: str) -> Iterator[Question | BadLine]:
@@ -194,36 +230,6 @@ class Writer:
         self.stream.flush()
 
 
-def drop_partial_line(path: Path) -> None:
-    """Cut a last line left half-written by an interruption, so appended answers start clean."""
-    if not path.exists():
-        return
-    data = path.read_bytes()
-    if data and not data.endswith(b"\n"):
-        with open(path, "r+b") as fh:
-            fh.truncate(data.rfind(b"\n") + 1)
-
-
-def done_ids(path: Path, fmt: str) -> set[str]:
-    """Ids already answered in an existing output file (for --resume)."""
-    if not path.exists():
-        return set()
-    text = path.read_text(encoding="utf-8", errors="replace")
-    if fmt == "jsonl":
-        out = set()
-        for line in text.splitlines():
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError:
-                continue  # a line cut short by an interruption is answered again
-            if isinstance(record, dict) and "id" in record and "error" not in record:
-                out.add(str(record["id"]))
-        return out
-    if fmt == "csv":
-        return {row[0] for row in csv.reader(io.StringIO(text)) if row and row[0] != "id"}
-    return {line[len("<!-- id: ") : -len(" -->")] for line in text.splitlines() if line.startswith("<!-- id: ")}
-
-
 def run_batch(
     retriever: Retriever,
     questions: list[Question],
@@ -241,7 +247,7 @@ def run_batch(
     try:
         for b in range(0, len(questions), batch_size):
             chunk = questions[b : b + batch_size]
-            queries = [Query(q.question, k=q.k or k, as_of=q.as_of or as_of) for q in chunk]
+            queries = [Query(q.question, k=k if q.k is None else q.k, as_of=q.as_of or as_of) for q in chunk]
             try:
                 answers: list[Answer | None] = list(retriever.ask_many(queries))
                 errors: list[str | None] = [None] * len(chunk)
@@ -286,13 +292,20 @@ def _read_job_questions(job: BatchJob, fmt: str, on_bad: Callable[[str], None]) 
     except OSError as exc:
         raise DatelineError(f"cannot read {job.questions}: {exc.strerror}", "Bad input") from exc
     questions, bad = [], 0
+    first_line: dict[str, int] = {}
     for item in read_questions(data, fmt):
+        where = f"{job.questions}:{item.line}" if item.line else job.questions
         if isinstance(item, BadLine):
             bad += 1
-            where = f"{job.questions}:{item.line}" if item.line else job.questions
             on_bad(f"skipped: {where}: {item.message}")
-        else:
-            questions.append(item)
+            continue
+        if item.id in first_line:
+            on_bad(
+                f'warning: {where}: duplicate id "{item.id}" (first on line {first_line[item.id]}); '
+                "both are answered, and --resume tells them apart by their question"
+            )
+        first_line.setdefault(item.id, item.line)
+        questions.append(item)
     if not questions:
         raise DatelineError(f"no questions to answer in {job.questions}", "No questions")
     return questions, bad
@@ -303,13 +316,20 @@ def answer_file(job: BatchJob, open_retriever: Callable[[], Retriever], on_bad: 
     in_fmt, out_fmt = input_format(job.questions, job.in_format), output_format(job.output, job.out_format)
     if job.resume and job.output == "-":
         raise DatelineError("--resume needs an output file (-o OUT)", "Bad option")
+    check_output(job.output)
     questions, bad = _read_job_questions(job, in_fmt, on_bad)
     out_path = Path(job.output)
-    done: set[str] = set()
+    todo = questions
     if job.resume:
         drop_partial_line(out_path)
-        done = done_ids(out_path, out_fmt)
-    todo = [q for q in questions if q.id not in done]
+        done = answered(out_path, out_fmt)
+        todo = []
+        for q in questions:
+            key = (q.id, same_text(q.question))
+            if done[key]:
+                done[key] -= 1  # one answer in OUT stands for one line: a line given twice is answered twice
+            else:
+                todo.append(q)
     retriever = open_retriever()
     try:
         retriever.warm()
@@ -318,10 +338,18 @@ def answer_file(job: BatchJob, open_retriever: Callable[[], Retriever], on_bad: 
             summary = run_batch(retriever, todo, writer, k=job.k, as_of=job.as_of, progress=True)
         else:
             fresh = not (job.resume and out_path.exists() and out_path.stat().st_size > 0)
-            with open(out_path, "w" if fresh else "a", encoding="utf-8", newline="") as stream:
+            with _open_output(out_path, fresh) as stream:
                 writer = Writer(stream, out_fmt, fresh=fresh)
                 summary = run_batch(retriever, todo, writer, k=job.k, as_of=job.as_of, progress=True)
     finally:
         retriever.close()
     summary.bad_lines, summary.skipped_done = bad, len(questions) - len(todo)
     return summary
+
+
+def _open_output(path: Path, fresh: bool) -> TextIO:
+    """OUT opened for writing (or appending); what check_output cannot foresee (no permission) is one line."""
+    try:
+        return open(path, "w" if fresh else "a", encoding="utf-8", newline="")
+    except OSError as exc:
+        raise DatelineError(f"cannot write {path}: {exc.strerror}", "Bad output") from exc

@@ -285,11 +285,16 @@ class DatelineApp(App[None]):
         return self.focused if isinstance(self.focused, AnswerCard) else None
 
     def action_tab(self) -> None:
-        """From the input, to the first card of the latest answer; elsewhere, to the next widget."""
-        if isinstance(self.focused, HistoryInput) and self.screen is self.screen_stack[0]:
+        """From the input, to the first card of the latest answer; from a card, back to the input.
+
+        Up and Down move between the cards; Tab is the way in and out of them.
+        """
+        if self.screen is not self.screen_stack[0]:
+            self.screen.focus_next()
+        elif isinstance(self.focused, HistoryInput):
             self.action_focus_answer()
         else:
-            self.screen.focus_next()
+            self.screen.set_focus(self.query_one("#ask", Input))
 
     def _focus_now(self, card: AnswerCard) -> None:
         # At once, not after the next refresh (Widget.focus): the keys that follow go to the card.

@@ -9,8 +9,9 @@ from __future__ import annotations
 import datetime as dt
 
 from rich.text import Text
+from textual import events
 from textual.binding import Binding
-from textual.widgets import Static
+from textual.widgets import Input, Static
 
 from qa.config import Gauge
 from qa.present.words import also_in, distance, safe
@@ -39,6 +40,10 @@ class QuestionLine(Static):
     def note(self, note: str) -> None:
         """Add how the question was read (e.g. as a follow-up) under it."""
         self.update(self._text(note))
+
+
+# The keys a card keeps for itself (its bindings and the app's `?`); other printable keys are typing.
+CARD_KEYS = frozenset({"o", "c", "question_mark"})
 
 
 class AnswerCard(Static, can_focus=True):
@@ -70,6 +75,23 @@ class AnswerCard(Static, can_focus=True):
         if hit.also:
             cite.append(f"\nalso in: {safe(also_in(hit))}", style="dim")
         super().__init__(cite + Text("\n") + quote, classes="card")
+
+    async def _on_key(self, event: events.Key) -> None:
+        # Before the bindings (they run when the key has bubbled to the app): a letter typed on a card
+        # is the start of the next question, and Escape is the way back to the input. Once focus has
+        # left, keys that were already on their way here are typing, `o` and `c` included.
+        mine = self.screen.focused is self and event.key in CARD_KEYS
+        if event.key == "escape" or (event.is_printable and event.character and not mine):
+            event.stop()
+            event.prevent_default()
+            ask = self.screen.query_one("#ask", Input)
+            # Focus at once and type at once, not after a refresh: keys already sent to this card
+            # land here in order and go into the input behind this one.
+            self.screen.set_focus(ask)
+            if event.key != "escape" and event.character:
+                ask.insert_text_at_cursor(event.character)
+            return
+        await super()._on_key(event)
 
 
 class Notice(Static):

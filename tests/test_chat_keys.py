@@ -10,11 +10,14 @@ from pathlib import Path
 from typing import Any
 
 from textual._xterm_parser import XTermParser
+from textual.events import Paste
+from textual.widget import Widget
 from textual.widgets import Footer, Input
 
 from qa.ingest.articles import Article
 from qa.settings import Settings
 from tui.app import DatelineApp
+from tui.ask import PasteParser, plain_paste
 from tui.screens import ArticleScreen, HelpScreen
 from tui.widgets import AnswerCard
 
@@ -34,6 +37,11 @@ async def answered(pilot: Any, app: DatelineApp, question: str = DELEGATION) -> 
     await pilot.pause()
 
 
+def focused(app: DatelineApp) -> Widget | None:
+    """What has focus now (read afresh: an earlier isinstance check does not hold after a key)."""
+    return app.focused
+
+
 def burst(app: DatelineApp, data: str) -> None:
     """Post what a terminal sends in one read, as the driver turns its bytes into events."""
     for event in XTermParser().feed(data):
@@ -49,7 +57,7 @@ async def test_letters_typed_on_a_card_go_to_the_input_in_order(tmp_path: Path) 
         burst(app, "who is Kim")  # `o` and `c` among them are typed too once the input has focus
         await pilot.pause()
         ask = app.query_one("#ask", Input)
-        assert app.focused is ask and ask.value == "who is Kim"
+        assert focused(app) is ask and ask.value == "who is Kim"
         assert isinstance(app.screen, type(app.screen_stack[0]))
 
 
@@ -61,11 +69,11 @@ async def test_escape_and_tab_on_a_card_return_to_the_input(tmp_path: Path) -> N
         await pilot.press("tab")
         assert isinstance(app.focused, AnswerCard) and app.focused.hit.rank == 1
         await pilot.press("escape")
-        assert app.focused is ask
+        assert focused(app) is ask
         await pilot.press("tab", "down")
         assert isinstance(app.focused, AnswerCard) and app.focused.hit.rank == 2
         await pilot.press("tab")  # not on to the next card: back to the input
-        assert app.focused is ask and ask.value == ""
+        assert focused(app) is ask and ask.value == ""
 
 
 def _long_article(quote_at: int) -> tuple[Article, int, int]:
@@ -87,7 +95,8 @@ async def test_article_opens_with_its_header_and_the_quote_in_view(tmp_path: Pat
             await pilot.pause()
             await pilot.pause()
             screen = app.screen
-            head, quoted, text = screen.query_one("#article-head"), screen.query_one("#quoted"), screen.query_one("#article")
+            head, quoted = screen.query_one("#article-head"), screen.query_one("#quoted")
+            text = screen.query_one("#article")
             assert head.region.height and screen.region.contains_region(head.region), quote_at
             assert text.region.contains_region(quoted.region), quote_at
             assert "Talks in Beijing" in str(head.render()) and "Yonhap" in str(head.render())
@@ -112,3 +121,33 @@ async def test_modal_screens_say_esc_closes_and_the_footer_shows_their_keys(tmp_
             keys = {b.binding.description for b in app.screen.active_bindings.values() if b.binding.show}
             assert "Close" in keys and "Open article" not in keys and "Copy quote" not in keys
             assert app.screen.query(Footer)  # its own footer, over the chat's
+
+
+async def test_a_paste_is_plain_text_and_stays_in_the_input(tmp_path: Path) -> None:
+    app = canned_app(tmp_path)
+    async with app.run_test(size=(100, 34)) as pilot:
+        await answered(pilot, app)
+        ask = app.query_one("#ask", Input)
+        ask.value = "x "
+        ask.cursor_position = 2
+        # Coloured text with a Tab, copied from a terminal, through the parser the chat's driver uses.
+        for event in PasteParser().feed("\x1b[200~a\x1b[31mb\tc\x1b[201~"):
+            app.post_message(event)
+        await pilot.pause()
+        assert focused(app) is ask and ask.value == "x ab c"
+        await pilot.press("tab")  # a real Tab still moves to the cards
+        assert isinstance(app.focused, AnswerCard)
+        burst_paste = "\x1b[200~line one\r\nline two\x07\x1b]0;title\x07\x1b[201~z"
+        for event in PasteParser().feed(burst_paste):  # pasted on a card: the input takes it, then `z`
+            app.post_message(event)
+        await pilot.pause()
+        assert focused(app) is ask and ask.value == "x ab cline one line twoz"
+        assert isinstance(app.screen, type(app.screen_stack[0]))
+
+
+def test_plain_paste_and_a_paste_split_across_reads() -> None:
+    assert plain_paste("a\x1b[31mb\tc\x1b[0m\n\x9bd\x00") == "ab c d"
+    parser = PasteParser()
+    events = [*parser.feed("\x1b[200~Kim Y"), *parser.feed("o Jong\x1b[31m!\x1b[201~")]
+    assert [e.text for e in events if isinstance(e, Paste)] == ["Kim Yo Jong\x1b[31m!"]
+    assert all(isinstance(e, Paste) for e in events)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
 
 from rich.text import Text
-from textual import events, on, work
+from textual import on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -19,53 +20,11 @@ from qa.errors import DatelineError
 from qa.present.words import NOTHING_FOUND, reference
 from qa.search.query import Query
 from qa.settings import Settings
+from tui.ask import HistoryInput, PasteParser
 from tui.engine import Engine, EngineOpener, open_engine
 from tui.messages import AnswerFailed, AnswerReady, ArticleLoaded, EngineFailed, EngineReady
 from tui.screens import ArticleScreen, HelpScreen
 from tui.widgets import AnswerCard, Notice, QuestionLine, StatusBar
-
-
-class HistoryInput(Input):
-    """The question input; Up and Down walk through earlier questions."""
-
-    BINDINGS = [
-        Binding("up", "older", show=False),
-        Binding("down", "newer", show=False),
-    ]
-
-    def __init__(self, history: list[str], **kwargs: object) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]
-        self.history = history
-        self.position = 0
-
-    def action_older(self) -> None:
-        if self.history and self.position < len(self.history):
-            self.position += 1
-            self.value = self.history[-self.position]
-            self.cursor_position = len(self.value)
-
-    def action_newer(self) -> None:
-        if self.position > 1:
-            self.position -= 1
-            self.value = self.history[-self.position]
-        else:
-            self.position, self.value = 0, ""
-        self.cursor_position = len(self.value)
-
-    async def _on_key(self, event: events.Key) -> None:
-        # Enter is handled here, in the order keys arrive: left to the binding, it bubbles to the app
-        # and runs after the keys typed behind it, so questions typed fast would run together.
-        if event.key == "enter":
-            event.stop()
-            event.prevent_default()
-            await self.action_submit()
-            return
-        await super()._on_key(event)
-
-    async def action_submit(self) -> None:
-        """Hand the question over and empty the input at once: what is typed next is the next question."""
-        value, self.value, self.position = self.value, "", 0
-        self.post_message(self.Submitted(self, value, None))
 
 
 class Log(VerticalScroll, can_focus=False):
@@ -374,5 +333,10 @@ class DatelineApp(App[None]):
 def run_chat(index: str | None, model: str | None) -> int:
     """Open the chat on the given (or default) index."""
     settings = Settings.resolve(index, model)
+    if sys.platform != "win32":
+        from textual.drivers import linux_driver
+
+        # The terminal driver builds its parser by this name; ours keeps a paste whole (see tui.ask).
+        linux_driver.XTermParser = PasteParser  # type: ignore[attr-defined]
     DatelineApp(settings, build_default=index is None).run()
     return 0

@@ -16,6 +16,7 @@ from textual.widgets import Input, Static
 from qa.config import Gauge
 from qa.present.words import also_in, distance, safe
 from qa.search.answers import Hit
+from tui.ask import plain_paste
 
 _GAUGE = Gauge()
 
@@ -92,6 +93,14 @@ class AnswerCard(Static, can_focus=True):
                 ask.insert_text_at_cursor(event.character)
             return
         await super()._on_key(event)
+
+    def _on_paste(self, event: events.Paste) -> None:
+        # A paste is the next question too, whatever has focus.
+        event.stop()
+        event.prevent_default()
+        ask = self.screen.query_one("#ask", Input)
+        self.screen.set_focus(ask)
+        ask.insert_text_at_cursor(plain_paste(event.text))
 
 
 class Notice(Static):

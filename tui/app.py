@@ -13,6 +13,7 @@ from textual import on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.widget import Widget
 from textual.widgets import Footer, Input
 
 from qa.conversation import Conversation
@@ -28,7 +29,33 @@ from tui.widgets import AnswerCard, Notice, QuestionLine, StatusBar
 
 
 class Log(VerticalScroll, can_focus=False):
-    """The conversation; Tab moves into its cards, not onto the log itself."""
+    """The conversation; Tab moves into its cards, not onto the log itself.
+
+    A resize reflows the text, so the same scroll offset would show another part of the
+    conversation: the log remembers what it showed (the end, or the widget at its top) and
+    goes back there after a resize.
+    """
+
+    at_end = True
+    top: Widget | None = None
+    _resizing = False
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        if not self._resizing:
+            self.at_end = new_value >= self.max_scroll_y
+            self.top = next((w for w in self.children if w.virtual_region.bottom > new_value), None)
+
+    def on_resize(self) -> None:
+        self._resizing = True
+        self.call_after_refresh(self._restore)
+
+    def _restore(self) -> None:
+        if self.at_end:
+            self.scroll_end(animate=False, immediate=True)
+        elif self.top is not None and self.top.is_attached:
+            self.scroll_to_widget(self.top, top=True, animate=False, immediate=True)
+        self._resizing = False
 
 
 @dataclass

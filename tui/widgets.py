@@ -27,13 +27,26 @@ def relevance_bar(relevance: float, gauge: Gauge = _GAUGE) -> str:
     return "●" * filled + "○" * (5 - filled)
 
 
+# A question longer than this is echoed shortened: a pasted page would push its answer off screen.
+SHOWN_QUESTION = 300
+
+
+def shown_question(question: str) -> str:
+    """The question as its line shows it: whole, or its start and how long it is."""
+    if len(question) <= SHOWN_QUESTION:
+        return question
+    return f"{question[:SHOWN_QUESTION].rstrip()}… ({len(question):,} characters)"
+
+
 class QuestionLine(Static):
+    """A question as asked; `question` is always the whole of it (asked, exported)."""
+
     def __init__(self, question: str, note: str | None = None) -> None:
         self.question = question
         super().__init__(self._text(note))
 
     def _text(self, note: str | None) -> Text:
-        text = Text("› ", style="bold") + Text(safe(self.question), style="bold")
+        text = Text("› ", style="bold") + Text(safe(shown_question(self.question)), style="bold")
         if note:
             text += Text(f"\n  {note}", style="dim italic")
         return text

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual.widgets import Input
 
 from tui.widgets import AnswerCard, QuestionLine
@@ -49,3 +50,42 @@ async def test_a_long_question_is_shown_short_and_asked_whole(tmp_path: Path) ->
         card = app.query(AnswerCard).first()
         assert app.query_one("#log").region.contains_region(card.region)  # the answer on screen
         assert app.query_one("#ask", Input).value == ""
+
+
+async def test_export_expands_home_says_where_and_keeps_how_each_question_was_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path / "user"))
+    (tmp_path / "user").mkdir()
+    app = canned_app(tmp_path)
+    async with app.run_test(size=(100, 34)) as pilot:
+        await answered(pilot, app)
+        await answered(pilot, app, "/k 1")
+        await answered(pilot, app, "And what did he say?")
+        await answered(pilot, app, "/export ~/notes.md")
+        saved = (tmp_path / "user" / "notes.md").read_text()
+        said = [n.message for n in app._notifications]
+        assert f"saved to {tmp_path / 'user' / 'notes.md'}" in said
+        assert f"_read as a follow-up to: {DELEGATION}_" in saved
+        assert "_filters: k=5 · as of today_" in saved  # the first question's, not today's k=1
+        assert saved.count("_filters:") == 1
+        await answered(pilot, app, "/export ~/missing/notes.md")
+        assert any(
+            f"there is no folder {tmp_path / 'user' / 'missing'}" in m for m in (n.message for n in app._notifications)
+        )
+        assert not (tmp_path / "user" / "missing").exists()
+        await pilot.press("ctrl+s")
+        exports = list((tmp_path / "home" / "exports").iterdir())
+        assert len(exports) == 1 and exports[0].read_text() == saved
+        assert any(f"saved to {exports[0]}" == n.message for n in app._notifications)
+
+
+async def test_copy_says_what_was_done_and_leaves_the_quote_in_a_file(tmp_path: Path) -> None:
+    app = canned_app(tmp_path)
+    async with app.run_test(size=(100, 34)) as pilot:
+        await answered(pilot, app)
+        await pilot.press("tab", "c")
+        file = tmp_path / "home" / "clipboard.txt"
+        assert file.read_text() == app.clipboard + "\n" and "Kim Song Nam" in app.clipboard
+        message = list(app._notifications)[-1].message
+        assert "OSC 52" in message and str(file) in message and "copied" not in message

@@ -23,6 +23,7 @@ from qa.search.query import Query
 from qa.settings import Settings
 from tui.ask import HistoryInput, PasteParser
 from tui.engine import Engine, EngineOpener, open_engine
+from tui.export import clipboard_file, export_path
 from tui.messages import AnswerFailed, AnswerReady, ArticleLoaded, EngineFailed, EngineReady
 from tui.screens import ArticleScreen, HelpScreen
 from tui.widgets import AnswerCard, Notice, QuestionLine, StatusBar
@@ -65,6 +66,8 @@ class Asked:
     question: str
     line: QuestionLine
     placeholder: Notice
+    filters: str = ""
+    """The filters it was searched under (they may change while it is searched)."""
 
 
 class DatelineApp(App[None]):
@@ -185,7 +188,7 @@ class DatelineApp(App[None]):
         if command.name == "clear":
             self.action_clear()
         elif command.name == "export":
-            self.export(Path(command.arg) if command.arg else None)
+            self.export(command.arg or None)
         elif command.name == "help":
             self.action_help()
         else:
@@ -210,6 +213,7 @@ class DatelineApp(App[None]):
         if followed:
             asked.line.note(f"read as a follow-up to: {followed}")
         asked.placeholder.update("searching…")
+        asked.filters = self.conversation.filters_text()
         self.run_search(asked.question, query, followed)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="search")
@@ -233,7 +237,7 @@ class DatelineApp(App[None]):
         asked = self._finish_search()
         if not asked.placeholder.is_attached:
             return  # the conversation was cleared while it was searched
-        answer = self.conversation.record(message.question, message.answer)
+        answer = self.conversation.record(message.question, message.answer, message.followed, asked.filters)
         reference = self.conversation.as_of or dt.date.today()
         log = self.query_one("#log", Log)
         widgets: list[Notice | AnswerCard] = [Notice(f"note: {n}", "note") for n in answer.notes]
@@ -330,8 +334,15 @@ class DatelineApp(App[None]):
         card = self._card()
         if card is None:
             return
-        self.copy_to_clipboard(f"“{card.hit.passage.text}” — {reference(card.hit)}")
-        self.notify("quote copied with its citation")
+        text = f"“{card.hit.passage.text}” — {reference(card.hit)}"
+        # OSC 52 reaches the clipboard only where the terminal passes it on (tmux does not by default),
+        # and nothing says whether it did: the file is the copy that always works.
+        self.copy_to_clipboard(text)
+        try:
+            where = f"; if nothing arrives, the quote is also in {clipboard_file(text)}"
+        except OSError as exc:
+            where = f" (could not also write it to a file: {exc.strerror})"
+        self.notify(f"quote and citation sent to the terminal clipboard (OSC 52){where}", title="Copy")
 
     def action_clear(self) -> None:
         self.query_one("#log", VerticalScroll).remove_children()
@@ -344,15 +355,18 @@ class DatelineApp(App[None]):
     def action_export(self) -> None:
         self.export(None)
 
-    def export(self, path: Path | None) -> None:
+    def export(self, arg: str | None) -> None:
         if not self.conversation.turns:
             self.notify("nothing to save yet", severity="warning")
             return
-        path = path or Path(f"dateline-{dt.datetime.now():%Y%m%d-%H%M%S}.md")
         try:
+            path = export_path(arg, dt.datetime.now())
             path.write_text(self.conversation.to_markdown(), encoding="utf-8")
+        except DatelineError as exc:
+            self.notify(str(exc), title=exc.title, severity="error")
+            return
         except OSError as exc:
-            self.notify(f"could not save {path}: {exc.strerror}", severity="error")
+            self.notify(f"could not save {exc.filename or arg}: {exc.strerror}", severity="error")
             return
         self.notify(f"saved to {path}", title="Exported")
 

@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from textual.widgets import Input
 
+from qa.index.records import Stats
+from qa.search.answers import Answer
+from qa.search.query import Query
+from qa.settings import Settings
+from tui.app import DatelineApp
+from tui.engine import Engine
 from tui.widgets import AnswerCard, QuestionLine
 
 from .test_chat_keys import answered, canned_app
-from .test_chat_snapshots import DELEGATION
+from .test_chat_snapshots import DELEGATION, CannedEngine
 
 
 async def test_resizing_keeps_the_view_where_it_was(tmp_path: Path) -> None:
@@ -89,3 +98,34 @@ async def test_copy_says_what_was_done_and_leaves_the_quote_in_a_file(tmp_path: 
         assert file.read_text() == app.clipboard + "\n" and "Kim Song Nam" in app.clipboard
         message = list(app._notifications)[-1].message
         assert "OSC 52" in message and str(file) in message and "copied" not in message
+
+
+class Reindexed(CannedEngine):
+    """The canned engine after another process re-indexed: more articles once the first answer is in."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.asked = 0
+
+    def ask(self, query: Query) -> Answer:
+        self.asked += 1
+        return super().ask(query)
+
+    def stats(self) -> Stats:
+        s = super().stats()
+        return replace(s, articles=9, last_date=dt.date(2024, 12, 1)) if self.asked else s
+
+
+def reindexed(settings: Settings, build_default: bool, say: Callable[[str], None]) -> Engine:
+    return Reindexed()
+
+
+async def test_status_follows_the_index_the_answers_read(tmp_path: Path) -> None:
+    app = DatelineApp(Settings(tmp_path), build_default=False, opener=reindexed)
+    async with app.run_test(size=(100, 34)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "5 articles" in str(app.query_one("#status").render())
+        await answered(pilot, app)
+        status = str(app.query_one("#status").render())
+        assert "9 articles" in status and "→ 2024-12-01" in status

@@ -7,6 +7,7 @@ import sys
 from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on, work
@@ -27,6 +28,9 @@ from tui.export import clipboard_file, export_path
 from tui.messages import AnswerFailed, AnswerReady, ArticleLoaded, EngineFailed, EngineReady
 from tui.screens import ArticleScreen, HelpScreen
 from tui.widgets import AnswerCard, Notice, QuestionLine, StatusBar
+
+if TYPE_CHECKING:  # the index code loads in the engine worker, after the first paint
+    from qa.index.records import Stats
 
 
 class Log(VerticalScroll, can_focus=False):
@@ -135,8 +139,7 @@ class DatelineApp(App[None]):
     def engine_ready(self, message: EngineReady) -> None:
         self.engine = message.engine
         s = message.stats
-        span = f"{s.first_date} → {s.last_date}" if s.first_date else "undated"
-        self.corpus_text = f"{s.articles} articles · {span}"
+        span = self._corpus_stats(s)
         self.refresh_status()
         for notice in self.query(".pending-load"):
             notice.remove()
@@ -157,6 +160,12 @@ class DatelineApp(App[None]):
             for asked in self.waiting:
                 asked.placeholder.remove()
             self.waiting.clear()
+
+    def _corpus_stats(self, s: Stats) -> str:
+        """Show the index's size and dates in the status bar; returns the span of dates."""
+        span = f"{s.first_date} → {s.last_date}" if s.first_date else "undated"
+        self.corpus_text = f"{s.articles} articles · {span}"
+        return span
 
     def refresh_status(self) -> None:
         self.query_one(StatusBar).update(Text(f" {self.corpus_text}  │  {self.conversation.filters_text()}"))
@@ -221,7 +230,8 @@ class DatelineApp(App[None]):
         assert self.engine is not None
         try:
             answer = self.engine.ask(query)
-            self.post_message(AnswerReady(question, answer, followed))
+            # Counted here, off the UI thread, so the status bar tells of the index this answer read.
+            self.post_message(AnswerReady(question, answer, followed, self.engine.stats()))
         except Exception as exc:  # noqa: BLE001 - shown as a notice; the app keeps running
             self.post_message(AnswerFailed(question, str(exc) or type(exc).__name__))
 
@@ -235,6 +245,9 @@ class DatelineApp(App[None]):
     @on(AnswerReady)
     async def answer_ready(self, message: AnswerReady) -> None:
         asked = self._finish_search()
+        if message.stats is not None:
+            self._corpus_stats(message.stats)
+            self.refresh_status()
         if not asked.placeholder.is_attached:
             return  # the conversation was cleared while it was searched
         answer = self.conversation.record(message.question, message.answer, message.followed, asked.filters)

@@ -122,6 +122,8 @@ class Conversation:
     history: list[str] = field(default_factory=list)
     read_as: str = ""
     """The last question as it was searched (a follow-up with the topic it carried)."""
+    read: list[tuple[str, ...]] = field(default_factory=list)
+    """For each turn, how its question was read: the follow-up it made, the filters it ran under."""
 
     def query(self, question: str) -> tuple[Query, str | None]:
         """The query to run for a question, and the earlier question it follows up, if any."""
@@ -134,10 +136,16 @@ class Conversation:
         self.read_as = text
         return Query(text, k=self.k, as_of=self.as_of, since=self.since, until=self.until), followed
 
-    def record(self, question: str, answer: Answer) -> Answer:
-        """Keep an answer (under the question as the user typed it)."""
+    def record(self, question: str, answer: Answer, followed: str | None = None, filters: str = "") -> Answer:
+        """Keep an answer (under the question as the user typed it), with how it was read.
+
+        `filters` is `filters_text()` when the question was searched (they may have changed since).
+        """
         kept = replace(answer, question=question)
         self.turns.append(kept)
+        read: tuple[str, ...] = (f"read as a follow-up to: {followed}",) if followed else ()
+        read += tuple(f"note: {note}" for note in answer.notes)
+        self.read.append(read + ((f"filters: {filters}",) if filters else ()))
         return kept
 
     def remember(self, question: str) -> None:
@@ -146,6 +154,8 @@ class Conversation:
 
     def clear(self) -> None:
         self.turns.clear()
+        self.read.clear()
+        self.read_as = ""
 
     def command(self, line: str) -> Command:
         """Read a slash command and apply it when it sets a filter; the front end carries out the others.
@@ -190,9 +200,17 @@ class Conversation:
         return " · ".join(parts)
 
     def to_markdown(self) -> str:
-        """The conversation as Markdown: the filters, then each question as batch's report writes it."""
-        lines = ["# dateline conversation", "", f"_{self.filters_text()}_", ""]
-        body = "\n".join(answer_markdown(answer.question, answer) for answer in self.turns)
+        """The conversation as Markdown: the filters, then each question as batch's report writes it.
+
+        Under a question: how it was read, and its filters where they differ from the ones above.
+        """
+        now = self.filters_text()
+        lines = ["# dateline conversation", "", f"_{now}_", ""]
+        reads = self.read + [()] * (len(self.turns) - len(self.read))
+        body = "\n".join(
+            answer_markdown(answer.question, answer, read=[r for r in read if r != f"filters: {now}"])
+            for answer, read in zip(self.turns, reads, strict=True)
+        )
         return "\n".join(lines) + body
 
 

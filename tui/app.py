@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import events, on, work
+from textual import on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -19,57 +21,15 @@ from qa.errors import DatelineError
 from qa.present.words import NOTHING_FOUND, reference
 from qa.search.query import Query
 from qa.settings import Settings
+from tui.ask import HistoryInput, PasteParser
 from tui.engine import Engine, EngineOpener, open_engine
+from tui.export import clipboard_file, export_path
 from tui.messages import AnswerFailed, AnswerReady, ArticleLoaded, EngineFailed, EngineReady
 from tui.screens import ArticleScreen, HelpScreen
-from tui.widgets import AnswerCard, Notice, QuestionLine, StatusBar
+from tui.widgets import AnswerCard, Log, Notice, QuestionLine, StatusBar
 
-
-class HistoryInput(Input):
-    """The question input; Up and Down walk through earlier questions."""
-
-    BINDINGS = [
-        Binding("up", "older", show=False),
-        Binding("down", "newer", show=False),
-    ]
-
-    def __init__(self, history: list[str], **kwargs: object) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]
-        self.history = history
-        self.position = 0
-
-    def action_older(self) -> None:
-        if self.history and self.position < len(self.history):
-            self.position += 1
-            self.value = self.history[-self.position]
-            self.cursor_position = len(self.value)
-
-    def action_newer(self) -> None:
-        if self.position > 1:
-            self.position -= 1
-            self.value = self.history[-self.position]
-        else:
-            self.position, self.value = 0, ""
-        self.cursor_position = len(self.value)
-
-    async def _on_key(self, event: events.Key) -> None:
-        # Enter is handled here, in the order keys arrive: left to the binding, it bubbles to the app
-        # and runs after the keys typed behind it, so questions typed fast would run together.
-        if event.key == "enter":
-            event.stop()
-            event.prevent_default()
-            await self.action_submit()
-            return
-        await super()._on_key(event)
-
-    async def action_submit(self) -> None:
-        """Hand the question over and empty the input at once: what is typed next is the next question."""
-        value, self.value, self.position = self.value, "", 0
-        self.post_message(self.Submitted(self, value, None))
-
-
-class Log(VerticalScroll, can_focus=False):
-    """The conversation; Tab moves into its cards, not onto the log itself."""
+if TYPE_CHECKING:  # the index code loads in the engine worker, after the first paint
+    from qa.index.records import Stats
 
 
 @dataclass
@@ -79,6 +39,8 @@ class Asked:
     question: str
     line: QuestionLine
     placeholder: Notice
+    filters: str = ""
+    """The filters it was searched under (they may change while it is searched)."""
 
 
 class DatelineApp(App[None]):
@@ -146,8 +108,7 @@ class DatelineApp(App[None]):
     def engine_ready(self, message: EngineReady) -> None:
         self.engine = message.engine
         s = message.stats
-        span = f"{s.first_date} → {s.last_date}" if s.first_date else "undated"
-        self.corpus_text = f"{s.articles} articles · {span}"
+        span = self._corpus_stats(s)
         self.refresh_status()
         for notice in self.query(".pending-load"):
             notice.remove()
@@ -168,6 +129,12 @@ class DatelineApp(App[None]):
             for asked in self.waiting:
                 asked.placeholder.remove()
             self.waiting.clear()
+
+    def _corpus_stats(self, s: Stats) -> str:
+        """Show the index's size and dates in the status bar; returns the span of dates."""
+        span = f"{s.first_date} → {s.last_date}" if s.first_date else "undated"
+        self.corpus_text = f"{s.articles} articles · {span}"
+        return span
 
     def refresh_status(self) -> None:
         self.query_one(StatusBar).update(Text(f" {self.corpus_text}  │  {self.conversation.filters_text()}"))
@@ -199,7 +166,7 @@ class DatelineApp(App[None]):
         if command.name == "clear":
             self.action_clear()
         elif command.name == "export":
-            self.export(Path(command.arg) if command.arg else None)
+            self.export(command.arg or None)
         elif command.name == "help":
             self.action_help()
         else:
@@ -230,6 +197,7 @@ class DatelineApp(App[None]):
         if followed:
             asked.line.note(f"read as a follow-up to: {followed}")
         asked.placeholder.update("searching…")
+        asked.filters = self.conversation.filters_text()
         self.run_search(asked.question, query, followed)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="search")
@@ -237,7 +205,8 @@ class DatelineApp(App[None]):
         assert self.engine is not None
         try:
             answer = self.engine.ask(query)
-            self.post_message(AnswerReady(question, answer, followed))
+            # Counted here, off the UI thread, so the status bar tells of the index this answer read.
+            self.post_message(AnswerReady(question, answer, followed, self.engine.stats()))
         except Exception as exc:  # noqa: BLE001 - shown as a notice; the app keeps running
             self.post_message(AnswerFailed(question, str(exc) or type(exc).__name__))
 
@@ -251,9 +220,12 @@ class DatelineApp(App[None]):
     @on(AnswerReady)
     async def answer_ready(self, message: AnswerReady) -> None:
         asked = self._finish_search()
+        if message.stats is not None:
+            self._corpus_stats(message.stats)
+            self.refresh_status()
         if not asked.placeholder.is_attached:
             return  # the conversation was cleared while it was searched
-        answer = self.conversation.record(message.question, message.answer)
+        answer = self.conversation.record(message.question, message.answer, message.followed, asked.filters)
         reference = self.conversation.as_of or dt.date.today()
         reference_name = "the as-of day" if self.conversation.as_of else "today"
         log = self.query_one("#log", Log)
@@ -292,11 +264,16 @@ class DatelineApp(App[None]):
         return self.focused if isinstance(self.focused, AnswerCard) else None
 
     def action_tab(self) -> None:
-        """From the input, to the first card of the latest answer; elsewhere, to the next widget."""
-        if isinstance(self.focused, HistoryInput) and self.screen is self.screen_stack[0]:
+        """From the input, to the first card of the latest answer; from a card, back to the input.
+
+        Up and Down move between the cards; Tab is the way in and out of them.
+        """
+        if self.screen is not self.screen_stack[0]:
+            self.screen.focus_next()
+        elif isinstance(self.focused, HistoryInput):
             self.action_focus_answer()
         else:
-            self.screen.focus_next()
+            self.screen.set_focus(self.query_one("#ask", Input))
 
     def _focus_now(self, card: AnswerCard) -> None:
         # At once, not after the next refresh (Widget.focus): the keys that follow go to the card.
@@ -346,8 +323,15 @@ class DatelineApp(App[None]):
         card = self._card()
         if card is None:
             return
-        self.copy_to_clipboard(f"“{card.hit.passage.text}” — {reference(card.hit)}")
-        self.notify("quote copied with its citation")
+        text = f"“{card.hit.passage.text}” — {reference(card.hit)}"
+        # OSC 52 reaches the clipboard only where the terminal passes it on (tmux does not by default),
+        # and nothing says whether it did: the file is the copy that always works.
+        self.copy_to_clipboard(text)
+        try:
+            where = f"; if nothing arrives, the quote is also in {clipboard_file(text)}"
+        except OSError as exc:
+            where = f" (could not also write it to a file: {exc.strerror})"
+        self.notify(f"quote and citation sent to the terminal clipboard (OSC 52){where}", title="Copy")
 
     def action_clear(self) -> None:
         self.query_one("#log", VerticalScroll).remove_children()
@@ -360,15 +344,18 @@ class DatelineApp(App[None]):
     def action_export(self) -> None:
         self.export(None)
 
-    def export(self, path: Path | None) -> None:
+    def export(self, arg: str | None) -> None:
         if not self.conversation.turns:
             self.notify("nothing to save yet", severity="warning")
             return
-        path = path or Path(f"dateline-{dt.datetime.now():%Y%m%d-%H%M%S}.md")
         try:
+            path = export_path(arg, dt.datetime.now())
             path.write_text(self.conversation.to_markdown(), encoding="utf-8")
+        except DatelineError as exc:
+            self.notify(str(exc), title=exc.title, severity="error")
+            return
         except OSError as exc:
-            self.notify(f"could not save {path}: {exc.strerror}", severity="error")
+            self.notify(f"could not save {exc.filename or arg}: {exc.strerror}", severity="error")
             return
         self.notify(f"saved to {path}", title="Exported")
 
@@ -376,5 +363,10 @@ class DatelineApp(App[None]):
 def run_chat(index: str | None, model: str | None) -> int:
     """Open the chat on the given (or default) index."""
     settings = Settings.resolve(index, model)
+    if sys.platform != "win32":
+        from textual.drivers import linux_driver
+
+        # The terminal driver builds its parser by this name; ours keeps a paste whole (see tui.ask).
+        linux_driver.XTermParser = PasteParser  # type: ignore[attr-defined]
     DatelineApp(settings, build_default=index is None).run()
     return 0

@@ -35,6 +35,8 @@ class AnswerReady(Message):
     question: str
     answer: Answer
     followed: str | None
+    stats: Stats | None = None
+    """The index as the answer read it (another process may have re-indexed since the chat opened)."""
 
 
 @dataclass

@@ -5,9 +5,9 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Static
+from textual.widgets import Footer, Static
 
 from qa.ingest.articles import Article
 from qa.present.words import safe
@@ -15,12 +15,14 @@ from qa.present.words import safe
 KEYS = """\
 Enter        ask the question in the input
 Up / Down    in the input: earlier questions; on the cards: move between them
-Tab          move between the input and the answer cards
+Tab          from the input to the latest answer's cards, and back
+typing       on a card: goes to the input (the next question)
 o / Enter    on a card: open the whole article at the quoted passage
 c            on a card: copy the quote with its citation
 Ctrl+S       save the conversation as Markdown (or /export FILE)
 Ctrl+L       clear the conversation
 F1 / ?       this help            Ctrl+Q  quit
+Esc          close this help (and the article view); on a card: back to the input
 
 Commands typed in the input:
 /k 3                passages per answer
@@ -39,6 +41,8 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static(Text(KEYS), id="help")
+        # Its own footer: the chat's, underneath, would still offer the focused card's keys.
+        yield Footer()
 
 
 class ArticleScreen(ModalScreen[None]):
@@ -54,11 +58,20 @@ class ArticleScreen(ModalScreen[None]):
         a = self.article
         head = Text(safe(a.title), style="bold")
         head.append(f"\n{a.date_text} · {safe(a.source)}" + (f" · {safe(a.url)}" if a.url else ""), style="cyan")
-        with VerticalScroll(id="article"):
+        # The header stays above the scrolling text, so scrolling to a quote far down never hides it.
+        with Vertical(id="article-box"):
             yield Static(head, id="article-head")
-            yield Static(Text(safe(a.text[: self.start])), id="before")
-            yield Static(Text(safe(a.text[self.start : self.end]), style="bold reverse"), id="quoted")
-            yield Static(Text(safe(a.text[self.end :])), id="after")
+            with VerticalScroll(id="article"):
+                yield Static(Text(safe(a.text[: self.start])), id="before")
+                yield Static(Text(safe(a.text[self.start : self.end]), style="bold reverse"), id="quoted")
+                yield Static(Text(safe(a.text[self.end :])), id="after")
+        yield Footer()
 
     def on_mount(self) -> None:
-        self.call_after_refresh(self.query_one("#quoted").scroll_visible, top=True, animate=False)
+        self.call_after_refresh(self._show_quote)
+
+    def _show_quote(self) -> None:
+        """From the start when the quote is in view there; else with the quote at the top of the text."""
+        text, quoted = self.query_one("#article", VerticalScroll), self.query_one("#quoted")
+        if not text.region.contains_region(quoted.region):
+            text.scroll_to_widget(quoted, top=True, animate=False)

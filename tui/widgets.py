@@ -9,12 +9,16 @@ from __future__ import annotations
 import datetime as dt
 
 from rich.text import Text
+from textual import events
 from textual.binding import Binding
-from textual.widgets import Static
+from textual.containers import VerticalScroll
+from textual.widget import Widget
+from textual.widgets import Input, Static
 
 from qa.config import Gauge
 from qa.present.words import also_in, distance, safe
 from qa.search.answers import Hit
+from tui.ask import plain_paste
 
 _GAUGE = Gauge()
 
@@ -25,13 +29,26 @@ def relevance_bar(relevance: float, gauge: Gauge = _GAUGE) -> str:
     return "●" * filled + "○" * (5 - filled)
 
 
+# A question longer than this is echoed shortened: a pasted page would push its answer off screen.
+SHOWN_QUESTION = 300
+
+
+def shown_question(question: str) -> str:
+    """The question as its line shows it: whole, or its start and how long it is."""
+    if len(question) <= SHOWN_QUESTION:
+        return question
+    return f"{question[:SHOWN_QUESTION].rstrip()}… ({len(question):,} characters)"
+
+
 class QuestionLine(Static):
+    """A question as asked; `question` is always the whole of it (asked, exported)."""
+
     def __init__(self, question: str, note: str | None = None) -> None:
         self.question = question
         super().__init__(self._text(note))
 
     def _text(self, note: str | None) -> Text:
-        text = Text("› ", style="bold") + Text(safe(self.question), style="bold")
+        text = Text("› ", style="bold") + Text(safe(shown_question(self.question)), style="bold")
         if note:
             text += Text(f"\n  {note}", style="dim italic")
         return text
@@ -39,6 +56,10 @@ class QuestionLine(Static):
     def note(self, note: str) -> None:
         """Add how the question was read (e.g. as a follow-up) under it."""
         self.update(self._text(note))
+
+
+# The keys a card keeps for itself (its bindings and the app's `?`); other printable keys are typing.
+CARD_KEYS = frozenset({"o", "c", "question_mark"})
 
 
 class AnswerCard(Static, can_focus=True):
@@ -72,6 +93,31 @@ class AnswerCard(Static, can_focus=True):
             cite.append(f"\nalso in: {safe(also_in(hit))}", style="dim")
         super().__init__(cite + Text("\n") + quote, classes="card")
 
+    async def _on_key(self, event: events.Key) -> None:
+        # Before the bindings (they run when the key has bubbled to the app): a letter typed on a card
+        # is the start of the next question, and Escape is the way back to the input. Once focus has
+        # left, keys that were already on their way here are typing, `o` and `c` included.
+        mine = self.screen.focused is self and event.key in CARD_KEYS
+        if event.key == "escape" or (event.is_printable and event.character and not mine):
+            event.stop()
+            event.prevent_default()
+            ask = self.screen.query_one("#ask", Input)
+            # Focus at once and type at once, not after a refresh: keys already sent to this card
+            # land here in order and go into the input behind this one.
+            self.screen.set_focus(ask)
+            if event.key != "escape" and event.character:
+                ask.insert_text_at_cursor(event.character)
+            return
+        await super()._on_key(event)
+
+    def _on_paste(self, event: events.Paste) -> None:
+        # A paste is the next question too, whatever has focus.
+        event.stop()
+        event.prevent_default()
+        ask = self.screen.query_one("#ask", Input)
+        self.screen.set_focus(ask)
+        ask.insert_text_at_cursor(plain_paste(event.text))
+
 
 class Notice(Static):
     """A line from dateline itself: nothing found, a failure, a command's result."""
@@ -82,3 +128,33 @@ class Notice(Static):
 
 class StatusBar(Static):
     pass
+
+
+class Log(VerticalScroll, can_focus=False):
+    """The conversation; Tab moves into its cards, not onto the log itself.
+
+    A resize reflows the text, so the same scroll offset would show another part of the
+    conversation: the log remembers what it showed (the end, or the widget at its top) and
+    goes back there after a resize.
+    """
+
+    at_end = True
+    top: Widget | None = None
+    _resizing = False
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        if not self._resizing:
+            self.at_end = new_value >= self.max_scroll_y
+            self.top = next((w for w in self.children if w.virtual_region.bottom > new_value), None)
+
+    def on_resize(self) -> None:
+        self._resizing = True
+        self.call_after_refresh(self._restore)
+
+    def _restore(self) -> None:
+        if self.at_end:
+            self.scroll_end(animate=False, immediate=True)
+        elif self.top is not None and self.top.is_attached:
+            self.scroll_to_widget(self.top, top=True, animate=False, immediate=True)
+        self._resizing = False

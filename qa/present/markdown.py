@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from qa.present.words import NOTHING_FOUND, also_in, reference
 from qa.search.answers import Answer, Hit
 
@@ -19,13 +21,17 @@ def quote(hit: Hit) -> list[str]:
     return lines
 
 
-def answer_markdown(question: str, answer: Answer | None, *, error: str | None = None, anchor: str = "") -> str:
+def answer_markdown(
+    question: str, answer: Answer | None, *, error: str | None = None, anchor: str = "", read: Sequence[str] = ()
+) -> str:
     """One question's section: its heading, how it was read, and its quotes (or why there are none).
 
-    `anchor` goes first as an HTML comment (batch's `<!-- id: ... -->`, which `--resume` reads).
+    `anchor` goes first as an HTML comment (batch's `<!-- id: ... -->`, which `--resume` reads);
+    `read` says how the question was read (the chat's follow-ups and filters), each in italics.
     """
     lines = [anchor] if anchor else []
     lines += [f"## {question}", ""]
+    lines += [line for note in read for line in (f"_{note}_", "")]
     if answer and answer.as_of:
         lines += [f"_as of {answer.as_of}_", ""]
     if error:

@@ -1,0 +1,131 @@
+"""The chat's layout in a real terminal: resizing keeps the view, a long question is shown short."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from textual.widgets import Input
+
+from qa.index.records import Stats
+from qa.search.answers import Answer
+from qa.search.query import Query
+from qa.settings import Settings
+from tui.app import DatelineApp
+from tui.engine import Engine
+from tui.widgets import AnswerCard, QuestionLine
+
+from .test_chat_keys import answered, canned_app
+from .test_chat_snapshots import DELEGATION, CannedEngine
+
+
+async def test_resizing_keeps_the_view_where_it_was(tmp_path: Path) -> None:
+    app = canned_app(tmp_path)
+    async with app.run_test(size=(100, 34)) as pilot:
+        for _ in range(4):
+            await answered(pilot, app)
+        log = app.query_one("#log")
+        log.scroll_end(animate=False, immediate=True)
+        await pilot.pause()
+        for size in ((60, 30), (120, 40), (80, 24)):  # at the end, it stays at the end
+            await pilot.resize_terminal(*size)
+            await pilot.pause()
+            await pilot.pause()
+            assert log.scroll_y == log.max_scroll_y > 0, size
+        second = list(app.query(QuestionLine))[1]
+        log.scroll_to_widget(second, top=True, animate=False, immediate=True)
+        await pilot.pause()
+        above = second.virtual_region.y - log.scroll_y  # its top margin
+        for size in ((50, 30), (120, 40)):  # further up, the same question stays at the top
+            await pilot.resize_terminal(*size)
+            await pilot.pause()
+            await pilot.pause()
+            assert log.scroll_y == second.virtual_region.y - above > 0, size
+
+
+async def test_a_long_question_is_shown_short_and_asked_whole(tmp_path: Path) -> None:
+    app = canned_app(tmp_path)
+    long = DELEGATION + " " + "x" * (2600 - len(DELEGATION) - 1)
+    async with app.run_test(size=(100, 34)) as pilot:
+        await answered(pilot, app, long)
+        line = app.query_one(QuestionLine)
+        shown = str(line.render())
+        assert line.question == long and len(shown) < 400 and "… (2,600 characters)" in shown
+        assert app.conversation.turns[-1].question == long and app.query(AnswerCard)
+        assert f"## {long}" in app.conversation.to_markdown()
+        card = app.query(AnswerCard).first()
+        assert app.query_one("#log").region.contains_region(card.region)  # the answer on screen
+        assert app.query_one("#ask", Input).value == ""
+
+
+async def test_export_expands_home_says_where_and_keeps_how_each_question_was_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path / "user"))
+    (tmp_path / "user").mkdir()
+    app = canned_app(tmp_path)
+    async with app.run_test(size=(100, 34)) as pilot:
+        await answered(pilot, app)
+        await answered(pilot, app, "/k 1")
+        await answered(pilot, app, "And what did he say?")
+        await answered(pilot, app, "/export ~/notes.md")
+        saved = (tmp_path / "user" / "notes.md").read_text()
+        said = [n.message for n in app._notifications]
+        assert f"saved to {tmp_path / 'user' / 'notes.md'}" in said
+        assert f"_read as a follow-up to: {DELEGATION}_" in saved
+        assert "_filters: k=5 · as of today_" in saved  # the first question's, not today's k=1
+        assert saved.count("_filters:") == 1
+        await answered(pilot, app, "/export ~/missing/notes.md")
+        assert any(
+            f"there is no folder {tmp_path / 'user' / 'missing'}" in m for m in (n.message for n in app._notifications)
+        )
+        assert not (tmp_path / "user" / "missing").exists()
+        await pilot.press("ctrl+s")
+        exports = list((tmp_path / "home" / "exports").iterdir())
+        assert len(exports) == 1 and exports[0].read_text() == saved
+        assert any(f"saved to {exports[0]}" == n.message for n in app._notifications)
+
+
+async def test_copy_says_what_was_done_and_leaves_the_quote_in_a_file(tmp_path: Path) -> None:
+    app = canned_app(tmp_path)
+    async with app.run_test(size=(100, 34)) as pilot:
+        await answered(pilot, app)
+        await pilot.press("tab", "c")
+        file = tmp_path / "home" / "clipboard.txt"
+        assert file.read_text() == app.clipboard + "\n" and "Kim Song Nam" in app.clipboard
+        message = list(app._notifications)[-1].message
+        assert "OSC 52" in message and str(file) in message and "copied" not in message
+
+
+class Reindexed(CannedEngine):
+    """The canned engine after another process re-indexed: more articles once the first answer is in."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.asked = 0
+
+    def ask(self, query: Query) -> Answer:
+        self.asked += 1
+        return super().ask(query)
+
+    def stats(self) -> Stats:
+        s = super().stats()
+        return replace(s, articles=9, last_date=dt.date(2024, 12, 1)) if self.asked else s
+
+
+def reindexed(settings: Settings, build_default: bool, say: Callable[[str], None]) -> Engine:
+    return Reindexed()
+
+
+async def test_status_follows_the_index_the_answers_read(tmp_path: Path) -> None:
+    app = DatelineApp(Settings(tmp_path), build_default=False, opener=reindexed)
+    async with app.run_test(size=(100, 34)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "5 articles" in str(app.query_one("#status").render())
+        await answered(pilot, app)
+        status = str(app.query_one("#status").render())
+        assert "9 articles" in status and "→ 2024-12-01" in status

@@ -15,6 +15,7 @@ from qa.index.records import StoredPassage
 from qa.search.answers import Copy
 from qa.search.candidates import CandidateSource
 from qa.search.dedupe import copied_from, shingles
+from qa.search.highlight import best_sentence
 from qa.search.scoring import Ranked, Texts
 
 
@@ -90,14 +91,20 @@ def select(ranked: Ranked, k: int, texts: Texts, source: CandidateSource, config
     return kept
 
 
-def first_runs(shown: list[Shown], texts: Texts) -> list[Shown]:
-    """Quote each story where it ran first: a copy dated before the quote kept takes its place, and the
-    later runs, the kept one among them, are listed under it (a reprint's "on Thursday" then points at
-    the right day)."""
+def first_runs(shown: list[Shown], texts: Texts, question: str) -> list[Shown]:
+    """Quote each story where it ran first: a copy dated before the quote kept, and holding the same
+    answering sentence, takes its place; the later runs, the kept one among them, are listed under it
+    (a reprint's "on Thursday" then points at the right day, and no answer is lost to an edit)."""
     out = []
     for s in shown:
-        dated = [c for c in s.copies if c.date and c.passage_id in texts.known]
-        earliest = min(dated, key=lambda c: (c.date, c.source), default=None)
+        start, end = best_sentence(question, s.passage.text)
+        sentence = " ".join(s.passage.text[start:end].split())
+        dated = [
+            c
+            for c in s.copies
+            if c.date and c.passage_id in texts.known and sentence in " ".join(texts.known[c.passage_id].text.split())
+        ]
+        earliest = min(dated, key=lambda c: (c.date or dt.date.max, c.source), default=None)
         if earliest is None or earliest.date is None or not s.passage.date or earliest.date >= s.passage.date:
             out.append(s)
             continue

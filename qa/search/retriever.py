@@ -147,5 +147,6 @@ class Retriever:
         ranked = fuse(pool, reading, self.config)
         for step in RANKING_STEPS:
             ranked = step(ranked, reading, texts, self.config)
-        shown = first_runs(select(ranked, reading.query.k, texts, self.source, self.config), texts)
+        shown = select(ranked, reading.query.k, texts, self.source, self.config)
+        shown = first_runs(shown, texts, reading.query.question)
         return verdict(reading, hits(shown, ranked, reading, self.config), ranked, self.config)

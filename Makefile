@@ -13,6 +13,8 @@ $(VENV)/.base: pyproject.toml constraints.txt
 	# The CPU build of torch first: a bare `torch` would pull a CUDA build of several GB.
 	$(PIP) $(LOCKED) torch==2.13.0
 	$(PIP) $(LOCKED) -e .
+	# The model's fast graphs, made now so the first question does not wait on them.
+	$(VENV)/bin/dateline prepare
 	touch $@
 
 $(VENV)/.test: $(VENV)/.base

@@ -63,6 +63,37 @@ def _model_path(model: str | Path | None) -> Path:
     return default_model_dir() if model is None else Path(model).expanduser().resolve()
 
 
+def graph_missing(model: str | Path | None, cache_dir: Path) -> bool:
+    """True when a question will first load torch to export the model's graph (~15 s, once)."""
+    if _is_hash(model):
+        return False
+    from embeddings.export import exportable, graph_path
+
+    path = _model_path(model)
+    return exportable(path) and not graph_path(cache_dir, path, model_name(path)).exists()
+
+
+def prepare(model: str | Path | None, cache_dir: Path) -> list[str]:
+    """Make the model's graphs now (the fp32 one for questions, the int8 one for indexing), so that
+    neither the first question nor the first indexing run waits on them; what was made."""
+    if _is_hash(model):
+        return []
+    from embeddings.export import export_onnx, exportable, graph_path, int8_path, quantize_onnx
+
+    path = _model_path(model)
+    if not exportable(path):
+        return []
+    graph = graph_path(cache_dir, path, model_name(path))
+    made = []
+    if not graph.exists():
+        export_onnx(path, graph)
+        made.append(str(graph))
+    if not int8_path(graph).exists():
+        quantize_onnx(graph, int8_path(graph))
+        made.append(str(int8_path(graph)))
+    return made
+
+
 def int8_missing(model: str | Path | None, cache_dir: Path) -> bool:
     """True when `load_encoder(..., int8=True)` will first export and quantize the model (~20 s, once)."""
     if _is_hash(model):

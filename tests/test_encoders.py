@@ -11,7 +11,15 @@ import pytest
 
 from embeddings.base import default_model_dir, model_dim, model_name
 from embeddings.export import export_onnx, graph_path, int8_path
-from embeddings.factory import LazyEncoder, indexing_encoder, load_encoder, needs_preparing
+from embeddings.factory import (
+    LazyEncoder,
+    graph_missing,
+    indexing_encoder,
+    int8_missing,
+    load_encoder,
+    needs_preparing,
+    prepare,
+)
 from embeddings.hash_encoder import HashEncoder
 from embeddings.onnx_encoder import OnnxEncoder
 from embeddings.st_encoder import SentenceTransformerEncoder
@@ -98,3 +106,18 @@ def test_the_one_time_preparation_is_announced_only_when_needed(
     assert not needs_preparing(str(static), cache_dir=empty)  # bulk mode's static model runs as it is
     indexing_encoder(None, cache_dir=model_cache).encode_passages(["made now if missing"])
     assert not needs_preparing(None, cache_dir=model_cache)
+
+
+def test_prepare_makes_the_graphs_and_a_question_says_when_it_must_wait(
+    tmp_path: Path, model_cache: Path, bundled_index: Path
+) -> None:
+    prepare(None, model_cache)
+    assert not graph_missing(None, model_cache) and not int8_missing(None, model_cache)
+    assert prepare(None, model_cache) == []  # made once
+    env = {"DATELINE_HOME": str(tmp_path), "DATELINE_CACHE": str(tmp_path / "cold"), "PATH": "/usr/bin:/bin"}
+    ask = [sys.executable, "-m", "tui.launcher", "ask", "Who is Kim Song Nam?", "--index", str(bundled_index)]
+    cold = subprocess.run(ask, capture_output=True, text=True, cwd=ROOT, env=env)
+    assert cold.returncode == 0 and "preparing the question model (once" in cold.stderr
+    env["DATELINE_CACHE"] = str(model_cache)
+    warm = subprocess.run(ask, capture_output=True, text=True, cwd=ROOT, env=env)
+    assert warm.returncode == 0 and "preparing" not in warm.stderr

@@ -50,6 +50,10 @@ def open_engine(settings: Settings, build_default: bool, say: Callable[[str], No
             lambda: indexing_encoder(settings.model, cache_dir=model_cache()),
             announce=lambda: say("indexing the bundled corpus…"),
         )
+    from embeddings.factory import graph_missing
+
     retriever = Retriever.open(settings.index_dir, settings.model)
+    if graph_missing(settings.model or retriever.model_path, model_cache()):
+        say("preparing the question model (once, about 15 seconds)…")
     retriever.warm()
     return retriever

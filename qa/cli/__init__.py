@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from types import ModuleType
 
 from embeddings.base import EncoderError
-from qa.cli import asking, batching, distilling, evaluating, exporting, indexing, info
+from qa.cli import asking, batching, distilling, evaluating, exporting, indexing, info, preparing
 from qa.cli.options import say
 from qa.errors import DatelineError, ExitCode, damaged
 from qa.settings import Settings
@@ -28,6 +28,7 @@ COMMANDS: dict[str, ModuleType] = {
     "distill": distilling,
     "info": info,
     "export": exporting,
+    "prepare": preparing,
 }
 
 

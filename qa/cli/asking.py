@@ -6,9 +6,9 @@ import argparse
 import json
 import sys
 
-from qa.cli.options import filter_options, index_options, query_value
+from qa.cli.options import filter_options, index_options, query_value, say
 from qa.errors import ExitCode
-from qa.settings import Settings
+from qa.settings import Settings, model_cache
 
 HELP = "answer one question with quoted, dated passages"
 EPILOG = 'example: dateline ask "Who led the North Korean delegation that met Wang Yi?" -k 3'
@@ -23,11 +23,14 @@ def declare(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, settings: Settings) -> ExitCode:
+    from embeddings.factory import graph_missing
     from qa.present.terminal import render_answer
     from qa.search.retriever import Retriever
 
     query = query_value(args)
     retriever = Retriever.open(settings.index_dir, settings.model)
+    if graph_missing(settings.model or retriever.model_path, model_cache()):
+        say("preparing the question model (once, about 15 seconds; `dateline prepare` does it ahead)…")
     try:
         answer = retriever.ask(query)
     finally:

@@ -46,6 +46,8 @@ class Retriever:
     """
 
     def __init__(self, source: IndexSource, encoder: Encoder, config: Search | None = None) -> None:
+        self.model_path: str | None = source.store.meta.get("model_path") or None
+        """The model directory the index was built with (None: the bundled model)."""
         self.source = source
         self.encoder = encoder
         self.config = config or Search()

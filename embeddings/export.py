@@ -57,8 +57,16 @@ def int8_path(graph: Path) -> Path:
 
 def export_onnx(model_dir: Path, target: Path) -> Path:
     """Write the model's transformer (token embeddings out) as an ONNX graph, atomically."""
+    # Offline and quiet: every file is in the directory, and load reports are not for users.
+    os.environ["HF_HUB_OFFLINE"] = "1"
+    os.environ["TRANSFORMERS_OFFLINE"] = "1"
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
     import torch
     from transformers import AutoModel
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
+    hf_logging.set_verbosity_error()  # type: ignore[no-untyped-call]
 
     # Eager attention exports as plain MatMul/Softmax, the pattern ONNX Runtime fuses into one
     # Attention kernel; the default (SDPA) exports a masked form it cannot fuse.

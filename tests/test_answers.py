@@ -98,3 +98,11 @@ def test_undated_articles_left_out_by_a_date_filter_are_counted(retriever: Retri
 def test_an_empty_date_range_is_an_error() -> None:
     with pytest.raises(DatelineError, match="range is empty"):
         Query("What did Xi say?", since=dt.date(2024, 10, 1), until=dt.date(2024, 3, 31))
+
+
+def test_near_verbatim_questions_are_answered(retriever: Retriever) -> None:
+    atmosphere = retriever.ask(Query("What atmosphere did the talks take place in?", k=3))
+    assert not atmosphere.nothing_found
+    assert any("comradely and friendly atmosphere" in h.passage.text for h in atmosphere.hits)
+    quoted = retriever.ask(Query('What did "Xi" say?', k=3))
+    assert not quoted.nothing_found and any("Xi" in h.passage.text for h in quoted.hits)

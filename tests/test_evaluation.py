@@ -15,6 +15,7 @@ from qa.cli import main
 from qa.evaluation import evaluate, load_questions, norm
 from qa.index.indexer import index_paths
 from qa.search.retriever import Retriever
+from qa.strict import load_qrels, strict
 from tests.conftest import EVAL
 
 # Only the tests that read the shared benchmark need it; the others run in any checkout.
@@ -103,3 +104,47 @@ def test_the_headline_shown_with_a_quote_counts_as_read(tmp_path: Path) -> None:
     assert shown["AR@200w"] == 1.0 and quotes["AR@200w"] == 0.0
     assert records[0]["passages"][0]["text"] == f"Bridge collapse shakes Baltimore\n{story}"
     assert records[0]["words_to_answer"] == len(article["title"].split()) + len(story.split())
+
+
+@pytest.fixture(scope="module")
+def strict_slice(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Three weeks of questions, their qrels, and the articles search found for them (relevant first)."""
+    folder = tmp_path_factory.mktemp("strict")
+    weeks = {"2024-01-12", "2024-02-16", "2024-03-08"}
+    questions = [json.loads(line) for line in (EVAL / "questions.jsonl").read_text().splitlines()]
+    questions = [q for q in questions if q["date"] in weeks]
+    ids = {q["id"] for q in questions}
+    qrels = [json.loads(line) for line in (EVAL / "qrels.jsonl").read_text().splitlines()]
+    qrels = [r for r in qrels if r["id"] in ids]
+    relevant = {a["url"] for r in qrels for a in r["relevant"]}
+    articles = [json.loads(line) for line in (EVAL / "articles.jsonl").read_text().splitlines()]
+    chosen = [a for a in articles if a["url"] in relevant] + [a for a in articles if a["url"] not in relevant][:100]
+    (folder / "questions.jsonl").write_text("".join(json.dumps(q) + "\n" for q in questions))
+    (folder / "qrels.jsonl").write_text("".join(json.dumps(r) + "\n" for r in qrels))
+    (folder / "articles.jsonl").write_text("".join(json.dumps(a) + "\n" for a in chosen))
+    index_paths(folder / "index", [folder / "articles.jsonl"], lambda: HashEncoder(64))
+    return folder
+
+
+@needs_benchmark
+def test_strict_agrees_with_the_reference_scorer(strict_slice: Path, tmp_path: Path) -> None:
+    questions = load_questions(strict_slice / "questions.jsonl")
+    judged = load_qrels(strict_slice / "qrels.jsonl", questions)
+    retriever = Retriever.open(strict_slice / "index", "hash-64")
+    try:
+        summary, records = strict(retriever, judged)
+    finally:
+        retriever.close()
+    answers = tmp_path / "answers.jsonl"
+    answers.write_text("".join(json.dumps(r) + "\n" for r in records))
+    out = subprocess.run(
+        [sys.executable, str(EVAL.parent / "score.py"), "strict", str(strict_slice), str(answers)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    reference = {k: float(v) for k, v in re.findall(r"(\S+)=([\d.]+)", out)}
+    assert reference["n"] == summary["questions"] >= 5
+    for key in ("R@1", "R@3", "R@5", "R@10", "MRR@10", "AR@200w", "AR@1000w"):
+        assert round(summary[key], 3) == reference[key], key
+    assert summary["R@10"] > 0 and 0 < summary["highlight"] <= 1  # the slice is not trivially empty

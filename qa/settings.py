@@ -34,9 +34,16 @@ class Settings:
     index_dir: Path
     model: str | None = None
     """A local sentence-transformers directory, or None for the bundled all-MiniLM-L6-v2."""
+    judge: bool = False
+    """Whether answers use the answer judge (`--judge` or DATELINE_JUDGE=on): off by default, as it
+    costs ~0.6 s a question on a 2-core CPU (docs/benchmarks.md)."""
 
     @classmethod
-    def resolve(cls, index_dir: str | Path | None = None, model: str | None = None) -> Settings:
+    def resolve(
+        cls, index_dir: str | Path | None = None, model: str | None = None, judge: bool | None = None
+    ) -> Settings:
         if index_dir is None:
             index_dir = os.environ.get("DATELINE_INDEX") or dateline_home() / "index"
-        return cls(index_dir=Path(index_dir).expanduser(), model=model or os.environ.get("DATELINE_MODEL"))
+        if judge is None:
+            judge = os.environ.get("DATELINE_JUDGE", "off").strip().lower() in {"on", "1", "yes", "true"}
+        return cls(Path(index_dir).expanduser(), model or os.environ.get("DATELINE_MODEL"), judge)

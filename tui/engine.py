@@ -52,7 +52,7 @@ def open_engine(settings: Settings, build_default: bool, say: Callable[[str], No
         )
     from embeddings.factory import graph_missing
 
-    retriever = Retriever.open(settings.index_dir, settings.model)
+    retriever = Retriever.open(settings.index_dir, settings.model, judge=settings.judge)
     if graph_missing(settings.model or retriever.model_path, model_cache()):
         say("preparing the question model (once, about 15 seconds)…")
     retriever.warm()

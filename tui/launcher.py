@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 
 def chat_parser() -> argparse.ArgumentParser:
-    from qa.cli.options import index_options
+    from qa.cli.options import index_options, judge_option
 
     parser = argparse.ArgumentParser(
         prog="dateline chat",
@@ -16,6 +16,7 @@ def chat_parser() -> argparse.ArgumentParser:
         epilog="example: dateline chat --index ~/news-index",
     )
     index_options(parser)
+    judge_option(parser)
     return parser
 
 
@@ -24,13 +25,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     if (
         not args
         or args[0] == "chat"
-        or args[0] in {"--index", "--model"}
+        or args[0] in {"--index", "--model", "--judge", "--no-judge"}
         or args[0].startswith(("--index=", "--model="))
     ):
         parsed = chat_parser().parse_args(args[1:] if args and args[0] == "chat" else args)
         from tui.app import run_chat
 
-        return run_chat(parsed.index, parsed.model)
+        return run_chat(parsed.index, parsed.model, parsed.judge)
     from qa.cli import main as cli_main
 
     return cli_main(args)

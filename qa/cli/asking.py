@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 
-from qa.cli.options import filter_options, index_options, query_value, say
+from qa.cli.options import filter_options, index_options, judge_option, query_value, say
 from qa.errors import ExitCode
 from qa.settings import Settings, model_cache
 
@@ -20,6 +20,7 @@ def declare(p: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true", help="print one JSON object (see README)")
     p.add_argument("--closest", action="store_true", help="when nothing is relevant, show the nearest passages anyway")
     index_options(p)
+    judge_option(p)
 
 
 def run(args: argparse.Namespace, settings: Settings) -> ExitCode:
@@ -28,7 +29,7 @@ def run(args: argparse.Namespace, settings: Settings) -> ExitCode:
     from qa.search.retriever import Retriever
 
     query = query_value(args)
-    retriever = Retriever.open(settings.index_dir, settings.model)
+    retriever = Retriever.open(settings.index_dir, settings.model, judge=settings.judge)
     if graph_missing(settings.model or retriever.model_path, model_cache()):
         say("preparing the question model (once, about 15 seconds; `dateline prepare` does it ahead)…")
     try:

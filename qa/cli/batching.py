@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from qa.cli.options import as_of_option, as_of_value, index_options, k_option, k_value, say
+from qa.cli.options import as_of_option, as_of_value, index_options, judge_option, k_option, k_value, say
 from qa.errors import ExitCode
 from qa.settings import Settings
 
@@ -21,6 +21,7 @@ def declare(p: argparse.ArgumentParser) -> None:
     as_of_option(p, "answer as of this day, unless a question gives its own date")
     p.add_argument("--resume", action="store_true", help="skip the questions already answered in OUT")
     index_options(p)
+    judge_option(p)
 
 
 def run(args: argparse.Namespace, settings: Settings) -> ExitCode:
@@ -30,7 +31,7 @@ def run(args: argparse.Namespace, settings: Settings) -> ExitCode:
     job = BatchJob(
         args.questions, args.output, args.input_format, args.format, k_value(args), as_of_value(args), args.resume
     )
-    summary = answer_file(job, lambda: Retriever.open(settings.index_dir, settings.model), say)
+    summary = answer_file(job, lambda: Retriever.open(settings.index_dir, settings.model, judge=settings.judge), say)
     say(str(summary))
     if summary.interrupted:
         say("interrupted; the answers written so far are kept (--resume continues)")

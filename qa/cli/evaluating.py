@@ -6,7 +6,7 @@ import argparse
 import json
 from pathlib import Path
 
-from qa.cli.options import index_options
+from qa.cli.options import index_options, judge_option
 from qa.errors import ExitCode
 from qa.settings import Settings
 
@@ -35,6 +35,7 @@ def declare(p: argparse.ArgumentParser) -> None:
         help="read the quote text alone, without the headline each quote is shown under",
     )
     index_options(p)
+    judge_option(p)
 
 
 def run(args: argparse.Namespace, settings: Settings) -> ExitCode:
@@ -46,7 +47,7 @@ def run(args: argparse.Namespace, settings: Settings) -> ExitCode:
     judged = (
         load_qrels(args.qrels or args.questions.with_name("qrels.jsonl"), questions, args.within) if args.strict else []
     )
-    retriever = Retriever.open(settings.index_dir, settings.model)
+    retriever = Retriever.open(settings.index_dir, settings.model, judge=settings.judge)
     try:
         retriever.warm()
         if args.strict:

@@ -1,17 +1,20 @@
 """Answering questions: an open index and its encoder, and the pipeline one question goes through.
 
 read the question -> candidate pools (dense + keyword, inside its dates) -> fuse scores
--> RANKING_STEPS (answer types) -> select (one story once, per-article cap) -> hits -> verdict
+-> RANKING_STEPS (answer types) -> the answer judge -> select (one story once, per-article cap)
+-> hits -> verdict
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from embeddings.base import Encoder, EncoderError, Vectors
 from embeddings.factory import load_encoder
+from embeddings.judge import Judge, load_judge
 from embeddings.vectors import VectorIndexError
 from qa.config import Search
 from qa.errors import REBUILD, DatelineError
@@ -23,6 +26,7 @@ from qa.search.answers import Answer
 from qa.search.candidates import IndexSource, Pool
 from qa.search.collapse import first_runs, select
 from qa.search.digest import digest
+from qa.search.judging import judged_by
 from qa.search.query import Query
 from qa.search.question import Reading, read_question
 from qa.search.scoring import Step, Texts, favour_answer_type, fuse
@@ -33,6 +37,7 @@ from qa.settings import model_cache
 RANKING_STEPS: tuple[Step, ...] = (favour_answer_type,)
 
 EncoderLoader = Callable[[str | None], Encoder]
+JudgeLoader = Callable[[], Judge | None]
 
 
 def _load(model: str | None) -> Encoder:
@@ -45,20 +50,34 @@ class Retriever:
     Safe to share between threads (the chat's workers): one call at a time uses the index and caches.
     """
 
-    def __init__(self, source: IndexSource, encoder: Encoder, config: Search | None = None) -> None:
+    def __init__(
+        self, source: IndexSource, encoder: Encoder, config: Search | None = None, judge: Judge | None = None
+    ) -> None:
         self.model_path: str | None = source.store.meta.get("model_path") or None
         """The model directory the index was built with (None: the bundled model)."""
         self.source = source
         self.encoder = encoder
         self.config = config or Search()
+        self.judge = judge
+        """The answer judge, when this install ships one and it is not turned off."""
         self._lock = threading.RLock()
 
     @classmethod
     def open(
-        cls, index_dir: Path, model: str | None = None, loader: EncoderLoader = _load, config: Search | None = None
+        cls,
+        index_dir: Path,
+        model: str | None = None,
+        loader: EncoderLoader = _load,
+        config: Search | None = None,
+        judge_loader: JudgeLoader = load_judge,
+        *,
+        judge: bool = False,
     ) -> Retriever:
-        """Open the index and load the model it was built with (or `model`, which must match)."""
+        """Open the index and load the model it was built with (or `model`, which must match), and the
+        answer judge when `judge` asks for it (and the config does not turn it off)."""
         config = config or Search()
+        if not judge:
+            config = replace(config, judging=replace(config.judging, enabled=False))
         store = Store.open(index_dir)
         meta = store.meta
         if not meta.get("model") or not store.passage_count():
@@ -68,6 +87,7 @@ class Retriever:
             )
         try:
             encoder = loader(model or meta.get("model_path") or None)
+            answer_judge = judge_loader() if config.judging.enabled else None
         except EncoderError as exc:
             store.close()
             raise DatelineError(str(exc), "Model failed") from exc
@@ -83,7 +103,7 @@ class Retriever:
         except VectorIndexError as exc:
             store.close()
             raise DatelineError(f"{exc}; {REBUILD}", "Damaged index") from exc
-        return cls(IndexSource(store, vectors, config.candidates), encoder, config)
+        return cls(IndexSource(store, vectors, config.candidates), encoder, config, answer_judge)
 
     def with_config(self, config: Search) -> Retriever:
         """The same open index and model, ranking with another config (benchmarks compare variants).
@@ -94,7 +114,7 @@ class Retriever:
         source = self.source
         if config.candidates != self.config.candidates:
             source = IndexSource(source.store, source.vectors, config.candidates)
-        return Retriever(source, self.encoder, config)
+        return Retriever(source, self.encoder, config, self.judge)
 
     def close(self) -> None:
         with self._lock:
@@ -147,8 +167,11 @@ class Retriever:
             return digest(reading, question, self.source, self.config)
         texts = Texts(self.source)
         ranked = fuse(pool, reading, self.config)
-        for step in RANKING_STEPS:
+        steps, judge = RANKING_STEPS, self.judge if self.config.judging.enabled else None
+        if judge is not None:
+            steps = (*steps, judged_by(judge))
+        for step in steps:
             ranked = step(ranked, reading, texts, self.config)
         shown = select(ranked, reading.query.k, texts, self.source, self.config)
         shown = first_runs(shown, texts, reading.query.question)
-        return verdict(reading, hits(shown, ranked, reading, self.config), ranked, self.config)
+        return verdict(reading, hits(shown, ranked, reading, self.config, judge), ranked, self.config)

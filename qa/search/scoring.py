@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from qa.config import Search
 from qa.index.records import StoredPassage
@@ -42,6 +42,8 @@ class Ranked:
     candidates: dict[int, Candidate]
     score: dict[int, float]
     order: list[int]
+    judged: dict[int, float] = field(default_factory=dict)
+    """The answer judge's logit for the candidates it read (none when it is off)."""
 
     def resort(self) -> None:
         self.order = sorted(self.score, key=lambda pid: -self.score[pid])

@@ -5,27 +5,34 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from embeddings.judge import Judge
 from qa.config import Search
 from qa.search.answers import Answer, Hit
 from qa.search.collapse import Shown
 from qa.search.highlight import best_sentence
+from qa.search.judging import judged_highlights
 from qa.search.question import Reading
 from qa.search.scoring import Ranked
 
 
-def hits(shown: list[Shown], ranked: Ranked, reading: Reading, config: Search) -> list[Hit]:
-    """Each quote kept, ranked, with the sentence that best answers the question highlighted."""
+def hits(shown: list[Shown], ranked: Ranked, reading: Reading, config: Search, judge: Judge | None = None) -> list[Hit]:
+    """Each quote kept, ranked, with the sentence that best answers the question highlighted: the
+    judge's pick when it is given and the config says so, else the most question words."""
     question, bonus = reading.query.question, config.answer_types.highlight_bonus
+    spans = [best_sentence(question, s.passage.text, reading.expected, bonus) for s in shown]
+    if judge is not None and config.judging.highlight:
+        first = shown[: config.judging.highlight_depth]
+        spans[: len(first)] = judged_highlights(judge, reading, [s.passage for s in first])
     return [
         Hit(
             rank,
             s.passage,
             ranked.score[s.passage.id],
-            best_sentence(question, s.passage.text, reading.expected, bonus),
+            span,
             also=s.sorted_copies(),
             relevance=ranked.candidates[s.passage.id].cosine,
         )
-        for rank, s in enumerate(shown, 1)
+        for rank, (s, span) in enumerate(zip(shown, spans, strict=True), 1)
     ]
 
 
@@ -34,13 +41,17 @@ def verdict(reading: Reading, found: list[Hit], ranked: Ranked, config: Search) 
     (unless the query ranks regardless, as evaluation does); quotes off the topic are left out.
 
     The bar is judged on every candidate, not on the quotes shown: how many quotes were asked for
-    never turns an answer into "nothing relevant".
+    never turns an answer into "nothing relevant". When the answer judge read the best candidates and
+    the config gives it a bar, its best score decides; otherwise the best cosine.
     """
     cfg = config.verdict
     query = reading.query
-    best = max((c.cosine for c in ranked.candidates.values()), default=0.0)
+    if ranked.judged and config.judging.bar is not None:
+        below = max(ranked.judged.values()) < config.judging.bar
+    else:
+        below = max((c.cosine for c in ranked.candidates.values()), default=0.0) < cfg.relevance_bar
     answer = Answer(query.question, query.as_of, since=query.since, until=query.until, notes=reading.notes)
-    if found and best < cfg.relevance_bar and query.apply_bar:
+    if found and below and query.apply_bar:
         return replace(answer, nothing_found=True, closest=tuple(found[: cfg.closest]))
     if query.apply_bar:
         on_topic = [h for h in found if h.relevance >= cfg.quote_floor]

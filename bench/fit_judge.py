@@ -1,0 +1,177 @@
+"""Fit and measure dateline's use of the answer judge: its weight in the ranking and the "nothing relevant" bar.
+
+    .venv/bin/python -m bench.fit_judge --set DIR --index DIR [--judge DIR] [--bar LOGIT]
+
+`--set` is a folder laid out like `../shared/eval/rtqa-2024q1` (questions.jsonl, qrels.jsonl): fit on
+the training slice (bench/train_slice.py, questions the judge never learned from), then run the same
+on the dev set with the fitted `--bar` to choose and report. Prints, for the ranking without the
+judge and with it at each weight, the strict measure (as `score.py strict`), highlight accuracy and
+the loose AR@Nw; then, at the chosen weight, how well the best judge score and the best cosine
+separate answerable from unanswerable questions (ROC AUC) and the trade-off at each bar.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+
+from bench.common import machine, table
+from embeddings.judge import SHIPPED, Judge, OnnxJudge, Scores
+from qa.config import AnswerTypes, Judging, QuestionDates, Scoring, Search
+from qa.evaluation import EvalQuestion, answerable, evaluate, load_questions
+from qa.search.query import Query
+from qa.search.retriever import Retriever
+from qa.strict import Judged, load_qrels, strict
+
+WEIGHTS = [0.1, 0.2, 0.3, 0.5, 1.0, 2.0, 100.0]
+STRICT = ["R@1", "R@3", "R@5", "R@10", "MRR@10", "highlight"]
+LOOSE = ["AR@200w", "AR@1000w"]
+
+
+class Memo:
+    """The judge with its scores remembered (every weight re-ranks the same candidates), and the best
+    score of its latest call."""
+
+    def __init__(self, judge: Judge) -> None:
+        self.judge, self.known, self.best = judge, dict[tuple[str, str], float](), float("-inf")
+
+    @property
+    def name(self) -> str:
+        return self.judge.name
+
+    def score(self, question: str, passages: list[str]) -> Scores:
+        missing = [p for p in passages if (question, p) not in self.known]
+        if missing:
+            for p, s in zip(missing, self.judge.score(question, missing).tolist(), strict=True):
+                self.known[(question, p)] = s
+        scores = np.array([self.known[(question, p)] for p in passages], dtype=np.float32)
+        self.best = max(self.best, float(scores.max(initial=float("-inf"))))
+        return scores
+
+
+def auc(positive: list[float], negative: list[float]) -> float:
+    """The chance a random positive scores above a random negative (ties count half)."""
+    if not positive or not negative:
+        return float("nan")
+    wins = sum((p > n) + 0.5 * (p == n) for p in positive for n in negative)
+    return wins / (len(positive) * len(negative))
+
+
+def rules(base: Retriever, questions: list[EvalQuestion], judged: list[Judged]) -> None:
+    """The rules tuned by hand on the dev set, each left out in turn (no judge)."""
+    plain = Search(judging=Judging(enabled=False))
+    variants = [
+        ("all rules (today's ranking)", plain),
+        ("without the answer-type boost", replace(plain, answer_types=AnswerTypes(weight=0))),
+        ("without dates named in questions", replace(plain, dates=QuestionDates(enabled=False))),
+        ("without the recency prior", replace(plain, scoring=Scoring(recency_weight=0))),
+        ("recency prior doubled (0.4)", replace(plain, scoring=Scoring(recency_weight=0.4))),
+    ]
+    rows = []
+    for name, config in variants:
+        r = base.with_config(config)
+        s, _ = strict(r, judged)
+        loose, _ = evaluate(r, questions)
+        rows.append([name, *(f"{s[k]:.3f}" for k in STRICT[:-1]), *(f"{loose[k]:.3f}" for k in LOOSE)])
+        print(rows[-1], flush=True)
+    print(table(["rules", *(f"strict {k}" for k in STRICT[:-1]), *(f"loose {k}" for k in LOOSE)], rows))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--set", type=Path, required=True, help="questions.jsonl and qrels.jsonl")
+    parser.add_argument("--index", type=Path, required=True)
+    parser.add_argument("--judge", type=Path, default=SHIPPED)
+    parser.add_argument("--weights", type=float, nargs="*", default=WEIGHTS)
+    parser.add_argument(
+        "--weight", type=float, help="the chosen weight (default: the best strict MRR@10 here, keeping loose AR@1000w)"
+    )
+    parser.add_argument("--bar", type=float, help="a bar fitted elsewhere, to report here")
+    parser.add_argument(
+        "--rules", action="store_true", help="also re-check the hand-tuned rules, one left out at a time"
+    )
+    args = parser.parse_args()
+    questions = load_questions(args.set / "questions.jsonl")
+    judged = load_qrels(args.set / "qrels.jsonl", questions)
+    off = Search(judging=Judging(enabled=False))
+    base = Retriever.open(args.index, config=off, judge_loader=lambda: None)
+    judge = Memo(OnnxJudge(args.judge))
+    print(f"{args.set.name}: {len(questions)} questions, {len(judged)} strict; judge {judge.name}; {machine()}")
+
+    def variant(weight: float | None, highlight: bool = False) -> Retriever:
+        if weight is None:
+            return base
+        judging = Judging(weight=weight, highlight=highlight)
+        return Retriever(base.source, base.encoder, replace(off, judging=judging), judge)
+
+    rows: list[list[str]] = []
+    found: dict[float | None, tuple[dict[str, float], dict[str, float]]] = {}
+
+    def measure(weight: float | None, highlight: bool) -> None:
+        s, _ = strict(variant(weight, highlight), judged)
+        loose, _ = evaluate(variant(weight, highlight), questions)
+        found[weight] = (s, loose)
+        name = "no judge" if weight is None else f"judge, weight {weight:g}"
+        name += ", judge's highlight" if highlight else ""
+        rows.append([name, *(f"{s[k]:.3f}" for k in STRICT), *(f"{loose[k]:.3f}" for k in LOOSE)])
+        print(rows[-1], flush=True)
+
+    # The weights are compared with the usual highlight; the judge's highlight at the chosen weight.
+    for weight in [None, *args.weights]:
+        measure(weight, False)
+    if args.weight is None:
+        floor = found[None][1]["AR@1000w"] - 0.005
+        keep = [w for w in args.weights if found[w][1]["AR@1000w"] >= floor] or args.weights
+        args.weight = max(keep, key=lambda w: (found[w][0]["MRR@10"], found[w][0]["R@1"]))
+        print(f"chosen here: weight {args.weight:g}", flush=True)
+    measure(args.weight, True)
+    print(table(["ranking", *(f"strict {k}" for k in STRICT), *(f"loose {k}" for k in LOOSE)], rows))
+    if args.rules:
+        rules(base, questions, judged)
+
+    # "Nothing relevant": each question's best judge score and best cosine, asked one at a time.
+    r = variant(args.weight)
+    articles = ((a.date.isoformat() if a.date else None, f"{a.title} {a.text}") for a in r.articles())
+    loose_yes = {q.id for q in answerable(questions, articles)}
+    strict_yes = {j.question.id for j in judged}
+    logit, cosine = {}, {}
+    for q in questions:
+        judge.best = float("-inf")
+        answer = r.ask(Query(q.question, k=5, as_of=dt.date.fromisoformat(q.date), apply_bar=False))
+        logit[q.id], cosine[q.id] = judge.best, max((h.relevance for h in answer.hits), default=0.0)
+    no = [i for i in logit if i not in loose_yes]
+    print(f"\n{len(loose_yes)} answerable ({len(strict_yes)} strict), {len(no)} unanswerable")
+    rows = []
+    for name, score in (("best judge logit", logit), ("best cosine", cosine)):
+        rows.append(
+            [
+                name,
+                f"{auc([score[i] for i in strict_yes], [score[i] for i in no]):.3f}",
+                f"{auc([score[i] for i in loose_yes], [score[i] for i in no]):.3f}",
+            ]
+        )
+    print(table(["score", "AUC strict-answerable vs unanswerable", "AUC answerable vs unanswerable"], rows))
+    yes_scores = sorted(logit[i] for i in loose_yes)
+    bars = sorted({*(yes_scores[int(f * len(yes_scores))] for f in (0.01, 0.02, 0.05, 0.10, 0.20))})
+    if args.bar is not None:
+        bars = sorted({*bars, args.bar})
+    rows = []
+    for bar in bars:
+        rows.append(
+            [
+                f"{bar:.2f}" + (" (given)" if bar == args.bar else ""),
+                f"{sum(logit[i] < bar for i in loose_yes) / len(loose_yes):.1%}",
+                f"{sum(logit[i] < bar for i in strict_yes) / max(len(strict_yes), 1):.1%}",
+                f"{sum(logit[i] < bar for i in no) / max(len(no), 1):.1%}",
+            ]
+        )
+    print(table(["bar (judge logit)", "answerable hidden", "strict-answerable hidden", "unanswerable caught"], rows))
+    base.close()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,77 @@
+"""What the answer judge costs: one question at a time (the chat, `dateline ask`) and a file of them
+(`dateline batch`), with the judge and without (`--no-judge`), alternating in one process.
+
+    .venv/bin/python -m bench.judge_speed [--index DIR] [--runs 5] [--single 40]
+
+The models are loaded before the clock starts. Batch answers the benchmark's 368 questions as of
+their dates, k=5, to JSON Lines in memory, as `dateline batch` does; one at a time answers the first
+`--single` of them with k=5.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import io
+import json
+import time
+from dataclasses import replace
+from pathlib import Path
+
+from bench.common import EVAL, OUT, benchmark_index, machine, median, table
+from qa.batch import Question, Writer, run_batch
+from qa.config import Judging, Search
+from qa.search.query import Query
+from qa.search.retriever import Retriever
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--index", type=Path, default=OUT / "rtqa-index")
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--single", type=int, default=40)
+    args = parser.parse_args()
+    benchmark_index(args.index)
+    rows = [json.loads(line) for line in (EVAL / "questions.jsonl").read_text().splitlines()]
+    questions = [Question(r["id"], r["question"], i, dt.date.fromisoformat(r["date"])) for i, r in enumerate(rows, 1)]
+    singles = [Query(q.question, k=5, as_of=q.as_of) for q in questions[: args.single]]
+    on = Retriever.open(args.index, judge=True)
+    if on.judge is None:
+        raise SystemExit("this install has no answer judge (embeddings/judge_model/)")
+    on.warm()
+    off = on.with_config(replace(Search(), judging=Judging(enabled=False)))
+    rates: dict[str, list[float]] = {"judge": [], "no judge": []}
+    latency: dict[str, list[float]] = {"judge": [], "no judge": []}
+    try:
+        for _ in range(args.runs):
+            for name, r in (("judge", on), ("no judge", off)):
+                start = time.perf_counter()
+                run_batch(r, questions, Writer(io.StringIO(), "jsonl", fresh=True), k=5, as_of=None, progress=False)
+                rates[name].append(len(questions) / (time.perf_counter() - start))
+                for q in singles:
+                    start = time.perf_counter()
+                    r.ask(q)
+                    latency[name].append(time.perf_counter() - start)
+        passages = on.stats().passages
+    finally:
+        on.close()
+    print(f"{len(questions)} questions, {passages:,} passages, {args.runs} alternating runs; judge {on.judge.name}")
+    print(machine())
+    out = []
+    for name in rates:
+        out.append(
+            [
+                name,
+                f"{median(rates[name]):.1f}",
+                f"{min(rates[name]):.1f}–{max(rates[name]):.1f}",
+                f"{1000 * median(latency[name]):.0f}",
+            ]
+        )
+    print(table(["ranking", "batch questions/s (median)", "runs ranged", "one question, ms (median)"], out))
+    ratio = median(rates["judge"]) / median(rates["no judge"])
+    extra = 1000 * (median(latency["judge"]) - median(latency["no judge"]))
+    print(f"same run: batch with the judge at {ratio:.2f}x the rate without; one question +{extra:.0f} ms")
+
+
+if __name__ == "__main__":
+    main()

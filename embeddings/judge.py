@@ -1,0 +1,98 @@
+"""The answer judge: a cross-encoder that scores whether a passage answers a question.
+
+Trained here (bench/train_judge.py) from the bundled all-MiniLM-L6-v2 weights and shipped inside the
+package as an int8 ONNX graph with its tokenizer and model card (embeddings/judge_model/), so judging
+needs ONNX Runtime and `tokenizers` only: no torch, no download.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+import numpy.typing as npt
+
+from embeddings.base import EncoderError
+
+Scores = npt.NDArray[np.float32]
+SHIPPED = Path(__file__).resolve().parent / "judge_model"
+GRAPH = "judge-int8.onnx"
+
+
+class Judge(Protocol):
+    """Scores (question, passage) pairs: higher is more likely to answer; a logit, so 0 is even odds."""
+
+    @property
+    def name(self) -> str:
+        """The judge's name and version (recorded with what it judged; part of cache keys)."""
+        ...
+
+    def score(self, question: str, passages: list[str]) -> Scores: ...
+
+
+class OnnxJudge:
+    """A cross-encoder graph run by ONNX Runtime: the [CLS] logit of "question [SEP] passage"."""
+
+    def __init__(self, directory: Path = SHIPPED, *, threads: int | None = None, batch: int = 8) -> None:
+        try:
+            import onnxruntime as ort
+            from tokenizers import Tokenizer
+        except ImportError as exc:  # pragma: no cover - an install problem
+            raise EncoderError("onnxruntime or tokenizers is not installed; re-run the set-up command") from exc
+        try:
+            card = json.loads((directory / "card.json").read_text(encoding="utf-8"))
+            options = ort.SessionOptions()
+            options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+            options.intra_op_num_threads = threads or min(os.cpu_count() or 1, 8)
+            options.add_session_config_entry("session.set_denormal_as_zero", "1")
+            self._session: Any = ort.InferenceSession(
+                str(directory / GRAPH), options, providers=["CPUExecutionProvider"]
+            )
+            self._tokenizer: Any = Tokenizer.from_file(str(directory / "tokenizer.json"))
+        except (OSError, ValueError, KeyError) as exc:
+            raise EncoderError(f"cannot load the answer judge from {directory}: {exc}") from exc
+        except Exception as exc:  # onnxruntime raises its own types for a damaged graph
+            raise EncoderError(f"cannot load the answer judge from {directory}: {exc}") from exc
+        self._tokenizer.enable_truncation(max_length=int(card["max_length"]))
+        self._tokenizer.enable_padding()
+        self._inputs = {i.name for i in self._session.get_inputs()}
+        self._name = f"{card['name']}-v{card['version']}"
+        self._batch = batch
+
+    @property
+    def name(self) -> str:
+        return self._name
+
+    def score(self, question: str, passages: list[str]) -> Scores:
+        out = np.zeros(len(passages), dtype=np.float32)
+        order = sorted(range(len(passages)), key=lambda i: -len(passages[i]))  # similar lengths pad less
+        for b in range(0, len(order), self._batch):
+            idx = order[b : b + self._batch]
+            encodings = self._tokenizer.encode_batch([(question, passages[i]) for i in idx])
+            feed = {
+                "input_ids": np.array([e.ids for e in encodings], dtype=np.int64),
+                "attention_mask": np.array([e.attention_mask for e in encodings], dtype=np.int64),
+            }
+            if "token_type_ids" in self._inputs:
+                feed["token_type_ids"] = np.array([e.type_ids for e in encodings], dtype=np.int64)
+            out[idx] = self._session.run(None, feed)[0].reshape(-1)
+        return out
+
+
+def shipped_name(directory: Path = SHIPPED) -> str | None:
+    """The shipped judge's name and version, read from its card without loading it (None: none shipped)."""
+    try:
+        card = json.loads((directory / "card.json").read_text(encoding="utf-8"))
+        return f"{card['name']}-v{card['version']}" if (directory / GRAPH).exists() else None
+    except (OSError, ValueError, KeyError):
+        return None
+
+
+def load_judge(directory: Path = SHIPPED) -> Judge | None:
+    """The shipped judge, or None when this install has none (the ranking then works without it)."""
+    if not (directory / GRAPH).exists():
+        return None
+    return OnnxJudge(directory)

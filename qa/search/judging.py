@@ -1,0 +1,79 @@
+"""The answer judge as a ranking step: what it reads of a passage, and how its score enters the ranking.
+
+The judge (embeddings/judge.py) reads each of the best fused candidates as dateline shows it (its
+headline, then the passage) after its coarse age when the question is asked: a judge blind to dates
+ranks by topic, and years-old stories win (shared/eval/README.md). Its probability that a passage
+answers is added to the fused score, so dates, one story once and the per-article cap still apply.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+from embeddings.judge import Judge
+from qa.config import Search
+from qa.index.records import StoredPassage
+from qa.ingest.chunker import sentence_spans
+from qa.search.question import Reading
+from qa.search.scoring import Ranked, Step, Texts
+
+# How old a passage is when the question is asked, in a reader's words: the judge learned these.
+_AGES = ((1, "today"), (7, "this week"), (14, "last week"), (31, "this month"), (366, "this year"))
+
+
+def age_tag(published: dt.date | None, asked: dt.date | None) -> str:
+    """ "this week", "years ago", ... ("undated" without a date; "later" after the question's day)."""
+    if published is None:
+        return "undated"
+    if asked is None:
+        return "this year"  # no day to count from: the middle of the scale
+    days = (asked - published).days
+    if days < 0:
+        return "later"
+    return next((tag for limit, tag in _AGES if days < limit), "years ago")
+
+
+def judge_input(title: str, passage: str, published: dt.date | None, asked: dt.date | None) -> str:
+    """What the judge reads of a passage: its age, its headline, the passage."""
+    return f"{age_tag(published, asked)}: {title}. {passage}"
+
+
+def probability(logit: float) -> float:
+    return 1.0 / (1.0 + math.exp(-logit))
+
+
+def judged_by(judge: Judge) -> Step:
+    """A ranking step: the judge reads the best `depth` candidates; its probability, weighted, is added."""
+
+    def step(ranked: Ranked, reading: Reading, texts: Texts, config: Search) -> Ranked:
+        cfg = config.judging
+        passages = texts.get(ranked.order[: cfg.depth])
+        ids = list(passages)
+        if not ids:
+            return ranked
+        inputs = [judge_input(p.title, p.text, p.date, reading.reference) for p in passages.values()]
+        for pid, logit in zip(ids, judge.score(reading.query.question, inputs).tolist(), strict=True):
+            ranked.judged[pid] = logit
+            ranked.score[pid] += cfg.weight * probability(logit)
+        ranked.resort()
+        return ranked
+
+    return step
+
+
+def judged_highlights(judge: Judge, reading: Reading, passages: list[StoredPassage]) -> list[tuple[int, int]]:
+    """For each passage, the (start, end) of the sentence the judge scores highest (one call for all)."""
+    spans = [[(s.start, s.end) for s in sentence_spans(p.text, 0, len(p.text))] or [(0, len(p.text))] for p in passages]
+    inputs = [
+        judge_input(p.title, p.text[start:end], p.date, reading.reference)
+        for p, own in zip(passages, spans, strict=True)
+        for start, end in own
+    ]
+    scores = judge.score(reading.query.question, inputs).tolist() if inputs else []
+    best, at = [], 0
+    for own in spans:
+        mine = scores[at : at + len(own)]
+        best.append(own[max(range(len(own)), key=lambda i: (mine[i], -i))])
+        at += len(own)
+    return best

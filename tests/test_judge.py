@@ -1,0 +1,50 @@
+"""The shipped answer judge, the real model on the bundled corpus: what a user sees change with it."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from embeddings.judge import GRAPH, SHIPPED, load_judge
+from qa.search.query import Query
+from qa.search.retriever import Retriever
+
+
+def test_the_judge_ships_inside_the_package_small_and_described() -> None:
+    assert (SHIPPED / GRAPH).stat().st_size <= 30 * 1024 * 1024
+    card = json.loads((SHIPPED / "card.json").read_text())
+    for key in ("name", "version", "from", "data", "recipe", "seed", "counts", "max_length"):
+        assert key in card, key
+    judge = load_judge()
+    assert judge is not None and judge.name == f"{card['name']}-v{card['version']}"
+
+
+def test_judging_needs_no_torch() -> None:
+    code = (
+        "import sys; from embeddings.judge import load_judge; j = load_judge(); "
+        "s = j.score('Who won?', ['this week: Final. Spain won the final.', 'years ago: Weather. It rained.']); "
+        "print(s[0] > s[1], 'torch' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert out == ["True", "False"]
+
+
+def test_with_the_judge_the_first_quote_still_answers(bundled_index: Path) -> None:
+    """The judge lifts the undated report's "The delegation, led by ... Kim Song Nam" above the
+    dated one (which leads without it, test_answers.py): either way the highlighted sentence answers."""
+    retriever = Retriever.open(bundled_index, judge=True)
+    try:
+        assert retriever.judge is not None
+        answer = retriever.ask(Query("Who led the North Korean delegation that met Wang Yi?", k=3))
+    finally:
+        retriever.close()
+    assert not answer.nothing_found
+    top = answer.hits[0]
+    start, end = top.highlight
+    assert "Kim Song Nam" in top.passage.text[start:end]
+
+
+def test_off_unless_asked_for(retriever: Retriever) -> None:
+    assert retriever.judge is None

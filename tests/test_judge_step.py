@@ -1,0 +1,126 @@
+"""The answer judge's place in answering, with a judge whose verdicts are known (the shipped judge's
+own answers are tested in test_judge.py): what it re-ranks, what it leaves to the rest of the
+pipeline, when it says "nothing relevant", and the switch that turns it off."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+from typing import Any
+
+import numpy as np
+import pytest
+
+from embeddings.judge import Scores
+from qa.cli import main as cli_main
+from qa.config import Judging, Search
+from qa.search.judging import age_tag, judge_input
+from qa.search.query import Query
+from qa.search.retriever import Retriever
+from qa.settings import Settings
+
+
+class PhraseJudge:
+    """Says a passage answers when it holds the phrase; records what it read."""
+
+    def __init__(self, phrase: str, yes: float = 6.0, no: float = -6.0) -> None:
+        self.phrase, self.yes, self.no = phrase, yes, no
+        self.read: list[str] = []
+
+    @property
+    def name(self) -> str:
+        return "phrase-judge-v0"
+
+    def score(self, question: str, passages: list[str]) -> Scores:
+        self.read += passages
+        return np.array([self.yes if self.phrase in p else self.no for p in passages], dtype=np.float32)
+
+
+def judged(retriever: Retriever, judge: PhraseJudge, **judging: Any) -> Retriever:
+    config = replace(Search(), judging=replace(Judging(), **judging))
+    return Retriever(retriever.source, retriever.encoder, config, judge)
+
+
+def test_the_judge_lifts_the_passage_that_answers(retriever: Retriever) -> None:
+    question = Query("For whom did Kim Song Nam work as an interpreter?", k=3)
+    judge = PhraseJudge("Kim Il Sung")
+    answer = judged(retriever, judge, weight=1.0).ask(question)
+    assert "Kim Il Sung" in answer.hits[0].passage.text
+    assert not answer.nothing_found
+    # It read each candidate as a reader sees it: age, headline, passage.
+    assert judge.read and all(": " in text for text in judge.read)
+    assert len(judge.read) <= Judging().depth
+
+
+def test_the_highlight_is_the_sentence_the_judge_picks(retriever: Retriever) -> None:
+    question = Query("For whom did Kim Song Nam work as an interpreter?", k=3)
+    top = judged(retriever, PhraseJudge("Kim Il Sung"), weight=1.0, highlight=True).ask(question).hits[0]
+    start, end = top.highlight
+    assert "Kim Il Sung" in top.passage.text[start:end]
+
+
+def test_the_judge_keeps_one_story_once_and_the_date_limits(retriever: Retriever) -> None:
+    judge = PhraseJudge("Kim")
+    answer = judged(retriever, judge).ask(Query("Kim Jong Un", k=5, as_of=dt.date(2024, 2, 1)))
+    assert all(h.passage.date is None or h.passage.date <= dt.date(2024, 2, 1) for h in answer.hits)
+    per_article: dict[str, int] = {}
+    for h in answer.hits:
+        per_article[h.passage.article_id] = per_article.get(h.passage.article_id, 0) + 1
+    assert max(per_article.values()) <= Search().collapse.per_article
+
+
+def test_nothing_relevant_when_the_judge_finds_no_answer(retriever: Retriever) -> None:
+    question = Query("What is the population of Pyongyang?", k=3)
+    answer = judged(retriever, PhraseJudge("no passage holds this"), bar=-4.0).ask(question)
+    assert answer.nothing_found and not answer.hits
+    assert answer.closest  # the nearest passages are still offered, marked as not answering
+
+
+def test_without_a_bar_of_its_own_the_cosine_bar_decides(retriever: Retriever) -> None:
+    question = Query("Who led the North Korean delegation that met Wang Yi?", k=3)
+    assert Judging().bar is None
+    assert not judged(retriever, PhraseJudge("no passage holds this")).ask(question).nothing_found
+
+
+def test_the_bar_is_the_judges_when_it_ran(retriever: Retriever) -> None:
+    question = Query("For whom did Kim Song Nam work as an interpreter?", k=3)
+    unsure = PhraseJudge("Kim Il Sung", yes=-1.0, no=-6.0)
+    assert not judged(retriever, unsure, bar=-2.0).ask(question).nothing_found
+    assert judged(retriever, unsure, bar=0.0).ask(question).nothing_found
+
+
+def test_turned_off_the_judge_reads_nothing(retriever: Retriever) -> None:
+    judge = PhraseJudge("Kim Il Sung")
+    judged(retriever, judge, enabled=False).ask(Query("For whom did Kim Song Nam work as an interpreter?"))
+    assert judge.read == []
+
+
+def test_age_tags_read_as_a_person_would() -> None:
+    asked = dt.date(2024, 3, 29)
+    assert age_tag(dt.date(2024, 3, 29), asked) == "today"
+    assert age_tag(dt.date(2024, 3, 25), asked) == "this week"
+    assert age_tag(dt.date(2024, 3, 20), asked) == "last week"
+    assert age_tag(dt.date(2024, 3, 1), asked) == "this month"
+    assert age_tag(dt.date(2023, 6, 1), asked) == "this year"
+    assert age_tag(dt.date(2020, 1, 1), asked) == "years ago"
+    assert age_tag(dt.date(2024, 4, 2), asked) == "later"
+    assert age_tag(None, asked) == "undated"
+    assert judge_input("Talks", "They met.", dt.date(2024, 3, 28), asked) == "this week: Talks. They met."
+
+
+@pytest.mark.parametrize(
+    ("flag", "env", "expected"),
+    [(None, None, False), (True, None, True), (None, "on", True), (None, "1", True), (None, "off", False)],
+)
+def test_the_switch(flag: bool | None, env: str | None, expected: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    if env is not None:
+        monkeypatch.setenv("DATELINE_JUDGE", env)
+    assert Settings.resolve(judge=flag).judge is expected
+
+
+def test_judge_on_the_command_line(bundled_index: object, capsys: pytest.CaptureFixture[str]) -> None:
+    code = cli_main(
+        ["ask", "Who led the North Korean delegation that met Wang Yi?", "--index", str(bundled_index), "--judge"]
+    )
+    assert code == 0
+    assert "Kim Song Nam" in capsys.readouterr().out

@@ -20,6 +20,7 @@ from typing import Any
 from bench.common import EVAL, OUT, machine, median, table
 from embeddings.base import Encoder, default_model_dir, model_dim, model_name
 from embeddings.export import export_onnx, graph_path, int8_path, quantize_onnx
+from embeddings.kernels import KERNEL_FLAGS, candidate_paths, cpu_flags
 from embeddings.onnx_encoder import OnnxEncoder
 from embeddings.st_encoder import SentenceTransformerEncoder
 from qa.ingest.chunker import chunk, embedding_text
@@ -101,8 +102,13 @@ def main() -> None:
         ("sentence-transformers fp32, batch 8", SentenceTransformerEncoder(path, batch_size=8)),
         ("ONNX Runtime fp32, batch 8", OnnxEncoder(graph, path, name, dim)),
         ("ONNX Runtime int8 per-tensor, unfused, batch 8", OnnxEncoder(per_tensor(graph), path, name, dim)),
-        ("dateline index: ONNX int8 per-channel, fused, batch 8", OnnxEncoder(int8_path(graph), path, name, dim)),
+        (
+            "ONNX int8 per-channel, fused, batch 8 (dateline's int8 path)",
+            OnnxEncoder(int8_path(graph), path, name, dim),
+        ),
     ]
+    if "bf16" in candidate_paths():  # only where the CPU computes in bfloat16 (AVX-512 BF16, AMX)
+        encoders.append(("torch bf16, batch 32 (dateline's bf16 path)", SentenceTransformerEncoder(path, bf16=True)))
     reference = st.encode_passages(texts)
     times: list[list[float]] = [[] for _ in encoders]
     last: list[Any] = [None] * len(encoders)
@@ -119,6 +125,7 @@ def main() -> None:
         cos = float((vectors * reference).sum(axis=1).min())
         rows.append([label, f"{len(texts) / t:.1f}", f"{tokens / t:,.0f}", f"{base / t:.2f}x", f"{cos:.4f}"])
     print(f"{len(texts)} passages, {tokens:,} tokens, median of {args.runs} runs; {machine()}")
+    print(f"kernel flags: {', '.join(sorted(cpu_flags() & set(KERNEL_FLAGS))) or 'none known'}")
     print(table(["encoder", "passages/s", "tokens/s", "vs baseline", "min cosine to baseline"], rows))
     if args.profile:
         profile(int8_path(graph), texts)

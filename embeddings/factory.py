@@ -173,13 +173,89 @@ def load_encoder(
     return LazyEncoder(name, dim, load)
 
 
+PRECISIONS = ("auto", "int8", "fp32", "bf16")
+"""How indexing embeds on a CPU: `auto` (the fastest path measured on this machine), or one forced."""
+
+
+def fixed_encoder(model: str | None, cache_dir: Path, precision: str) -> Encoder:
+    """One path: the int8 graph, the exact model (fp32, sentence-transformers), or torch in bfloat16."""
+    if precision == "bf16" and not _is_hash(model):
+        path = _model_path(model)
+
+        def load() -> Encoder:
+            os.environ["HF_HUB_OFFLINE"] = "1"
+            from embeddings.st_encoder import SentenceTransformerEncoder
+
+            return SentenceTransformerEncoder(path, bf16=True)
+
+        return LazyEncoder(model_name(path), model_dim(path), load)
+    return load_encoder(model, cache_dir=cache_dir, use_graph=False, int8=precision == "int8")
+
+
+class CalibratingEncoder(LazyEncoder):
+    """`auto` on a machine that has not chosen yet: the first passages to embed time each path
+    (embeddings/kernels.py); the fastest within the cosine bar is recorded and embeds the rest."""
+
+    def __init__(self, model: str | None, cache_dir: Path, on_choice: Callable[[str], None]) -> None:
+        path = _model_path(model)
+        super().__init__(model_name(path), model_dim(path), self._unused)
+        self._model, self._cache_dir, self._on_choice, self._path = model, cache_dir, on_choice, path
+
+    def _unused(self) -> Encoder:  # questions never come here: indexing embeds passages only
+        return fixed_encoder(self._model, self._cache_dir, "fp32")
+
+    def encode_passages(self, texts: list[str], *, progress: bool = False) -> Vectors:
+        if self._encoder is None:
+            from tokenizers import Tokenizer
+
+            from embeddings.kernels import calibrate, candidate_paths, save
+
+            sample = texts[:: max(1, len(texts) // 32)][:32]
+            tokenizer = Tokenizer.from_file(str(self._path / "tokenizer.json"))
+            tokenizer.no_padding()
+            tokenizer.enable_truncation(max_length=256)
+            tokens = sum(len(e.ids) for e in tokenizer.encode_batch(sample))
+            loaded: dict[str, Encoder] = {}
+
+            def maker(precision: str) -> Callable[[], Encoder]:
+                def make() -> Encoder:
+                    encoder = fixed_encoder(self._model, self._cache_dir, precision)
+                    loaded[precision] = encoder.loaded() if isinstance(encoder, LazyEncoder) else encoder
+                    return loaded[precision]
+
+                return make
+
+            choice = calibrate({p: maker(p) for p in candidate_paths()}, sample, tokens)
+            save(choice, self._cache_dir, self.name)
+            self._encoder = loaded[choice.path]
+            self._on_choice(choice.describe())
+        return super().encode_passages(texts, progress=progress)
+
+
 def indexing_encoder(
-    model: str | None, *, cache_dir: Path, device: str | None = None, precision: str = "int8"
+    model: str | None,
+    *,
+    cache_dir: Path,
+    device: str | None = None,
+    precision: str = "auto",
+    on_choice: Callable[[str], None] = lambda _: None,
 ) -> Encoder:
-    """The encoder indexing uses: on a CPU, the int8 graph unless fp32 is asked for (docs/benchmarks.md)."""
-    return load_encoder(model, device=device, cache_dir=cache_dir, use_graph=False, int8=precision == "int8")
+    """The encoder indexing uses. On a CPU, `auto` takes the path recorded for this machine, or
+    measures them on the first passages (`on_choice` hears what was chosen and why); another
+    precision forces that path. On another device, sentence-transformers there."""
+    if device not in (None, "cpu") or _is_hash(model):
+        return load_encoder(model, device=device, cache_dir=cache_dir, use_graph=False)
+    if precision == "auto":
+        from embeddings.kernels import recorded
+
+        choice = recorded(cache_dir, model_name(_model_path(model)))
+        if choice is None:
+            return CalibratingEncoder(model, cache_dir, on_choice)
+        on_choice(choice.describe())
+        precision = choice.path
+    return fixed_encoder(model, cache_dir, precision)
 
 
-def needs_preparing(model: str | None, *, cache_dir: Path, device: str | None = None, precision: str = "int8") -> bool:
+def needs_preparing(model: str | None, *, cache_dir: Path, device: str | None = None, precision: str = "auto") -> bool:
     """True when indexing will first export and quantize the model (a one-time wait of ~20 s)."""
-    return precision == "int8" and device in (None, "cpu") and int8_missing(model, cache_dir)
+    return precision in ("int8", "auto") and device in (None, "cpu") and int8_missing(model, cache_dir)

@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from embeddings.base import default_model_dir, model_name
 from embeddings.factory import indexing_encoder
 from embeddings.hash_encoder import HashEncoder
+from embeddings.kernels import Choice, Trial, save
 from qa.index.indexer import index_paths
 from qa.search.retriever import Retriever
 
@@ -21,8 +23,16 @@ EVAL = ROOT.parent / "shared" / "eval" / "rtqa-2024q1"
 
 @pytest.fixture(scope="session")
 def model_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One exported ONNX graph for the whole run (exporting takes a few seconds)."""
-    return tmp_path_factory.mktemp("models")
+    """One exported ONNX graph for the whole run (exporting takes a few seconds).
+
+    The machine's embedding path is recorded as int8 up front: measuring it would make which path
+    indexes (and so the last digits of every vector) depend on this machine's speed. Choosing by
+    measurement is tested on its own, with a clock the test controls (test_kernels.py).
+    """
+    cache = tmp_path_factory.mktemp("models")
+    trials = [Trial("int8", 0.0, 1.0), Trial("fp32", 0.0, 1.0)]
+    save(Choice("int8", "test", [], trials), cache, model_name(default_model_dir()))
+    return cache
 
 
 @pytest.fixture(autouse=True)

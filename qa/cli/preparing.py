@@ -17,9 +17,30 @@ def declare(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, settings: Settings) -> ExitCode:
-    from embeddings.factory import prepare
+    from embeddings.factory import indexing_encoder, prepare
 
     cache = model_cache()
     made = prepare(settings.model, cache)
     say(f"made {', '.join(made)}" if made else f"the model's graphs are ready in {cache}")
+    # Choose how this machine embeds now, on the bundled articles' passages, not on the first run.
+    sample = _bundled_passages()
+    if sample:
+        chosen = lambda line: say(f"indexing embeds with {line}")  # noqa: E731
+        indexing_encoder(settings.model, cache_dir=cache, on_choice=chosen).encode_passages(sample)
     return ExitCode.OK
+
+
+def _bundled_passages(limit: int = 32) -> list[str]:
+    """Passages of the bundled corpus as indexing embeds them (none outside a source checkout)."""
+    from qa.ingest.chunker import article_passages, embedding_text
+    from qa.ingest.items import Problem
+    from qa.ingest.readers import read_paths
+    from qa.settings import bundled_corpus
+
+    if not bundled_corpus().is_dir():
+        return []
+    texts = []
+    for item in read_paths([bundled_corpus()]):
+        if not isinstance(item, Problem):
+            texts += [embedding_text(item.title, p.text) for p in article_passages(item)]
+    return texts[:limit]

@@ -148,11 +148,14 @@ def index_paths(
     prune: bool = False,
     rebuild: bool = False,
     wait: bool = False,
-    progress: bool = False,
+    progress: bool | Callable[[], str] = False,
     on_problem: Callable[[Problem], None] | None = None,
     config: Config | None = None,
 ) -> IndexReport:
-    """Add the articles under `paths` to the index in `directory`, embedding only what is new."""
+    """Add the articles under `paths` to the index in `directory`, embedding only what is new.
+
+    `progress`: draw the progress line; a function adds its words to the line (how it embeds).
+    """
     config = config or Config()
     layout = Layout(directory)
     missing = [str(p) for p in paths if not p.exists() and not p.is_symlink()]
@@ -215,7 +218,7 @@ def _update(
     encoder: Encoder,
     meta: dict[str, str],
     prune: bool,
-    progress: bool,
+    progress: bool | Callable[[], str],
     report: IndexReport,
     on_problem: Callable[[Problem], None] | None,
     config: Config,
@@ -230,7 +233,13 @@ def _update(
     carry = target is not source
     total = len(plan.add) + (len(stored) - len(plan.delete) if carry else 0)
     files: set[str] = set()
-    bar = Progress(total, "indexing", "articles", detail=lambda: f"{len(files)} files") if progress and total else None
+    note = progress if callable(progress) else None
+
+    def detail() -> str:
+        words = note() if note else ""
+        return f"{len(files)} files" + (f", {words}" if words else "")
+
+    bar = Progress(total, "indexing", "articles", detail=detail) if progress and total else None
     cache = EmbedCache(Layout(target.directory).embed_cache)
     sink = _Sink(target, encoder, cache, bar, config)
     if not carry and plan.replaced:

@@ -12,7 +12,9 @@ from qa.present.words import safe
 TOP_SOURCES = 8
 
 
-def info_record(index_dir: Path, stats: Stats, meta: dict[str, str]) -> dict[str, Any]:
+def info_record(
+    index_dir: Path, stats: Stats, meta: dict[str, str], embedding: str | None = None, judge: str | None = None
+) -> dict[str, Any]:
     return {
         "index": str(index_dir),
         "articles": stats.articles,
@@ -25,10 +27,15 @@ def info_record(index_dir: Path, stats: Stats, meta: dict[str, str]) -> dict[str
         "dim": int(meta.get("dim", 0) or 0),
         "chunker": meta.get("chunker"),
         "bytes": stats.bytes,
+        "embedding": embedding,
+        "judge": judge,
     }
 
 
-def info_text(index_dir: Path, stats: Stats, meta: dict[str, str]) -> str:
+def info_text(
+    index_dir: Path, stats: Stats, meta: dict[str, str], embedding: str | None = None, judge: str | None = None
+) -> str:
+    """`embedding`: how indexing embeds on this machine (None: not chosen yet); `judge`: the answer judge."""
     span = f"{stats.first_date} to {stats.last_date}" if stats.first_date else "no dated articles"
     top = ", ".join(f"{safe(s)} ({n})" for s, n in stats.sources[:TOP_SOURCES])
     more = f", and {len(stats.sources) - TOP_SOURCES} more" if len(stats.sources) > TOP_SOURCES else ""
@@ -40,5 +47,7 @@ def info_text(index_dir: Path, stats: Stats, meta: dict[str, str]) -> str:
             f"dates     {span}",
             f"sources   {top}{more}",
             f"model     {meta.get('model')} ({meta.get('dim')} dimensions), passages {meta.get('chunker')}",
+            f"embedding {embedding or 'chosen by measurement on the next indexing run'}",
+            f"judge     {judge or 'none (this install ships no answer judge)'}",
         ]
     )

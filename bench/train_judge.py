@@ -99,11 +99,7 @@ def mine(
                 continue
             for p in chunk("x", article["text"], article["title"]):
                 holds = any(g in norm(f"{article['title']} {p.text}") for g in golds)
-                text = (
-                    shown(article, p.text, q["date"])
-                    if undated
-                    else _input(article["title"], p.text, article["date"], q["date"])
-                )
+                text = shown(article, p.text, q["date"])  # with undated=0, never touches rng
                 stale = not article["date"] or (asked - dt.date.fromisoformat(article["date"])).days > OLD
                 if holds and url in near:
                     positives.append(text)

@@ -57,12 +57,19 @@ def int8_path(graph: Path) -> Path:
 
 def export_onnx(model_dir: Path, target: Path) -> Path:
     """Write the model's transformer (token embeddings out) as an ONNX graph, atomically."""
+    return _export(model_dir, target, "last_hidden_state")
+
+
+def _export(model_dir: Path, target: Path, output: str) -> Path:
+    """Export the model as an ONNX graph whose one output is `output` of the model's forward pass
+    (`last_hidden_state` of the transformer, or `logits` of a classifier head), fused when it can
+    be; atomically."""
     # Offline and quiet: every file is in the directory, and load reports are not for users.
     os.environ["HF_HUB_OFFLINE"] = "1"
     os.environ["TRANSFORMERS_OFFLINE"] = "1"
     os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
     import torch
-    from transformers import AutoModel
+    from transformers import AutoModel, AutoModelForSequenceClassification
     from transformers.utils import logging as hf_logging
 
     hf_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
@@ -70,10 +77,11 @@ def export_onnx(model_dir: Path, target: Path) -> Path:
 
     # Eager attention exports as plain MatMul/Softmax, the pattern ONNX Runtime fuses into one
     # Attention kernel; the default (SDPA) exports a masked form it cannot fuse.
-    model = AutoModel.from_pretrained(str(model_dir), local_files_only=True, attn_implementation="eager")
+    loader = AutoModelForSequenceClassification if output == "logits" else AutoModel
+    model = loader.from_pretrained(str(model_dir), local_files_only=True, attn_implementation="eager")
     model.eval()
 
-    class Hidden(torch.nn.Module):
+    class Output(torch.nn.Module):
         def __init__(self, inner: torch.nn.Module) -> None:
             super().__init__()
             self.inner = inner
@@ -82,21 +90,22 @@ def export_onnx(model_dir: Path, target: Path) -> Path:
             self, input_ids: torch.Tensor, attention_mask: torch.Tensor, token_type_ids: torch.Tensor
         ) -> torch.Tensor:
             out = self.inner(input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids)
-            return out.last_hidden_state  # type: ignore[no-any-return]
+            return getattr(out, output)  # type: ignore[no-any-return]
 
     ids = torch.ones((2, 8), dtype=torch.long)
     axes = {0: "batch", 1: "tokens"}
+    out_axes = {0: "batch"} if output == "logits" else axes
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(target.name + f".tmp{os.getpid()}")
     with warnings.catch_warnings(), torch.no_grad():
         warnings.simplefilter("ignore")
         torch.onnx.export(
-            Hidden(model),
+            Output(model),
             (ids, torch.ones_like(ids), torch.zeros_like(ids)),
             str(tmp),
             input_names=["input_ids", "attention_mask", "token_type_ids"],
-            output_names=["last_hidden_state"],
-            dynamic_axes={"input_ids": axes, "attention_mask": axes, "token_type_ids": axes, "last_hidden_state": axes},
+            output_names=[output],
+            dynamic_axes={"input_ids": axes, "attention_mask": axes, "token_type_ids": axes, output: out_axes},
             opset_version=17,
             dynamo=False,
         )
@@ -104,7 +113,7 @@ def export_onnx(model_dir: Path, target: Path) -> Path:
     try:
         if fuse(tmp, model_dir, fused):
             os.replace(fused, tmp)
-    except Exception:  # noqa: BLE001 - an unfused graph gives the same vectors, a little slower
+    except Exception:  # noqa: BLE001 - an unfused graph gives the same results, a little slower
         fused.unlink(missing_ok=True)
     os.replace(tmp, target)
     return target
@@ -167,53 +176,8 @@ def quantize_onnx(graph: Path, target: Path, *, ffn_down_fp32: bool = True) -> P
 def export_judge(model_dir: Path, target: Path) -> Path:
     """Write a trained cross-encoder (a sequence-classification model with one logit) as an int8 ONNX
     graph: exported, fused and quantized like the passage graph, atomically."""
-    os.environ["HF_HUB_OFFLINE"] = "1"
-    os.environ["TRANSFORMERS_OFFLINE"] = "1"
-    import torch
-    from transformers import AutoModelForSequenceClassification
-
-    model = AutoModelForSequenceClassification.from_pretrained(
-        str(model_dir), local_files_only=True, attn_implementation="eager"
-    )
-    model.eval()
-
-    class Logit(torch.nn.Module):
-        def __init__(self, inner: torch.nn.Module) -> None:
-            super().__init__()
-            self.inner = inner
-
-        def forward(
-            self, input_ids: torch.Tensor, attention_mask: torch.Tensor, token_type_ids: torch.Tensor
-        ) -> torch.Tensor:
-            out = self.inner(input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids)
-            return out.logits  # type: ignore[no-any-return]
-
-    ids = torch.ones((2, 8), dtype=torch.long)
-    axes = {0: "batch", 1: "tokens"}
-    target.parent.mkdir(parents=True, exist_ok=True)
     plain = target.with_name(target.name + f".fp32-{os.getpid()}")
-    fused = plain.with_name(plain.name + ".fused")
     try:
-        with warnings.catch_warnings(), torch.no_grad():
-            warnings.simplefilter("ignore")
-            torch.onnx.export(
-                Logit(model),
-                (ids, torch.ones_like(ids), torch.zeros_like(ids)),
-                str(plain),
-                input_names=["input_ids", "attention_mask", "token_type_ids"],
-                output_names=["logits"],
-                dynamic_axes={
-                    "input_ids": axes,
-                    "attention_mask": axes,
-                    "token_type_ids": axes,
-                    "logits": {0: "batch"},
-                },
-                opset_version=17,
-                dynamo=False,
-            )
-        if fuse(plain, model_dir, fused):
-            os.replace(fused, plain)
-        return quantize_onnx(plain, target, ffn_down_fp32=False)
+        return quantize_onnx(_export(model_dir, plain, "logits"), target, ffn_down_fp32=False)
     finally:
         plain.unlink(missing_ok=True)
-        fused.unlink(missing_ok=True)

@@ -58,8 +58,9 @@ class Retriever:
         self.source = source
         self.encoder = encoder
         self.config = config or Search()
-        self.judge = judge
+        self.judge = judge if self.config.judging.enabled else None
         """The answer judge, when this install ships one and it is not turned off."""
+        self._steps = RANKING_STEPS if self.judge is None else (*RANKING_STEPS, judged_by(self.judge))
         self._lock = threading.RLock()
 
     @classmethod
@@ -167,11 +168,8 @@ class Retriever:
             return digest(reading, question, self.source, self.config)
         texts = Texts(self.source)
         ranked = fuse(pool, reading, self.config)
-        steps, judge = RANKING_STEPS, self.judge if self.config.judging.enabled else None
-        if judge is not None:
-            steps = (*steps, judged_by(judge))
-        for step in steps:
+        for step in self._steps:
             ranked = step(ranked, reading, texts, self.config)
         shown = select(ranked, reading.query.k, texts, self.source, self.config)
         shown = first_runs(shown, texts, reading.query.question)
-        return verdict(reading, hits(shown, ranked, reading, self.config, judge), ranked, self.config)
+        return verdict(reading, hits(shown, ranked, reading, self.config, self.judge), ranked, self.config)

@@ -19,10 +19,9 @@ def hits(shown: list[Shown], ranked: Ranked, reading: Reading, config: Search, j
     """Each quote kept, ranked, with the sentence that best answers the question highlighted: the
     judge's pick when it is given and the config says so, else the most question words."""
     question, bonus = reading.query.question, config.answer_types.highlight_bonus
-    spans = [best_sentence(question, s.passage.text, reading.expected, bonus) for s in shown]
-    if judge is not None and config.judging.highlight:
-        first = shown[: config.judging.highlight_depth]
-        spans[: len(first)] = judged_highlights(judge, reading, [s.passage for s in first])
+    judged = config.judging.highlight_depth if judge is not None and config.judging.highlight else 0
+    spans = judged_highlights(judge, reading, [s.passage for s in shown[:judged]]) if judge and judged else []
+    spans += [best_sentence(question, s.passage.text, reading.expected, bonus) for s in shown[len(spans) :]]
     return [
         Hit(
             rank,

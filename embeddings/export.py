@@ -50,9 +50,9 @@ def exportable(model_dir: Path) -> bool:
     return bool(config) and config.get("model_type") != "model2vec"
 
 
-def int8_path(graph: Path) -> Path:
-    """Where the int8 copy of an exported graph lives."""
-    return graph.with_name(graph.stem + "-int8.onnx")
+def int8_path(graph: Path, *, every_layer: bool = False) -> Path:
+    """Where the int8 copy of an exported graph lives (`every_layer`: the copy with no fp32 layer left)."""
+    return graph.with_name(graph.stem + ("-int8all.onnx" if every_layer else "-int8.onnx"))
 
 
 def export_onnx(model_dir: Path, target: Path) -> Path:

@@ -173,12 +173,15 @@ def load_encoder(
     return LazyEncoder(name, dim, load)
 
 
-PRECISIONS = ("auto", "int8", "fp32", "bf16")
+PRECISIONS = ("auto", "int8", "int8-all", "fp32", "bf16")
 """How indexing embeds on a CPU: `auto` (the fastest path measured on this machine), or one forced."""
 
 
 def fixed_encoder(model: str | None, cache_dir: Path, precision: str) -> Encoder:
-    """One path: the int8 graph, the exact model (fp32, sentence-transformers), or torch in bfloat16."""
+    """One path: the int8 graph (`int8-all`: with every layer int8), the exact model (fp32,
+    sentence-transformers), or torch in bfloat16."""
+    if precision == "int8-all" and not _is_hash(model):
+        return _every_layer_int8(_model_path(model), cache_dir)
     if precision == "bf16" and not _is_hash(model):
         path = _model_path(model)
 
@@ -190,6 +193,25 @@ def fixed_encoder(model: str | None, cache_dir: Path, precision: str) -> Encoder
 
         return LazyEncoder(model_name(path), model_dim(path), load)
     return load_encoder(model, cache_dir=cache_dir, use_graph=False, int8=precision == "int8")
+
+
+def _every_layer_int8(path: Path, cache_dir: Path) -> Encoder:
+    """The int8 graph with no fp32 layer left: made (with torch, once) on first use."""
+    name, dim = model_name(path), model_dim(path)
+
+    def load() -> Encoder:
+        from embeddings.export import export_onnx, graph_path, int8_path, quantize_onnx
+        from embeddings.onnx_encoder import OnnxEncoder
+
+        graph = graph_path(cache_dir, path, name)
+        target = int8_path(graph, every_layer=True)
+        if not target.exists():
+            if not graph.exists():
+                export_onnx(path, graph)
+            quantize_onnx(graph, target, ffn_down_fp32=False)
+        return OnnxEncoder(target, path, name, dim)
+
+    return LazyEncoder(name, dim, load)
 
 
 class CalibratingEncoder(LazyEncoder):
@@ -259,3 +281,49 @@ def indexing_encoder(
 def needs_preparing(model: str | None, *, cache_dir: Path, device: str | None = None, precision: str = "auto") -> bool:
     """True when indexing will first export and quantize the model (a one-time wait of ~20 s)."""
     return precision in ("int8", "auto") and device in (None, "cpu") and int8_missing(model, cache_dir)
+
+
+def _question_path_encoder(model: str | None, cache_dir: Path, path: str) -> Encoder:
+    """One way to encode questions: an ONNX graph (`fp32` is the exact one), never torch once it exists."""
+    if path == "int8-all" and not _is_hash(model):
+        return _every_layer_int8(_model_path(model), cache_dir)
+    return load_encoder(model, cache_dir=cache_dir, int8=path == "int8")
+
+
+def question_encoder(model: str | None, cache_dir: Path) -> Encoder:
+    """The encoder questions use: the path `choose_question_path` recorded for this machine, or the
+    exact fp32 graph."""
+    if _is_hash(model):
+        return load_encoder(model, cache_dir=cache_dir)
+    from embeddings.kernels import recorded
+
+    choice = recorded(cache_dir, model_name(_model_path(model)), "questions")
+    return _question_path_encoder(model, cache_dir, choice.path if choice else "fp32")
+
+
+def choose_question_path(model: str | None, cache_dir: Path, texts: list[str]) -> str | None:
+    """Time the question paths on `texts` (question-length), record the choice, and say what it is
+    (a choice recorded earlier stands; None for the test encoder, which has one path)."""
+    if _is_hash(model) or not texts:
+        return None
+    from tokenizers import Tokenizer
+
+    from embeddings.kernels import calibrate, question_paths, recorded, save
+
+    path = _model_path(model)
+    earlier = recorded(cache_dir, model_name(path), "questions")
+    if earlier is not None:
+        return earlier.describe()
+    tokenizer = Tokenizer.from_file(str(path / "tokenizer.json"))
+    tokens = sum(len(e.ids) for e in tokenizer.encode_batch(texts))
+
+    def maker(p: str) -> Callable[[], Encoder]:
+        def make() -> Encoder:
+            encoder = _question_path_encoder(model, cache_dir, p)
+            return encoder.loaded() if isinstance(encoder, LazyEncoder) else encoder
+
+        return make
+
+    choice = calibrate({p: maker(p) for p in question_paths()}, texts, tokens, questions=True)
+    save(choice, cache_dir, model_name(path), "questions")
+    return choice.describe()

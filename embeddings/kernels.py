@@ -5,6 +5,9 @@ are: AVX2, VNNI), the fp32 graph, and torch in bfloat16 where the CPU computes i
 AMX). Which is fastest depends on the CPU, so the first indexing run on a machine times each on
 real passages, drops any whose vectors fall below `MIN_COSINE` to the exact model's, and keeps the
 fastest. The choice is recorded in the model cache, per model and machine.
+
+Questions get the same choice between the ONNX graphs (`QUESTION_PATHS`), made by `dateline prepare`:
+there the exact graph is the default, since a question takes milliseconds either way.
 """
 
 from __future__ import annotations
@@ -25,8 +28,13 @@ from embeddings.base import Encoder, Vectors
 MIN_COSINE = 0.99
 """A path whose vectors fall below this cosine to the exact model's, on any passage, is not used."""
 
+MIN_GAIN = 1.1
+"""An approximate path must be at least this much faster than the exact model to be worth its error:
+a smaller lead is within a busy machine's noise."""
+
 LABELS = {
     "int8": "int8 ONNX",
+    "int8-all": "int8 ONNX, every layer",
     "fp32": "fp32 ONNX (the exact model)",
     "bf16": "bfloat16 torch",
 }
@@ -66,12 +74,28 @@ def machine_key() -> str:
     return hashlib.sha1(text.encode()).hexdigest()[:10]
 
 
-def candidate_paths() -> list[str]:
-    """The paths worth timing here: bfloat16 only where the CPU computes in it."""
+INT8_DOT_FLAGS = {"avx512_vnni", "avx_vnni", "amx_int8"}
+"""Where int8 dot products are native: there int8 matrices cost far less than fp32 ones, so the
+fp32 layer the default int8 recipe keeps (the feed-forward down-projection) weighs most."""
+
+BF16_FLAGS = {"avx512_bf16", "amx_bf16"}
+
+
+def candidate_paths(flags: set[str] | None = None) -> list[str]:
+    """The paths worth timing here: every-layer int8 only where int8 dot products are native
+    (VNNI, AMX), bfloat16 only where the CPU computes in it."""
+    flags = cpu_flags() if flags is None else flags
     paths = ["int8", "fp32"]
-    if cpu_flags() & {"avx512_bf16", "amx_bf16"}:
+    if flags & INT8_DOT_FLAGS:
+        paths.append("int8-all")
+    if flags & BF16_FLAGS:
         paths.append("bf16")
     return paths
+
+
+def question_paths(flags: set[str] | None = None) -> list[str]:
+    """The ways to encode a question here: the ONNX graphs only, since a question must not load torch."""
+    return [p for p in candidate_paths(flags) if p != "bf16"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +122,10 @@ class Choice:
         """One line: the path and why ("int8 ONNX, 1.7x fp32 on this CPU")."""
         speeds = {t.path: t.tokens_per_s for t in self.trials}
         label = LABELS.get(self.path, self.path)
+        faster = [t for t in self.trials if t.usable and t.path != "fp32" and t.tokens_per_s > speeds.get("fp32", 0)]
+        if self.path == "fp32" and faster and speeds.get("fp32"):
+            best = max(t.tokens_per_s for t in faster) / speeds["fp32"]
+            return f"{label}; the fastest other path gains only {best:.2f}x on this CPU"
         if self.path != "fp32" and speeds.get("fp32"):
             return f"{label}, {speeds[self.path] / speeds['fp32']:.1f}x fp32 on this CPU"
         return f"{label}, the fastest on this CPU"
@@ -111,14 +139,16 @@ class Choice:
         return cls(raw["path"], raw["cpu"], list(raw["flags"]), [Trial(**t) for t in raw["trials"]])
 
 
-def record_path(cache_dir: Path, model: str) -> Path:
-    return cache_dir / f"kernels-{model}-{machine_key()}.json"
+def record_path(cache_dir: Path, model: str, role: str = "passages") -> Path:
+    """`role`: "passages" (indexing) or "questions"."""
+    kind = "" if role == "passages" else f"{role}-"
+    return cache_dir / f"kernels-{kind}{model}-{machine_key()}.json"
 
 
-def recorded(cache_dir: Path, model: str) -> Choice | None:
+def recorded(cache_dir: Path, model: str, role: str = "passages") -> Choice | None:
     """The choice made earlier on this machine for this model, if any (a damaged record is none)."""
     try:
-        return Choice.from_json(record_path(cache_dir, model).read_text(encoding="utf-8"))
+        return Choice.from_json(record_path(cache_dir, model, role).read_text(encoding="utf-8"))
     except (OSError, ValueError, KeyError, TypeError):
         return None
 
@@ -129,18 +159,27 @@ def calibrate(
     tokens: int,
     runs: int = 3,
     clock: Callable[[], float] = time.perf_counter,
+    *,
+    questions: bool = False,
 ) -> Choice:
     """Time each path on `texts` (medians of `runs`, taking turns), compare its vectors with those of
-    `fp32` (the exact model, which must be among them), and choose the fastest usable one."""
+    `fp32` (the exact model, which must be among them), and choose the fastest usable one, if it
+    beats fp32 by `MIN_GAIN`. `questions`: encode the texts as questions, one at a time, as asking does."""
     loaded = {path: make() for path, make in encoders.items()}
+
+    def encode(encoder: Encoder, batch: list[str]) -> Vectors:
+        if questions:
+            return np.vstack([encoder.encode_queries([text]) for text in batch])
+        return encoder.encode_passages(batch)
+
     for encoder in loaded.values():
-        encoder.encode_passages(texts[:8])  # first-call costs (allocations, kernel selection) are not speed
+        encode(encoder, texts[:8])  # first-call costs (allocations, kernel selection) are not speed
     times: dict[str, list[float]] = {path: [] for path in loaded}
     vectors: dict[str, Vectors] = {}
     for _ in range(runs):
         for path, encoder in loaded.items():
             start = clock()
-            vectors[path] = encoder.encode_passages(texts)
+            vectors[path] = encode(encoder, texts)
             times[path].append(clock() - start)
     exact = vectors["fp32"]
     trials = [
@@ -151,13 +190,15 @@ def calibrate(
         )
         for path in loaded
     ]
-    best = max((t for t in trials if t.usable), key=lambda t: t.tokens_per_s)  # fp32 always is
+    exact_speed = next(t.tokens_per_s for t in trials if t.path == "fp32")
+    worth = [t for t in trials if t.usable and (t.path == "fp32" or t.tokens_per_s >= MIN_GAIN * exact_speed)]
+    best = max(worth, key=lambda t: t.tokens_per_s)  # fp32 always is
     return Choice(best.path, cpu_model(), sorted(cpu_flags() & set(KERNEL_FLAGS)), trials)
 
 
-def save(choice: Choice, cache_dir: Path, model: str) -> None:
+def save(choice: Choice, cache_dir: Path, model: str, role: str = "passages") -> None:
     """Write the record atomically (two indexing runs may calibrate at once)."""
-    target = record_path(cache_dir, model)
+    target = record_path(cache_dir, model, role)
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(target.name + f".tmp{os.getpid()}")
     tmp.write_text(choice.to_json(), encoding="utf-8")

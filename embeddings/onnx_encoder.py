@@ -51,6 +51,8 @@ class OnnxEncoder:
         self._tokenizer.enable_padding()
         self._inputs = {i.name for i in self._session.get_inputs()}
         self._name, self._dim = name, dim
+        self.graph = onnx_path
+        """The graph it runs (which precision: `dateline info` and the tests ask)."""
         # Small batches of similar length keep each layer's activations in cache: 8 passages a
         # batch ran faster than 32 or more (docs/benchmarks.md).
         self._passage_batch = passage_batch

@@ -25,13 +25,15 @@ EVAL = ROOT.parent / "shared" / "eval" / "rtqa-2024q1"
 def model_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One exported ONNX graph for the whole run (exporting takes a few seconds).
 
-    The machine's embedding path is recorded as int8 up front: measuring it would make which path
-    indexes (and so the last digits of every vector) depend on this machine's speed. Choosing by
+    The machine's embedding paths are recorded up front (int8 for passages, the exact graph for
+    questions): measuring them would make which path embeds (and so the last digits of every vector)
+    depend on this machine's speed. Choosing by
     measurement is tested on its own, with a clock the test controls (test_kernels.py).
     """
     cache = tmp_path_factory.mktemp("models")
     trials = [Trial("int8", 0.0, 1.0), Trial("fp32", 0.0, 1.0)]
     save(Choice("int8", "test", [], trials), cache, model_name(default_model_dir()))
+    save(Choice("fp32", "test", [], trials), cache, model_name(default_model_dir()), "questions")
     return cache
 
 

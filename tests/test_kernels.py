@@ -14,7 +14,7 @@ import pytest
 from embeddings.base import Encoder, Vectors, default_model_dir, model_name
 from embeddings.factory import CalibratingEncoder, indexing_encoder
 from embeddings.hash_encoder import HashEncoder
-from embeddings.kernels import Choice, calibrate, recorded, save
+from embeddings.kernels import Choice, Trial, calibrate, recorded, save
 from qa.cli import main as cli_main
 
 
@@ -95,3 +95,61 @@ def test_info_says_how_this_machine_embeds(
     assert cli_main(["info", "--index", str(bundled_index)]) == 0
     lines = {line.split()[0]: line for line in capsys.readouterr().out.splitlines()}
     assert "embedding" in lines and "judge" in lines
+
+
+def test_a_path_barely_faster_than_the_exact_model_is_not_worth_its_error() -> None:
+    clock = Clock()
+    paths = {"fp32": Path_(clock, 0.010, 0.0), "int8": Path_(clock, 0.0095, 0.01)}
+    choice = calibrate(makers(paths), TEXTS, tokens=1600, clock=clock)
+    assert choice.path == "fp32"
+    assert "gains only 1.05x" in choice.describe()
+
+
+def test_the_paths_offered_follow_the_cpu_flags() -> None:
+    from embeddings.kernels import candidate_paths, question_paths
+
+    assert candidate_paths({"avx2", "fma"}) == ["int8", "fp32"]
+    assert candidate_paths({"avx2", "avx512_vnni"}) == ["int8", "fp32", "int8-all"]
+    assert candidate_paths({"avx512_vnni", "amx_int8", "amx_bf16"}) == ["int8", "fp32", "int8-all", "bf16"]
+    assert question_paths({"avx512_vnni", "amx_bf16"}) == ["int8", "fp32", "int8-all"]  # never torch
+
+
+class Question_(Path_):
+    """A path timed only when it encodes questions one by one, as asking does."""
+
+    def encode_queries(self, texts: list[str]) -> Vectors:
+        assert len(texts) == 1
+        return self.encode_passages(texts)
+
+
+def test_questions_are_timed_one_at_a_time_and_recorded_apart(tmp_path: Path) -> None:
+    clock = Clock()
+    paths = {"fp32": Question_(clock, 0.010, 0.0), "int8": Question_(clock, 0.002, 0.01)}
+    choice = calibrate(makers(paths), TEXTS, tokens=160, clock=clock, questions=True)  # type: ignore[arg-type]
+    assert choice.path == "int8"
+    save(choice, tmp_path, "m", "questions")
+    assert recorded(tmp_path, "m") is None  # indexing's choice is its own
+    again = recorded(tmp_path, "m", "questions")
+    assert again is not None and again.path == "int8"
+
+
+def test_questions_use_the_recorded_path(model_cache: Path, tmp_path: Path) -> None:
+    from embeddings.export import graph_path, int8_path
+    from embeddings.factory import LazyEncoder, prepare, question_encoder
+    from embeddings.onnx_encoder import OnnxEncoder
+
+    prepare(None, model_cache)
+    model_dir = default_model_dir()
+    graph = graph_path(model_cache, model_dir, model_name(model_dir))
+    for made in (graph, int8_path(graph)):
+        (tmp_path / made.name).symlink_to(made)
+    exact = question_encoder(None, tmp_path)
+    assert isinstance(exact, LazyEncoder)
+    loaded = exact.loaded()
+    assert isinstance(loaded, OnnxEncoder) and loaded.graph == tmp_path / graph.name  # nothing recorded: exact
+    trials = [Trial("int8", 2.0, 0.995), Trial("fp32", 1.0, 1.0)]
+    save(Choice("int8", "test", [], trials), tmp_path, model_name(model_dir), "questions")
+    fast = question_encoder(None, tmp_path)
+    assert isinstance(fast, LazyEncoder)
+    loaded = fast.loaded()
+    assert isinstance(loaded, OnnxEncoder) and loaded.graph == tmp_path / int8_path(graph).name

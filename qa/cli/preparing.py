@@ -17,7 +17,7 @@ def declare(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, settings: Settings) -> ExitCode:
-    from embeddings.factory import indexing_encoder, prepare
+    from embeddings.factory import choose_question_path, indexing_encoder, prepare
 
     cache = model_cache()
     made = prepare(settings.model, cache)
@@ -27,7 +27,18 @@ def run(args: argparse.Namespace, settings: Settings) -> ExitCode:
     if sample:
         chosen = lambda line: say(f"indexing embeds with {line}")  # noqa: E731
         indexing_encoder(settings.model, cache_dir=cache, on_choice=chosen).encode_passages(sample)
+        questions = choose_question_path(settings.model, cache, _question_like(sample))
+        if questions:
+            say(f"questions encode with {questions}")
     return ExitCode.OK
+
+
+def _question_like(passages: list[str], limit: int = 64, words: int = 14) -> list[str]:
+    """Question-length texts: the passages' sentences cut to the length of a question."""
+    import re
+
+    sentences = [s for p in passages for s in re.split(r"(?<=[.!?])\s+", p) if len(s.split()) >= 5]
+    return [" ".join(s.split()[:words]) for s in sentences[:limit]]
 
 
 def _bundled_passages(limit: int = 32) -> list[str]:

@@ -32,6 +32,9 @@ class Indexing:
     """Passages per encoder call (longest first, so a batch pads little)."""
     group_passages: int = 2048
     """Passages embedded and written per group: what one run holds in memory at a time."""
+    ahead_passages: int = 20_000
+    """A sharded archive embedded on a cluster embeds this many passages per job, ahead of writing
+    the shards: each job costs seconds to start."""
     vector_rows: int = 8192
     """Rows read from SQLite at a time when the vectors file is built."""
     hnsw_threshold: int = 200_000
@@ -61,6 +64,9 @@ class Candidates:
     BM25 gives them almost no weight, and dropping them makes it several times faster (0: keep all)."""
     common_words_floor: int = 100
     """...unless they are in fewer passages than this: a small archive keeps every word."""
+    shard_keywords: str = "global"
+    """How a sharded archive scores keyword matches: "global" with the whole archive's word
+    statistics (as one index would), "shard" with each shard's own (no extra calls to the shards)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,12 +205,28 @@ class Answering:
 
 
 @dataclass(frozen=True, slots=True)
+class Cluster:
+    """A sharded archive on a Ray cluster (`--ray ADDRESS`): shard actors and the embedding job."""
+
+    call_timeout: float = 120.0
+    """Seconds a shard may take to answer one call (restarts included) before its periods are
+    reported as not searched."""
+    restarts: int = 3
+    """How often a shard actor is restarted (and its call retried) after it dies."""
+    embed_batch: int = 64
+    """Passages a worker encodes at a time in the embedding job."""
+    embed_workers: int = 0
+    """Encoder actors in the embedding job (0: one per CPU, or per GPU, of the cluster)."""
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     chunking: Chunking = field(default_factory=Chunking)
     indexing: Indexing = field(default_factory=Indexing)
     search: Search = field(default_factory=Search)
     answering: Answering = field(default_factory=Answering)
     gauge: Gauge = field(default_factory=Gauge)
+    cluster: Cluster = field(default_factory=Cluster)
 
 
 DEFAULT = Config()

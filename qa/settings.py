@@ -37,13 +37,21 @@ class Settings:
     judge: bool = False
     """Whether answers use the answer judge (`--judge` or DATELINE_JUDGE=on): off by default, as it
     costs ~0.6 s a question on a 2-core CPU (docs/benchmarks.md)."""
+    ray: str | None = None
+    """The Ray cluster (its head's host:port) that serves a sharded archive (`--ray` or DATELINE_RAY);
+    None: this process opens the shards itself."""
 
     @classmethod
     def resolve(
-        cls, index_dir: str | Path | None = None, model: str | None = None, judge: bool | None = None
+        cls,
+        index_dir: str | Path | None = None,
+        model: str | None = None,
+        judge: bool | None = None,
+        ray: str | None = None,
     ) -> Settings:
         if index_dir is None:
             index_dir = os.environ.get("DATELINE_INDEX") or dateline_home() / "index"
         if judge is None:
             judge = os.environ.get("DATELINE_JUDGE", "off").strip().lower() in {"on", "1", "yes", "true"}
-        return cls(Path(index_dir).expanduser(), model or os.environ.get("DATELINE_MODEL"), judge)
+        ray = ray or os.environ.get("DATELINE_RAY") or None
+        return cls(Path(index_dir).expanduser(), model or os.environ.get("DATELINE_MODEL"), judge, ray)

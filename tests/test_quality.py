@@ -12,6 +12,7 @@ from embeddings.hash_encoder import HashEncoder
 from qa.config import AnswerTypes, Candidates, Search
 from qa.index.indexer import index_paths
 from qa.search.answer_types import expected_type
+from qa.search.candidates import IndexSource
 from qa.search.query import Query
 from qa.search.question_dates import read_dates
 from qa.search.retriever import Retriever
@@ -182,6 +183,7 @@ def test_keyword_search_within_dates_equals_the_filtered_search(
     config = Search(candidates=Candidates(pool=5))
     retriever = Retriever.open(tmp_path / "index", "hash-32", config=config)
     source = retriever.source
+    assert isinstance(source, IndexSource)
     try:
         for since, until in [(None, dt.date(2024, 2, 1)), (dt.date(2024, 1, 10), dt.date(2024, 1, 12)), (None, None)]:
             allowed = source._allowed_ids(since, until)

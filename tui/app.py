@@ -360,9 +360,9 @@ class DatelineApp(App[None]):
         self.notify(f"saved to {path}", title="Exported")
 
 
-def run_chat(index: str | None, model: str | None, judge: bool | None = None) -> int:
+def run_chat(index: str | None, model: str | None, judge: bool | None = None, ray: str | None = None) -> int:
     """Open the chat on the given (or default) index."""
-    settings = Settings.resolve(index, model, judge)
+    settings = Settings.resolve(index, model, judge, ray)
     if sys.platform != "win32":
         from textual.drivers import linux_driver
 

@@ -39,8 +39,8 @@ def open_engine(settings: Settings, build_default: bool, say: Callable[[str], No
     `say` is told what is happening when it takes long (indexing the bundled corpus).
     """
     from embeddings.factory import indexing_encoder
+    from qa.cli.options import open_retriever
     from qa.index.indexer import ensure_index
-    from qa.search.retriever import Retriever
     from qa.settings import model_cache
 
     if build_default:
@@ -52,7 +52,7 @@ def open_engine(settings: Settings, build_default: bool, say: Callable[[str], No
         )
     from embeddings.factory import graph_missing
 
-    retriever = Retriever.open(settings.index_dir, settings.model, judge=settings.judge)
+    retriever = open_retriever(settings)
     if graph_missing(settings.model or retriever.model_path, model_cache()):
         say("preparing the question model (once, about 15 seconds)…")
     retriever.warm()

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 
 def chat_parser() -> argparse.ArgumentParser:
-    from qa.cli.options import index_options, judge_option
+    from qa.cli.options import index_options, judge_option, ray_option
 
     parser = argparse.ArgumentParser(
         prog="dateline chat",
@@ -17,6 +17,7 @@ def chat_parser() -> argparse.ArgumentParser:
     )
     index_options(parser)
     judge_option(parser)
+    ray_option(parser, "answer from a sharded archive served by this Ray cluster")
     return parser
 
 
@@ -25,13 +26,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     if (
         not args
         or args[0] == "chat"
-        or args[0] in {"--index", "--model", "--judge", "--no-judge"}
-        or args[0].startswith(("--index=", "--model="))
+        or args[0] in {"--index", "--model", "--judge", "--no-judge", "--ray"}
+        or args[0].startswith(("--index=", "--model=", "--ray="))
     ):
         parsed = chat_parser().parse_args(args[1:] if args and args[0] == "chat" else args)
         from tui.app import run_chat
 
-        return run_chat(parsed.index, parsed.model, parsed.judge)
+        return run_chat(parsed.index, parsed.model, parsed.judge, parsed.ray)
     from qa.cli import main as cli_main
 
     return cli_main(args)

@@ -49,7 +49,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command is None:
         parser.error("name a command (the chat is `dateline` alone)")
-    settings = Settings.resolve(args.index, args.model, getattr(args, "judge", None))
+    settings = Settings.resolve(args.index, args.model, getattr(args, "judge", None), getattr(args, "ray", None))
     handler: Callable[[argparse.Namespace, Settings], ExitCode] = COMMANDS[args.command].run
     try:
         return int(handler(args, settings))

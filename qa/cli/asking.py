@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 
-from qa.cli.options import filter_options, index_options, judge_option, query_value, say
+from qa.cli.options import filter_options, index_options, judge_option, query_value, ray_option, say
 from qa.errors import ExitCode
 from qa.settings import Settings, model_cache
 
@@ -21,15 +21,16 @@ def declare(p: argparse.ArgumentParser) -> None:
     p.add_argument("--closest", action="store_true", help="when nothing is relevant, show the nearest passages anyway")
     index_options(p)
     judge_option(p)
+    ray_option(p, "answer from a sharded archive served by this Ray cluster")
 
 
 def run(args: argparse.Namespace, settings: Settings) -> ExitCode:
     from embeddings.factory import graph_missing
+    from qa.cli.options import open_retriever
     from qa.present.terminal import render_answer
-    from qa.search.retriever import Retriever
 
     query = query_value(args)
-    retriever = Retriever.open(settings.index_dir, settings.model, judge=settings.judge)
+    retriever = open_retriever(settings)
     if graph_missing(settings.model or retriever.model_path, model_cache()):
         say("preparing the question model (once, about 15 seconds; `dateline prepare` does it ahead)…")
     try:

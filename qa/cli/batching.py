@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from qa.cli.options import as_of_option, as_of_value, index_options, judge_option, k_option, k_value, say
+from qa.cli.options import as_of_option, as_of_value, index_options, judge_option, k_option, k_value, ray_option, say
 from qa.errors import ExitCode
 from qa.settings import Settings
 
@@ -22,16 +22,17 @@ def declare(p: argparse.ArgumentParser) -> None:
     p.add_argument("--resume", action="store_true", help="skip the questions already answered in OUT")
     index_options(p)
     judge_option(p)
+    ray_option(p, "answer from a sharded archive served by this Ray cluster")
 
 
 def run(args: argparse.Namespace, settings: Settings) -> ExitCode:
     from qa.batch import BatchJob, answer_file
-    from qa.search.retriever import Retriever
+    from qa.cli.options import open_retriever
 
     job = BatchJob(
         args.questions, args.output, args.input_format, args.format, k_value(args), as_of_value(args), args.resume
     )
-    summary = answer_file(job, lambda: Retriever.open(settings.index_dir, settings.model, judge=settings.judge), say)
+    summary = answer_file(job, lambda: open_retriever(settings), say)
     say(str(summary))
     if summary.interrupted:
         say("interrupted; the answers written so far are kept (--resume continues)")

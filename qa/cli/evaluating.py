@@ -6,7 +6,7 @@ import argparse
 import json
 from pathlib import Path
 
-from qa.cli.options import index_options, judge_option
+from qa.cli.options import index_options, judge_option, ray_option
 from qa.errors import ExitCode
 from qa.settings import Settings
 
@@ -36,18 +36,19 @@ def declare(p: argparse.ArgumentParser) -> None:
     )
     index_options(p)
     judge_option(p)
+    ray_option(p, "answer from a sharded archive served by this Ray cluster")
 
 
 def run(args: argparse.Namespace, settings: Settings) -> ExitCode:
+    from qa.cli.options import open_retriever
     from qa.evaluation import evaluate, load_questions, summary_text, write_records
-    from qa.search.retriever import Retriever
     from qa.strict import load_qrels, strict
 
     questions = load_questions(args.questions)
     judged = (
         load_qrels(args.qrels or args.questions.with_name("qrels.jsonl"), questions, args.within) if args.strict else []
     )
-    retriever = Retriever.open(settings.index_dir, settings.model, judge=settings.judge)
+    retriever = open_retriever(settings)
     try:
         retriever.warm()
         if args.strict:

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from embeddings.base import Encoder
 from embeddings.factory import PRECISIONS
-from qa.cli.options import index_options, say
+from qa.cli.options import index_options, ray_option, say
 from qa.config import Config, Indexing
-from qa.errors import ExitCode
+from qa.errors import DatelineError, ExitCode
 from qa.settings import Settings, model_cache
 
 HELP = "add articles to the index (only new or changed ones are embedded)"
@@ -35,11 +37,20 @@ def declare(p: argparse.ArgumentParser) -> None:
         help="CPU embedding: auto (default: the fastest path measured on this machine, within cosine 0.99"
         " of the exact model), int8, fp32 (the exact model) or bf16 (where the CPU has it)",
     )
+    p.add_argument(
+        "--shard-by",
+        choices=("month", "quarter", "year"),
+        default=None,
+        help="write a sharded archive: one index per publication period (and one for undated articles), "
+        "plus a manifest; later runs into the archive keep its periods",
+    )
+    ray_option(p, "embed on this Ray cluster, as a Ray Data job (needs an archive: --shard-by)")
     index_options(p)
 
 
 def run(args: argparse.Namespace, settings: Settings) -> ExitCode:
     from embeddings.factory import indexing_encoder, needs_preparing
+    from qa.index.archive import index_archive, is_archive
     from qa.index.indexer import index_paths
 
     cache = model_cache()
@@ -50,6 +61,8 @@ def run(args: argparse.Namespace, settings: Settings) -> ExitCode:
         say(f"embedding with {line}")
 
     def encoder() -> Encoder:
+        if settings.ray:
+            return _cluster_encoder(settings, args.precision, embeds)
         if needs_preparing(settings.model, cache_dir=cache, device=args.device, precision=args.precision):
             say("preparing the model for fast indexing (once, about 20 seconds)…")
         return indexing_encoder(
@@ -60,19 +73,54 @@ def run(args: argparse.Namespace, settings: Settings) -> ExitCode:
             on_choice=embeds,
         )
 
-    report = index_paths(
-        settings.index_dir,
-        args.paths,
-        encoder,
+    shard: list[str] = []
+    indexing = Indexing(date_order=args.date_order)
+    if settings.ray:  # one embedding job per group of passages, not per batch: a job costs seconds to start
+        indexing = replace(indexing, embed_batch=indexing.group_passages)
+    common = dict(
         model_path=settings.model or "",
         prune=args.prune,
         rebuild=args.rebuild,
         wait=args.wait,
-        progress=lambda: chosen[-1] if chosen else "",
+        progress=lambda: ", ".join(shard[-1:] + chosen[-1:]),
         on_problem=lambda p: say(f"{'' if p.fatal else 'warning: '}{p}"),
-        config=Config(indexing=Indexing(date_order=args.date_order)),
+        config=Config(indexing=indexing),
     )
+    if settings.ray and not (args.shard_by or is_archive(settings.index_dir)):
+        raise DatelineError(
+            "--ray builds a sharded archive: add --shard-by month|quarter|year (or give --index an archive)",
+            "Bad option",
+        )
+    if args.shard_by or is_archive(settings.index_dir):
+        report = index_archive(
+            settings.index_dir,
+            args.paths,
+            encoder,
+            shard_by=args.shard_by,
+            on_shard=shard.append,
+            embed_ahead=bool(settings.ray),
+            **common,
+        )
+    else:
+        report = index_paths(settings.index_dir, args.paths, encoder, **common)
     if report.rebuilt_because:
         say(f"rebuilt the index: {report.rebuilt_because}")
     say(report.summary(settings.index_dir))
     return ExitCode.PARTIAL if report.skipped else ExitCode.OK
+
+
+def _cluster_encoder(settings: Settings, precision: str, embeds: Callable[[str], None]) -> Encoder:
+    """Passages embedded by a Ray Data job on the cluster; every worker takes this machine's path."""
+    from embeddings.factory import load_encoder
+    from embeddings.kernels import recorded
+    from qa.cluster.embedding import ray_encoder
+
+    cache = model_cache()
+    local = load_encoder(settings.model, cache_dir=cache)
+    if precision == "auto":
+        choice = recorded(cache, local.name)
+        precision = choice.path if choice else "auto"
+    assert settings.ray
+    encoder = ray_encoder(settings.ray, local, settings.model, cache, precision, Config().cluster)
+    embeds(encoder.describe())
+    return encoder

@@ -21,17 +21,25 @@ def declare(p: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace, settings: Settings) -> ExitCode:
     from embeddings.judge import shipped_name
     from embeddings.kernels import recorded
+    from qa.index.archive import describe_archive, is_archive
     from qa.index.database import Store
     from qa.present.info import info_record, info_text
     from qa.settings import model_cache
 
-    stats, meta = Store.describe(settings.index_dir)
+    manifest = None
+    if is_archive(settings.index_dir):
+        stats, meta, manifest = describe_archive(settings.index_dir)
+    else:
+        stats, meta = Store.describe(settings.index_dir)
     choice = recorded(model_cache(), meta["model"]) if meta.get("model") else None
     embedding = choice.describe() if choice else None
+    asked = recorded(model_cache(), meta["model"], "questions") if meta.get("model") else None
+    questions = asked.describe() if asked else None
     name = shipped_name()
     judge = name if settings.judge or not name else f"{name}, off (on with --judge or DATELINE_JUDGE=on)"
     if args.json:
-        print(json.dumps(info_record(settings.index_dir, stats, meta, embedding, judge), ensure_ascii=False))
+        record = info_record(settings.index_dir, stats, meta, embedding, judge, questions, manifest)
+        print(json.dumps(record, ensure_ascii=False))
     else:
-        print(info_text(settings.index_dir, stats, meta, embedding, judge))
+        print(info_text(settings.index_dir, stats, meta, embedding, judge, questions, manifest))
     return ExitCode.OK

@@ -5,11 +5,16 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
+from typing import TYPE_CHECKING
 
-from qa.config import Answering
+from qa.config import Answering, Config
 from qa.errors import DatelineError
 from qa.ingest.dates import parse_cli_date
 from qa.search.query import Query
+from qa.settings import Settings
+
+if TYPE_CHECKING:
+    from qa.search.retriever import Retriever
 
 
 def say(message: str) -> None:
@@ -34,6 +39,22 @@ def judge_option(parser: argparse.ArgumentParser) -> None:
         " 2 cores (also DATELINE_JUDGE=on)",
     )
     parser.add_argument("--no-judge", dest="judge", action="store_const", const=False, help="rank without it")
+
+
+def ray_option(parser: argparse.ArgumentParser, what: str) -> None:
+    parser.add_argument("--ray", metavar="ADDRESS", help=f"{what} (the head's host:port; also DATELINE_RAY)")
+
+
+def open_retriever(settings: Settings) -> Retriever:
+    """The index or archive in the settings, opened here, or served by shard actors with `--ray`."""
+    from qa.search.retriever import Retriever
+
+    opener = None
+    if settings.ray:
+        from qa.cluster.serving import ray_opener
+
+        opener = ray_opener(settings.ray, Config().cluster)
+    return Retriever.open(settings.index_dir, settings.model, judge=settings.judge, opener=opener)
 
 
 MAX_K = Answering().max_k

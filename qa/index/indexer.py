@@ -50,7 +50,7 @@ def embed_passages(
 
     `on_batch(n)` is told after each batch how many texts are done so far (cached ones included).
     """
-    keys = [_cache_key(encoder, t) for t in texts]
+    keys = [cache_key(encoder, t) for t in texts]
     known = cache.get(keys) if cache else {}
     out = np.zeros((len(texts), encoder.dim), dtype=np.float32)
     todo = []
@@ -71,7 +71,7 @@ def embed_passages(
     return out, len(texts) - len(todo)
 
 
-def _cache_key(encoder: Encoder, text: str) -> str:
+def cache_key(encoder: Encoder, text: str) -> str:
     return hashlib.sha1(f"{encoder.name}\n{text}".encode()).hexdigest()
 
 
@@ -80,7 +80,7 @@ def _offer_old_vectors(store: Store, article_ids: list[str], encoder: Encoder, c
     re-embeds only the passages whose text (or headline) changed."""
     rows = store.passage_vectors(article_ids)
     while batch := list(itertools.islice(rows, 2048)):
-        cache.put((_cache_key(encoder, embedding_text(title, text)), vector) for title, text, vector in batch)
+        cache.put((cache_key(encoder, embedding_text(title, text)), vector) for title, text, vector in batch)
 
 
 class _Sink:
@@ -151,10 +151,12 @@ def index_paths(
     progress: bool | Callable[[], str] = False,
     on_problem: Callable[[Problem], None] | None = None,
     config: Config | None = None,
+    accept: Callable[[Article], bool] | None = None,
 ) -> IndexReport:
     """Add the articles under `paths` to the index in `directory`, embedding only what is new.
 
     `progress`: draw the progress line; a function adds its words to the line (how it embeds).
+    `accept`: index only the articles it accepts (one period of a sharded archive).
     """
     config = config or Config()
     layout = Layout(directory)
@@ -182,7 +184,7 @@ def index_paths(
             Layout.remove_db(layout.rebuild_db)
             target = Store.open(directory, create=True, path=layout.rebuild_db)
         try:
-            _update(existing, target, paths, encoder, meta, prune, progress, report, on_problem, config)
+            _update(existing, target, paths, encoder, meta, prune, progress, report, on_problem, config, accept)
         finally:
             target.close()
             if target is not existing:
@@ -222,6 +224,7 @@ def _update(
     report: IndexReport,
     on_problem: Callable[[Problem], None] | None,
     config: Config,
+    accept: Callable[[Article], bool] | None = None,
 ) -> None:
     """Plan from ids and keys, then stream: read, chunk, embed and insert a group at a time.
 
@@ -229,7 +232,7 @@ def _update(
     every stored article that the plan keeps. Either way the whole run is one transaction.
     """
     stored = source.article_ids()
-    plan = make_plan(stored, paths, prune, report, on_problem, config.indexing)
+    plan = make_plan(stored, paths, prune, report, on_problem, config.indexing, accept)
     carry = target is not source
     total = len(plan.add) + (len(stored) - len(plan.delete) if carry else 0)
     files: set[str] = set()
@@ -294,7 +297,7 @@ def ensure_index(
     announce: Callable[[], None] | None = None,
 ) -> IndexReport | None:
     """Build the default index over the bundled corpus when there is none yet (`announce` is told first)."""
-    if Layout(directory).exists():
+    if Layout(directory).exists() or Layout(directory).is_archive():
         return None
     if announce:
         announce()

@@ -5,6 +5,9 @@
 - `vectors-<generation>.faiss`: the vectors file derived from a generation of the database.
 - `write.lock`: held by the one writer. `embed-cache.sqlite`: vectors of an unfinished run.
 - `dateline.sqlite.damaged-<time>`: a damaged database set aside for the user.
+
+A sharded archive's directory instead holds `manifest.json` and one index directory per period
+(qa.index.archive).
 """
 
 from __future__ import annotations
@@ -33,12 +36,20 @@ class Layout:
         return self.directory / (DB_NAME + ".new")
 
     @property
+    def manifest(self) -> Path:
+        """A sharded archive's manifest (an archive directory has it instead of a database)."""
+        return self.directory / "manifest.json"
+
+    @property
     def lock(self) -> Path:
         return self.directory / "write.lock"
 
     @property
     def embed_cache(self) -> Path:
         return self.directory / "embed-cache.sqlite"
+
+    def is_archive(self) -> bool:
+        return self.manifest.is_file()
 
     def exists(self) -> bool:
         """True when the directory holds an index (possibly empty or damaged)."""

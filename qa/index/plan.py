@@ -9,6 +9,7 @@ from pathlib import Path
 
 from qa.config import Indexing
 from qa.index.report import IndexReport
+from qa.ingest.articles import Article
 from qa.ingest.items import Problem
 from qa.ingest.readers import read_paths
 
@@ -30,8 +31,12 @@ def make_plan(
     report: IndexReport,
     on_problem: Callable[[Problem], None] | None,
     limits: Indexing,
+    accept: Callable[[Article], bool] | None = None,
 ) -> Plan:
-    """Read the files once to decide what is new, replaced, unchanged or gone."""
+    """Read the files once to decide what is new, replaced, unchanged or gone.
+
+    `accept`: only the articles it accepts belong here (one shard of an archive); a stored article
+    whose file now holds an article this index does not accept has moved away, and is deleted."""
     by_key: dict[str, set[str]] = {}
     for article_id, key in stored.items():
         by_key.setdefault(key, set()).add(article_id)
@@ -46,6 +51,10 @@ def make_plan(
             report.problems.append(item)
             if on_problem:
                 on_problem(item)
+            continue
+        if accept is not None and not accept(item):
+            moved = by_key.get(item.key, set()) - plan.delete - {item.id}
+            plan.delete |= moved
             continue
         seen_keys.add(item.key)
         if item.url:

@@ -169,6 +169,44 @@ class Queries:
             return 0
         return int(row[0])
 
+    def phrase_hits(self, quoted: list[str]) -> dict[str, int]:
+        """How many passages hold each phrase (as the keyword index tokenizes it)."""
+        return {p: self.document_frequency(p) for p in quoted}
+
+    def keyword_totals(self) -> tuple[int, int]:
+        """Rows and tokens (headlines included) of the keyword index, as its BM25 counts them."""
+        rows = tokens = 0
+        for (blob,) in self.conn.execute("SELECT sz FROM passages_fts_docsize"):
+            rows += 1
+            tokens += sum(_varints(blob))
+        return rows, tokens
+
+    def row_sizes(self, ids: list[int]) -> dict[int, int]:
+        """Tokens in each passage's row of the keyword index (headline and text)."""
+        out: dict[int, int] = {}
+        for chunk, marks in in_chunks(ids):
+            for pid, blob in self.conn.execute(f"SELECT id, sz FROM passages_fts_docsize WHERE id IN ({marks})", chunk):
+                out[int(pid)] = sum(_varints(blob))
+        return out
+
+    def phrase_counts(self, phrase: str, ids: list[int], title_weight: float) -> dict[int, float]:
+        """Per passage holding `phrase`, its instances weighted by column (headline `title_weight`, text 1),
+        as FTS5's bm25() counts them: each marked span of a highlight is one instance."""
+        out: dict[int, float] = {}
+        match = f'"{phrase.replace(chr(34), "")}"'
+        for chunk, marks in in_chunks(ids):
+            sql = (
+                "SELECT rowid, highlight(passages_fts, 0, char(1), ''), highlight(passages_fts, 1, char(1), '')"
+                f" FROM passages_fts WHERE passages_fts MATCH ? AND rowid IN ({marks})"
+            )
+            try:
+                rows = self.conn.execute(sql, [match, *chunk]).fetchall()
+            except sqlite3.OperationalError:
+                return {}
+            for pid, title, body in rows:
+                out[int(pid)] = title_weight * title.count("\x01") + body.count("\x01")
+        return out
+
     def passage_count(self) -> int:
         return int(self.conn.execute("SELECT count(*) FROM passages").fetchone()[0])
 
@@ -200,3 +238,19 @@ class Queries:
         ).fetchall()
         size = sum(f.stat().st_size for f in self.directory.iterdir() if f.is_file())
         return Stats(articles, passages, _date(lo), _date(hi), undated or 0, sources, size)
+
+
+def _varints(blob: bytes) -> list[int]:
+    """SQLite's variable-length integers, as FTS5 stores each row's column sizes."""
+    out, value, count = [], 0, 0
+    for byte in blob:
+        count += 1
+        if count == 9:  # the ninth byte carries eight bits
+            out.append((value << 8) | byte)
+            value, count = 0, 0
+        elif byte & 0x80:
+            value = (value << 7) | (byte & 0x7F)
+        else:
+            out.append((value << 7) | byte)
+            value, count = 0, 0
+    return out

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from qa.index.archive import Manifest
 from qa.index.records import Stats
 from qa.present.words import safe
 
@@ -12,8 +13,23 @@ from qa.present.words import safe
 TOP_SOURCES = 8
 
 
+DEFAULT_QUESTIONS = "fp32 ONNX (the exact model)"
+
+
+def shards_line(manifest: Manifest) -> str:
+    """`4 by month: 2024-01 (1), 2024-03 (1), 2024-10 (2), undated (1)` (articles in each)."""
+    periods = ", ".join(f"{s.period} ({s.articles})" for s in manifest.shards)
+    return f"{len(manifest.shards)} by {manifest.shard_by}: {periods}"
+
+
 def info_record(
-    index_dir: Path, stats: Stats, meta: dict[str, str], embedding: str | None = None, judge: str | None = None
+    index_dir: Path,
+    stats: Stats,
+    meta: dict[str, str],
+    embedding: str | None = None,
+    judge: str | None = None,
+    questions: str | None = None,
+    manifest: Manifest | None = None,
 ) -> dict[str, Any]:
     return {
         "index": str(index_dir),
@@ -29,13 +45,28 @@ def info_record(
         "bytes": stats.bytes,
         "embedding": embedding,
         "judge": judge,
+        "questions": questions or DEFAULT_QUESTIONS,
+        "shards": None
+        if manifest is None
+        else {
+            "by": manifest.shard_by,
+            "generation": manifest.generation,
+            "periods": [{"period": s.period, "articles": s.articles, "passages": s.passages} for s in manifest.shards],
+        },
     }
 
 
 def info_text(
-    index_dir: Path, stats: Stats, meta: dict[str, str], embedding: str | None = None, judge: str | None = None
+    index_dir: Path,
+    stats: Stats,
+    meta: dict[str, str],
+    embedding: str | None = None,
+    judge: str | None = None,
+    questions: str | None = None,
+    manifest: Manifest | None = None,
 ) -> str:
-    """`embedding`: how indexing embeds on this machine (None: not chosen yet); `judge`: the answer judge."""
+    """`embedding`: how indexing embeds on this machine (None: not chosen yet); `questions`: how
+    questions are encoded (None: the exact graph, as when nothing was chosen); `judge`: the answer judge."""
     span = f"{stats.first_date} to {stats.last_date}" if stats.first_date else "no dated articles"
     top = ", ".join(f"{safe(s)} ({n})" for s, n in stats.sources[:TOP_SOURCES])
     more = f", and {len(stats.sources) - TOP_SOURCES} more" if len(stats.sources) > TOP_SOURCES else ""
@@ -46,8 +77,10 @@ def info_text(
             f"passages  {stats.passages}",
             f"dates     {span}",
             f"sources   {top}{more}",
+            *([] if manifest is None else [f"shards    {shards_line(manifest)}"]),
             f"model     {meta.get('model')} ({meta.get('dim')} dimensions), passages {meta.get('chunker')}",
             f"embedding {embedding or 'chosen by measurement on the next indexing run'}",
+            f"questions {questions or DEFAULT_QUESTIONS}",
             f"judge     {judge or 'none (this install ships no answer judge)'}",
         ]
     )

@@ -8,10 +8,10 @@ from one index directory; another source (shards on other machines) can serve th
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -22,6 +22,7 @@ from qa.index.database import Store
 from qa.index.records import Stats, StoredPassage
 from qa.index.vector_file import load_vector_index
 from qa.ingest.articles import Article
+from qa.search.bm25 import KeywordStats, phrases
 from qa.search.question import Reading
 from qa.search.text import fts_query
 
@@ -46,6 +47,8 @@ class Pool:
     candidates: tuple[Candidate, ...]
     best_keyword: float
     """The best BM25 in the pool (1.0 when none): keyword scores are taken relative to it."""
+    unsearched: tuple[str, ...] = ()
+    """Periods of a sharded archive whose shard did not answer (the answer says so)."""
 
 
 class CandidateSource(Protocol):
@@ -76,6 +79,32 @@ class CandidateSource(Protocol):
         ...
 
 
+class ArchiveSource(CandidateSource, Protocol):
+    """A whole archive as the Retriever holds it: candidates, plus what it says of itself.
+
+    `IndexSource` is one index; `ShardedSource` (qa.search.shards) an archive of period shards.
+    `keyword_jobs` starts the keyword searches; what it returns is passed back to `pools_with`."""
+
+    @property
+    def meta(self) -> dict[str, str]: ...
+
+    def with_candidates(self, config: Candidates) -> ArchiveSource: ...
+
+    def articles(self) -> Iterator[Article]: ...
+
+    def stats(self) -> Stats: ...
+
+    def article(self, article_id: str) -> Article | None: ...
+
+    def refresh(self) -> None: ...
+
+    def close(self) -> None: ...
+
+    def keyword_jobs(self, readings: Sequence[Reading]) -> Any: ...
+
+    def pools_with(self, readings: Sequence[Reading], vectors: Vectors, keyword: Any) -> list[Pool]: ...
+
+
 class IndexSource:
     """Candidates from one index directory: FAISS for the dense pool, SQLite FTS5 for the keyword pool.
 
@@ -90,6 +119,7 @@ class IndexSource:
         self.newest = store.newest_date()
         self._passages = store.passage_count()
         self._range: tuple[dt.date | None, dt.date | None, int] | None = None
+        self._totals: tuple[int, int] | None = None
         self._df: dict[str, int] = {}
         # Date filters repeat across a batch (one as-of day per question file week): compute each once.
         self._allowed: dict[tuple[dt.date | None, dt.date | None], IdSet | None] = {}
@@ -99,11 +129,18 @@ class IndexSource:
         self._keyword_store: Store | None = None
 
     def close(self) -> None:
+        self.close_side()
+        self.store.close()
+
+    def close_side(self) -> None:
+        """Stop the keyword thread and close its connection, leaving the index open (a variant made
+        by `with_candidates` shares the index with its original)."""
         if self._keyword_pool is not None:
             self._keyword_pool.shutdown(wait=True)
+            self._keyword_pool = None
         if self._keyword_store is not None:
             self._keyword_store.close()
-        self.store.close()
+            self._keyword_store = None
 
     def refresh(self) -> None:
         """Pick up what another process indexed since this one opened (a new generation)."""
@@ -114,8 +151,21 @@ class IndexSource:
             self._allowed.clear()
             self._df.clear()
             self._range = None
+            self._totals = None
             self._passages = self.store.passage_count()
             self.generation = generation
+
+    @property
+    def meta(self) -> dict[str, str]:
+        """How the index was built (model, dimensions, passage settings)."""
+        return self.store.meta
+
+    def with_candidates(self, config: Candidates) -> IndexSource:
+        """The same open index, searched with other candidate settings (benchmarks compare variants)."""
+        return IndexSource(self.store, self.vectors, config)
+
+    def articles(self) -> Iterator[Article]:
+        return self.store.articles()
 
     def stats(self) -> Stats:
         return self.store.stats()
@@ -150,9 +200,28 @@ class IndexSource:
             self._range = self.store.date_range()
         return self._range
 
-    def keyword_jobs(self, readings: Sequence[Reading]) -> list[Future[dict[int, float]] | None]:
-        """Start each question's keyword search on the keyword thread (None when it has no keywords)."""
-        return [self._submit_keyword(r) for r in readings]
+    def keyword_jobs(
+        self, readings: Sequence[Reading], matches: Sequence[str] | None = None
+    ) -> list[Future[dict[int, float]] | None]:
+        """Start each question's keyword search on the keyword thread (None when it has no keywords).
+        `matches`: the MATCH expressions to run (a sharded archive makes them from its own statistics)."""
+        if matches is None:
+            matches = [fts_query(r.query.question, self._informative) if self.config.keyword else "" for r in readings]
+        return [self._submit_keyword(r, m) for r, m in zip(readings, matches, strict=True)]
+
+    def keyword_stats(self, quoted: list[str]) -> KeywordStats:
+        """This index's BM25 statistics for the phrases (its totals counted once per generation)."""
+        if self._totals is None:
+            self._totals = self.store.keyword_totals()
+        return KeywordStats(*self._totals, self.store.phrase_hits(quoted))
+
+    def rescored(self, hits: dict[int, float], match: str, stats: KeywordStats) -> dict[int, float]:
+        """The keyword pool's passages scored by BM25 with `stats` (a whole archive's) for this index's."""
+        quoted = phrases(match)
+        ids = list(hits)
+        sizes = self.store.row_sizes(ids)
+        counts = [self.store.phrase_counts(p, ids, self.config.title_weight) for p in quoted]
+        return {pid: stats.score([c.get(pid, 0.0) for c in counts], sizes.get(pid, 0), quoted) for pid in ids}
 
     def pools(self, readings: Sequence[Reading], vectors: Vectors) -> list[Pool]:
         """Each question's dense and keyword candidates, searched inside its own date range."""
@@ -163,29 +232,36 @@ class IndexSource:
         self, readings: Sequence[Reading], vectors: Vectors, keyword: list[Future[dict[int, float]] | None]
     ) -> list[Pool]:
         """The pools, with keyword searches already started (they run while the questions are encoded)."""
+        return [
+            Pool(self.candidates(vectors[i], dense, hits), max(hits.values(), default=0.0) or 1.0)
+            for i, (dense, hits) in enumerate(self.found(readings, vectors, keyword))
+        ]
+
+    def found(
+        self, readings: Sequence[Reading], vectors: Vectors, keyword: list[Future[dict[int, float]] | None]
+    ) -> list[tuple[list[int], dict[int, float]]]:
+        """Each question's dense pool (ids, best first) and keyword pool (id -> BM25)."""
         cfg = self.config
         # All questions are searched together, each inside its own date range: one pass over the vectors.
         dense: list[list[int]] = [[] for _ in readings]
-        if cfg.dense:
+        if cfg.dense and len(readings):
             allowed = [self._allowed_ids(r.since, r.until) for r in readings]
             _, ids = self.vectors.search(vectors, cfg.pool, allowed)
             dense = [[int(pid) for pid in row if pid >= 0] for row in ids.tolist()]
-        return [
-            self._pool(vectors[i], dense[i], job.result() if job is not None else {}) for i, job in enumerate(keyword)
-        ]
+        return [(dense[i], job.result() if job is not None else {}) for i, job in enumerate(keyword)]
 
-    def _pool(self, qvec: Vectors, dense: list[int], keyword: dict[int, float]) -> Pool:
+    def candidates(self, qvec: Vectors, dense: list[int], keyword: dict[int, float]) -> tuple[Candidate, ...]:
+        """The passages of both pools, with their cosine to the question and their keyword score."""
         ids = np.array(sorted(set(dense) | set(keyword)), dtype=np.int64)
         cos = dict(zip(ids.tolist(), (reconstruct(self.vectors, ids) @ qvec).tolist(), strict=True))
         facts = self.store.passage_facts(ids.tolist())
-        candidates = tuple(
+        return tuple(
             Candidate(pid, article_id, date, cos[pid], keyword.get(pid, 0.0))
             for pid, (article_id, date) in facts.items()
         )
-        return Pool(candidates, max(keyword.values(), default=0.0) or 1.0)
 
-    def _submit_keyword(self, reading: Reading) -> Future[dict[int, float]] | None:
-        if not self.config.keyword or not (match := fts_query(reading.query.question, self._informative)):
+    def _submit_keyword(self, reading: Reading, match: str) -> Future[dict[int, float]] | None:
+        if not self.config.keyword or not match:
             return None
         if self._keyword_pool is None:
             self._keyword_store = Store.open(self.store.directory)

@@ -13,7 +13,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from embeddings.base import Encoder, EncoderError, Vectors
-from embeddings.factory import load_encoder
+from embeddings.factory import question_encoder
 from embeddings.judge import Judge, load_judge
 from embeddings.vectors import VectorIndexError
 from qa.config import Search
@@ -23,13 +23,14 @@ from qa.index.records import Stats
 from qa.index.vector_file import load_vector_index
 from qa.ingest.articles import Article
 from qa.search.answers import Answer
-from qa.search.candidates import IndexSource, Pool
+from qa.search.candidates import ArchiveSource, IndexSource, Pool
 from qa.search.collapse import first_runs, select
 from qa.search.digest import digest
 from qa.search.judging import judged_by
 from qa.search.query import Query
 from qa.search.question import Reading, read_question
 from qa.search.scoring import Step, Texts, favour_answer_type, fuse
+from qa.search.shards import ShardOpener
 from qa.search.verdict import hits, verdict
 from qa.settings import model_cache
 
@@ -41,7 +42,35 @@ JudgeLoader = Callable[[], Judge | None]
 
 
 def _load(model: str | None) -> Encoder:
-    return load_encoder(model, cache_dir=model_cache())
+    return question_encoder(model, model_cache())
+
+
+def _open_source(index_dir: Path, config: Search, opener: ShardOpener | None = None) -> ArchiveSource:
+    """One index, or a sharded archive (a directory with a manifest), opened and checked."""
+    from qa.index.archive import is_archive
+
+    if is_archive(index_dir):
+        from qa.search.shards import ShardedSource, local_shard
+
+        return ShardedSource(index_dir, config.candidates, opener or local_shard)
+    if opener is not None:
+        raise DatelineError(
+            f"{index_dir} is a single index; a cluster serves a sharded archive, made by "
+            "`dateline index --shard-by month|quarter|year PATH...`",
+            "Not an archive",
+        )
+    store = Store.open(index_dir)
+    if not store.meta.get("model") or not store.passage_count():
+        store.close()
+        raise DatelineError(
+            f"the index at {index_dir} holds no articles yet: add some with `dateline index PATH...`", "Empty index"
+        )
+    try:
+        vectors = load_vector_index(store)
+    except VectorIndexError as exc:
+        store.close()
+        raise DatelineError(f"{exc}; {REBUILD}", "Damaged index") from exc
+    return IndexSource(store, vectors, config.candidates)
 
 
 class Retriever:
@@ -51,9 +80,9 @@ class Retriever:
     """
 
     def __init__(
-        self, source: IndexSource, encoder: Encoder, config: Search | None = None, judge: Judge | None = None
+        self, source: ArchiveSource, encoder: Encoder, config: Search | None = None, judge: Judge | None = None
     ) -> None:
-        self.model_path: str | None = source.store.meta.get("model_path") or None
+        self.model_path: str | None = source.meta.get("model_path") or None
         """The model directory the index was built with (None: the bundled model)."""
         self.source = source
         self.encoder = encoder
@@ -73,38 +102,30 @@ class Retriever:
         judge_loader: JudgeLoader = load_judge,
         *,
         judge: bool = False,
+        opener: ShardOpener | None = None,
     ) -> Retriever:
         """Open the index and load the model it was built with (or `model`, which must match), and the
-        answer judge when `judge` asks for it (and the config does not turn it off)."""
+        answer judge when `judge` asks for it (and the config does not turn it off). A sharded archive's
+        shards are opened by `opener` (default: in this process)."""
         config = config or Search()
         if not judge:
             config = replace(config, judging=replace(config.judging, enabled=False))
-        store = Store.open(index_dir)
-        meta = store.meta
-        if not meta.get("model") or not store.passage_count():
-            store.close()
-            raise DatelineError(
-                f"the index at {index_dir} holds no articles yet: add some with `dateline index PATH...`", "Empty index"
-            )
+        source = _open_source(index_dir, config, opener)
+        meta = source.meta
         try:
             encoder = loader(model or meta.get("model_path") or None)
             answer_judge = judge_loader() if config.judging.enabled else None
         except EncoderError as exc:
-            store.close()
+            source.close()
             raise DatelineError(str(exc), "Model failed") from exc
         if encoder.name != meta["model"] or str(encoder.dim) != meta.get("dim"):
-            store.close()
+            source.close()
             raise DatelineError(
                 f"the index was built with model {meta['model']!r} but the question uses {encoder.name!r}; "
                 "rebuild it with `dateline index --rebuild --model DIR PATH...` or drop --model",
                 "Model mismatch",
             )
-        try:
-            vectors = load_vector_index(store)
-        except VectorIndexError as exc:
-            store.close()
-            raise DatelineError(f"{exc}; {REBUILD}", "Damaged index") from exc
-        return cls(IndexSource(store, vectors, config.candidates), encoder, config, answer_judge)
+        return cls(source, encoder, config, answer_judge)
 
     def with_config(self, config: Search) -> Retriever:
         """The same open index and model, ranking with another config (benchmarks compare variants).
@@ -114,7 +135,7 @@ class Retriever:
         """
         source = self.source
         if config.candidates != self.config.candidates:
-            source = IndexSource(source.store, source.vectors, config.candidates)
+            source = source.with_candidates(config.candidates)
         return Retriever(source, self.encoder, config, self.judge)
 
     def close(self) -> None:
@@ -134,7 +155,7 @@ class Retriever:
     def articles(self) -> list[Article]:
         """Every stored article (evaluation reads them to know which questions are answerable)."""
         with self._lock:
-            return list(self.source.store.articles())
+            return list(self.source.articles())
 
     def refresh(self) -> None:
         """Pick up what another process indexed since this one opened (a new generation)."""
@@ -166,6 +187,9 @@ class Retriever:
         """One question through the ranking steps to its answer (a period's stories, when that is all it asks)."""
         if reading.digest:
             return digest(reading, question, self.source, self.config)
+        if pool.unsearched:
+            note = f"not searched: {', '.join(pool.unsearched)} (that part of the archive did not answer)"
+            reading = replace(reading, notes=(*reading.notes, note))
         texts = Texts(self.source)
         ranked = fuse(pool, reading, self.config)
         for step in self._steps:

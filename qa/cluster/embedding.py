@@ -1,0 +1,96 @@
+"""Embedding passages as a Ray Data job: encoder actors on the cluster's workers, GPUs where it has them.
+
+`RayEncoder` is an `Encoder` like any other, so the indexer keeps every promise it makes on one
+machine (only new passages embedded, vectors kept in the embed cache as groups finish, one commit
+at the end): only the embedding of each group of passages is spread over the cluster.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from embeddings.base import Encoder, Vectors
+from qa.config import Cluster
+
+
+class PassageEncoder:
+    """What each worker of the job holds: the encoder, loaded once per actor."""
+
+    def __init__(self, model: str | None, cache_dir: str, precision: str, device: str | None) -> None:
+        from embeddings.factory import indexing_encoder
+
+        self.encoder = indexing_encoder(model, cache_dir=Path(cache_dir), device=device, precision=precision)
+
+    def __call__(self, batch: dict[str, Any]) -> dict[str, Any]:
+        vectors = self.encoder.encode_passages([str(t) for t in batch["text"]])
+        return {"row": batch["row"], "vector": list(vectors)}
+
+
+class RayEncoder:
+    """Encodes passages on the cluster; `local` gives the name and size (and encodes questions)."""
+
+    def __init__(
+        self, ray: Any, local: Encoder, model: str | None, cache_dir: Path, precision: str, cluster: Cluster
+    ) -> None:
+        self.ray, self.local, self.cluster = ray, local, cluster
+        quiet(ray)
+        resources = ray.cluster_resources()
+        self.gpus = int(resources.get("GPU", 0))
+        self.workers = cluster.embed_workers or max(1, self.gpus or int(resources.get("CPU", 1)))
+        # Every worker embeds the same way: the path this machine chose, or the GPU's.
+        device = "cuda" if self.gpus else None
+        self.args = (model, str(cache_dir), precision, device)
+
+    @property
+    def name(self) -> str:
+        return self.local.name
+
+    @property
+    def dim(self) -> int:
+        return self.local.dim
+
+    def describe(self) -> str:
+        kind = f"{self.gpus} GPUs" if self.gpus else "CPUs"
+        return f"a Ray Data job, {self.workers} encoder actors on the cluster's {kind}"
+
+    def warm(self) -> None:
+        """Nothing to load here: the workers load the model."""
+
+    def encode_queries(self, texts: list[str]) -> Vectors:
+        return self.local.encode_queries(texts)
+
+    def encode_passages(self, texts: list[str], *, progress: bool = False) -> Vectors:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        data = self.ray.data.from_items([{"row": i, "text": t} for i, t in enumerate(texts)])
+        actors = min(self.workers, max(1, len(texts) // self.cluster.embed_batch))
+        embedded = data.map_batches(
+            PassageEncoder,
+            fn_constructor_args=self.args,
+            batch_size=self.cluster.embed_batch,
+            compute=self.ray.data.ActorPoolStrategy(size=actors),
+            num_cpus=0 if self.gpus else 1,
+            num_gpus=1 if self.gpus else 0,
+        )
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for batch in embedded.iter_batches(batch_size=None, batch_format="numpy"):
+            out[np.asarray(batch["row"], dtype=np.int64)] = np.stack(list(batch["vector"]))
+        return out
+
+
+def quiet(ray: Any) -> None:
+    """Ray Data reports each job's progress and plan on stderr: dateline draws its own progress line."""
+    context = ray.data.DataContext.get_current()
+    context.enable_progress_bars = False
+    context.print_on_execution_start = False
+
+
+def ray_encoder(
+    address: str, local: Encoder, model: str | None, cache_dir: Path, precision: str, cluster: Cluster
+) -> RayEncoder:
+    from qa.cluster.connect import connect
+
+    return RayEncoder(connect(address), local, model, cache_dir, precision, cluster)

@@ -1,0 +1,398 @@
+"""Answering from a sharded archive in one process: each question reads only the shards its dates allow.
+
+Each shard is an `IndexSource`. A passage's id in the archive is its shard's number (its place in
+the manifest) above its id in the shard (`SHIFT` bits), so ids stay unique and ranking never
+needs to know about shards. Merging keeps what one big index would find: the best `pool` passages
+by cosine (cosines compare directly across shards) and the best `pool` by keyword score. Keyword
+scores do not compare directly, since each shard has its own word statistics: `Candidates.shard_keywords`
+says how they are merged (docs/benchmarks.md measures both).
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import itertools
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from embeddings.base import Vectors
+from embeddings.vectors import VectorIndexError
+from qa.config import Candidates
+from qa.errors import REBUILD, DatelineError
+from qa.index.archive import Manifest, Shard, combined, read_manifest
+from qa.index.database import Store
+from qa.index.records import Stats, StoredPassage
+from qa.index.vector_file import load_vector_index
+from qa.ingest.articles import Article
+from qa.search.bm25 import KeywordStats, phrases, summed
+from qa.search.candidates import Candidate, IndexSource, Pool
+from qa.search.question import Reading
+from qa.search.text import fts_query
+
+SHIFT = 40
+"""Bits of a passage id inside its shard: room for 10^12 passages a shard."""
+
+
+class ShardUnavailable(Exception):
+    """A shard did not answer (its actor failed and could not be restarted)."""
+
+
+Found = list[tuple[list[int], dict[int, float], tuple[Candidate, ...]]]
+"""Per question: the dense pool's ids (best first), the keyword pool (id -> score), and the
+candidates of both with their cosines (keyword scores 0: the merge sets them)."""
+
+
+class Pending(Protocol):
+    def result(self) -> Found: ...
+
+
+class ShardClient(Protocol):
+    """One shard, wherever it is held: here (`LocalShard`) or in a Ray actor (qa.cluster.serving).
+    Ids are the shard's own; `ShardedSource` makes them the archive's."""
+
+    @property
+    def meta(self) -> dict[str, str]: ...
+
+    def search(
+        self,
+        readings: Sequence[Reading],
+        vectors: Vectors,
+        config: Candidates,
+        matches: Sequence[str],
+        stats: KeywordStats | None,
+    ) -> Pending:
+        """Start searching the shard for these questions (inside each one's dates): `matches` are
+        their keyword searches, scored with `stats` (the archive's; None: the shard's own)."""
+        ...
+
+    def keyword_stats(self, quoted: list[str]) -> KeywordStats:
+        """The shard's BM25 statistics for these phrases."""
+        ...
+
+    def passages(self, ids: list[int]) -> dict[int, StoredPassage]: ...
+
+    def vectors(self, ids: list[int]) -> Vectors: ...
+
+    def leads(self, since: dt.date | None, until: dt.date | None, limit: int) -> tuple[list[int], int]: ...
+
+    def newest_date(self) -> dt.date | None: ...
+
+    def holds_any(self, since: dt.date | None, until: dt.date | None) -> bool: ...
+
+    def date_range(self) -> tuple[dt.date | None, dt.date | None, int]: ...
+
+    def stats(self) -> Stats: ...
+
+    def article(self, article_id: str) -> Article | None: ...
+
+    def articles(self) -> Iterator[Article]: ...
+
+    def refresh(self) -> None: ...
+
+    def close(self) -> None: ...
+
+
+class _Done:
+    def __init__(self, found: Found) -> None:
+        self.found = found
+
+    def result(self) -> Found:
+        return self.found
+
+
+class LocalShard:
+    """A shard open in this process."""
+
+    def __init__(self, directory: Path, config: Candidates) -> None:
+        store = Store.open(directory)
+        try:
+            self.source = IndexSource(store, load_vector_index(store), config)
+        except VectorIndexError as exc:
+            store.close()
+            raise DatelineError(f"{exc}; {REBUILD}", "Damaged index") from exc
+        self._variants: dict[Candidates, IndexSource] = {config: self.source}
+
+    @property
+    def meta(self) -> dict[str, str]:
+        return self.source.meta
+
+    def search(
+        self,
+        readings: Sequence[Reading],
+        vectors: Vectors,
+        config: Candidates,
+        matches: Sequence[str],
+        stats: KeywordStats | None,
+    ) -> Pending:
+        source = self._variants.setdefault(config, self.source.with_candidates(config))
+        found = source.found(readings, vectors, source.keyword_jobs(readings, matches))
+        out: Found = []
+        for i, (dense, hits) in enumerate(found):
+            if stats is not None and hits:
+                hits = source.rescored(hits, matches[i], stats)
+            out.append((dense, hits, source.candidates(vectors[i], dense, hits)))
+        return _Done(out)
+
+    def keyword_stats(self, quoted: list[str]) -> KeywordStats:
+        return self.source.keyword_stats(quoted)
+
+    def passages(self, ids: list[int]) -> dict[int, StoredPassage]:
+        return self.source.passages(ids)
+
+    def vectors(self, ids: list[int]) -> Vectors:
+        from embeddings.vectors import reconstruct
+
+        return reconstruct(self.source.vectors, np.array(ids, dtype=np.int64))
+
+    def leads(self, since: dt.date | None, until: dt.date | None, limit: int) -> tuple[list[int], int]:
+        return self.source.leads(since, until, limit)
+
+    def newest_date(self) -> dt.date | None:
+        return self.source.newest_date()
+
+    def holds_any(self, since: dt.date | None, until: dt.date | None) -> bool:
+        return self.source.holds_any(since, until)
+
+    def date_range(self) -> tuple[dt.date | None, dt.date | None, int]:
+        return self.source.date_range()
+
+    def stats(self) -> Stats:
+        return self.source.stats()
+
+    def article(self, article_id: str) -> Article | None:
+        return self.source.article(article_id)
+
+    def articles(self) -> Iterator[Article]:
+        return self.source.articles()
+
+    def refresh(self) -> None:
+        self.source.refresh()
+        self._variants = {self.source.config: self.source}
+
+    def close(self) -> None:
+        for source in {id(s): s for s in self._variants.values()}.values():
+            if source is not self.source:
+                source.close_side()
+        self.source.close()
+
+
+ShardOpener = Callable[[Path, Shard, Candidates], ShardClient]
+
+
+def local_shard(archive: Path, shard: Shard, config: Candidates) -> ShardClient:
+    return LocalShard(archive / shard.directory, config)
+
+
+class ShardedSource:
+    """Candidates from an archive of period shards, held here or by Ray actors (`opener`)."""
+
+    def __init__(self, directory: Path, config: Candidates, opener: ShardOpener = local_shard) -> None:
+        self.directory = directory
+        self.config = config
+        self.opener = opener
+        self.manifest: Manifest = read_manifest(directory)
+        self.shards: list[ShardClient] = self._open_all()
+        # The archive's BM25 statistics: totals, and each phrase's passages once asked (per generation).
+        self._totals: tuple[int, int] | None = None
+        self._hits: dict[str, int] = {}
+
+    def _open_all(self) -> list[ShardClient]:
+        opened: list[ShardClient] = []
+        try:
+            for shard in self.manifest.shards:
+                opened.append(self.opener(self.directory, shard, self.config))
+        except BaseException:
+            for client in opened:
+                client.close()
+            raise
+        return opened
+
+    # What the archive says of itself.
+
+    @property
+    def meta(self) -> dict[str, str]:
+        return self.shards[0].meta
+
+    def with_candidates(self, config: Candidates) -> ShardedSource:
+        """The same open shards, searched with other candidate settings."""
+        variant = copy.copy(self)
+        variant.config = config
+        return variant
+
+    def close(self) -> None:
+        for client in self.shards:
+            client.close()
+
+    def refresh(self) -> None:
+        """Pick up a new generation of the archive (another process indexed into it)."""
+        manifest = read_manifest(self.directory)
+        if manifest.generation != self.manifest.generation:
+            old = self.shards
+            self.manifest = manifest
+            self.shards = self._open_all()
+            self._totals, self._hits = None, {}
+            for client in old:
+                client.close()
+        else:
+            for client in self.shards:
+                client.refresh()
+            self._totals, self._hits = None, {}  # a shard may have changed in place
+
+    def stats(self) -> Stats:
+        return combined([s.stats() for s in self.shards])
+
+    def article(self, article_id: str) -> Article | None:
+        return next((a for s in self.shards if (a := s.article(article_id)) is not None), None)
+
+    def articles(self) -> Iterator[Article]:
+        return itertools.chain.from_iterable(s.articles() for s in self.shards)
+
+    # Candidates.
+
+    def _reads(self, since: dt.date | None, until: dt.date | None) -> list[int]:
+        """The shards a search inside [since, until] reads."""
+        return [i for i, shard in enumerate(self.manifest.shards) if shard.overlaps(since, until)]
+
+    def newest_date(self) -> dt.date | None:
+        return max((d for s in self.shards if (d := s.newest_date()) is not None), default=None)
+
+    def holds_any(self, since: dt.date | None, until: dt.date | None) -> bool:
+        return any(self.shards[i].holds_any(since, until) for i in self._reads(since, until))
+
+    def keyword_jobs(self, readings: Sequence[Reading]) -> None:
+        """Nothing to start early: each shard searches both ways in one call (`pools_with`)."""
+        return None
+
+    def pools(self, readings: Sequence[Reading], vectors: Vectors) -> list[Pool]:
+        return self.pools_with(readings, vectors, None)
+
+    def pools_with(self, readings: Sequence[Reading], vectors: Vectors, keyword: object) -> list[Pool]:
+        """Each question's pool, merged from the shards its dates allow (searched all at once)."""
+        matches, stats = self._keyword_searches(readings)
+        started: dict[int, tuple[list[int], Pending]] = {}
+        for n, client in enumerate(self.shards):
+            mine = [i for i, r in enumerate(readings) if n in self._reads(r.since, r.until)]
+            if mine:
+                asked = [matches[i] for i in mine]
+                pending = client.search([readings[i] for i in mine], vectors[mine], self.config, asked, stats)
+                started[n] = (mine, pending)
+        dense: list[list[Candidate]] = [[] for _ in readings]
+        hits: list[dict[int, float]] = [{} for _ in readings]
+        found: list[dict[int, Candidate]] = [{} for _ in readings]
+        missing: list[set[str]] = [set() for _ in readings]
+        for n, (mine, pending) in started.items():
+            try:
+                rows = pending.result()
+            except ShardUnavailable:
+                for i in mine:
+                    missing[i].add(self.manifest.shards[n].period)
+                continue
+            for i, (ids, scores, candidates) in zip(mine, rows, strict=True):
+                for c in candidates:
+                    found[i][_global(n, c.id)] = _renumbered_candidate(n, c)
+                dense[i] += [found[i][_global(n, pid)] for pid in ids]
+                hits[i].update({_global(n, pid): score for pid, score in scores.items()})
+        pools = []
+        for i in range(len(readings)):
+            top_dense = sorted(dense[i], key=lambda c: -c.cosine)[: self.config.pool]
+            top_keyword = dict(sorted(hits[i].items(), key=lambda kv: -kv[1])[: self.config.pool])
+            ids = sorted({c.id for c in top_dense} | set(top_keyword))
+            candidates = tuple(_with_keyword(found[i][pid], top_keyword.get(pid, 0.0)) for pid in ids)
+            best = max(top_keyword.values(), default=0.0) or 1.0
+            pools.append(Pool(candidates, best, tuple(sorted(missing[i]))))
+        return pools
+
+    def _keyword_searches(self, readings: Sequence[Reading]) -> tuple[list[str], KeywordStats | None]:
+        """Each question's keyword search, and the statistics its passages are scored with.
+
+        With `shard_keywords` "global" (the default) both come from the whole archive, as one index
+        would make them: which words are too common to search for, and each phrase's BM25 weight.
+        With "shard" each shard decides and scores with its own statistics."""
+        cfg = self.config
+        if not cfg.keyword:
+            return ["" for _ in readings], None
+        if cfg.shard_keywords != "global":
+            return [fts_query(r.query.question) for r in readings], None
+        wanted = sorted({p for r in readings for p in phrases(fts_query(r.query.question))} - set(self._hits))
+        if wanted or self._totals is None:
+            parts = []
+            for client in self.shards:
+                try:
+                    parts.append(client.keyword_stats(wanted))
+                except ShardUnavailable:
+                    continue  # its periods are reported by the search; its statistics are left out
+            whole = summed(parts)
+            self._totals = (whole.rows, whole.tokens)
+            self._hits.update(whole.hits)
+        rows, tokens = self._totals
+        stats = KeywordStats(rows, tokens, self._hits)
+
+        def informative(word: str) -> bool:  # as IndexSource._informative, over the whole archive
+            limit = max(cfg.common_words * rows, cfg.common_words_floor)
+            return not cfg.common_words or stats.hits.get(word, 0) <= limit
+
+        return [fts_query(r.query.question, informative) for r in readings], stats
+
+    def passages(self, ids: list[int]) -> dict[int, StoredPassage]:
+        out: dict[int, StoredPassage] = {}
+        for n, local in _by_shard(ids).items():
+            for pid, passage in self.shards[n].passages(local).items():
+                gid = _global(n, pid)
+                out[gid] = replace(passage, id=gid)
+        return out
+
+    def _vectors(self, ids: list[int]) -> Vectors:
+        out = np.zeros((len(ids), int(self.meta.get("dim", 0))), dtype=np.float32)
+        for n, local in _by_shard(ids).items():
+            rows = [k for k, gid in enumerate(ids) if gid >> SHIFT == n]
+            out[rows] = self.shards[n].vectors(local)
+        return out
+
+    def similarity(self, ids: list[int], others: list[int]) -> Vectors:
+        return np.asarray(self._vectors(ids) @ self._vectors(others).T, dtype=np.float32)
+
+    def cosines(self, ids: list[int], question: Vectors) -> list[float]:
+        return [float(c) for c in (self._vectors(ids) @ question).tolist()]
+
+    def leads(self, since: dt.date | None, until: dt.date | None, limit: int) -> tuple[list[int], int]:
+        # Shards hold disjoint periods in date order, so their openings, one shard after another,
+        # are oldest first across the archive too.
+        ids: list[int] = []
+        count = 0
+        for n in self._reads(since, until):
+            local, found = self.shards[n].leads(since, until, limit)
+            count += found
+            ids += [_global(n, pid) for pid in local]
+        return ids[:limit], count
+
+    def date_range(self) -> tuple[dt.date | None, dt.date | None, int]:
+        ranges = [s.date_range() for s in self.shards]
+        return (
+            min((r[0] for r in ranges if r[0]), default=None),
+            max((r[1] for r in ranges if r[1]), default=None),
+            sum(r[2] for r in ranges),
+        )
+
+
+def _global(shard: int, pid: int) -> int:
+    return (shard << SHIFT) | pid
+
+
+def _by_shard(ids: list[int]) -> dict[int, list[int]]:
+    out: dict[int, list[int]] = {}
+    for gid in ids:
+        out.setdefault(gid >> SHIFT, []).append(gid & ((1 << SHIFT) - 1))
+    return out
+
+
+def _renumbered_candidate(shard: int, c: Candidate) -> Candidate:
+    return Candidate(_global(shard, c.id), c.article_id, c.date, c.cosine, 0.0)
+
+
+def _with_keyword(c: Candidate, keyword: float) -> Candidate:
+    return Candidate(c.id, c.article_id, c.date, c.cosine, keyword)

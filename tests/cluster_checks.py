@@ -1,0 +1,138 @@
+"""A real three-node Ray cluster on loopback, driven as a user would: run by tests/test_cluster.py.
+
+    python -m tests.cluster_checks WORKDIR
+
+Run only inside a network namespace that has nothing but loopback (the test starts it with
+`unshare --net`): Ray binds some services to every interface and probes an outside address to find
+its own, and there neither can reach anything. It checks that first, then:
+
+1. indexes a slice of the dev benchmark into a month-sharded archive, embedding over the cluster
+   (`dateline index --ray`), and into one index in this process;
+2. answers the slice's questions from the archive served by shard actors, and from the one index;
+3. kills a shard actor between two halves of a batch (it is restarted), then a worker node (its
+   actors move), then a shard for good (its period is reported as not searched);
+
+and prints one JSON object of what it saw. The cluster is shut down by its own API.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+EVAL = Path(__file__).resolve().parents[2] / "shared" / "eval" / "rtqa-2024q1"
+QUESTIONS = 10
+MIB = 1024 * 1024
+
+
+def loopback_only() -> list[str]:
+    """The network interfaces of this network namespace: the checks refuse to start a cluster
+    where there is any but loopback."""
+    import socket
+
+    return sorted(name for _, name in socket.if_nameindex())
+
+
+def slice_of_dev(target: Path) -> list[dict[str, Any]]:
+    """The first questions of the dev set and the articles their searches found (top 3 each)."""
+    questions = [json.loads(line) for line in (EVAL / "questions.jsonl").read_text().splitlines()][:QUESTIONS]
+    wanted: set[str] = set()
+    for line in (EVAL / "search.jsonl").read_text().splitlines():
+        row = json.loads(line)
+        if row["id"] in {q["id"] for q in questions}:
+            wanted.update(row["urls"][:3])
+    with (EVAL / "articles.jsonl").open() as source, target.open("w") as out:
+        for line in source:
+            if json.loads(line)["url"] in wanted:
+                out.write(line)
+    return questions
+
+
+def seen(answer: Any) -> list[list[str]]:
+    return [[h.passage.article_id, h.passage.text] for h in answer.hits]
+
+
+def main(workdir: Path) -> None:
+    os.environ["RAY_USAGE_STATS_ENABLED"] = "0"
+    interfaces = loopback_only()
+    if interfaces != ["lo"]:
+        sys.exit(f"not in a loopback-only network namespace (interfaces: {interfaces}); no cluster started")
+    import datetime as dt
+
+    import ray
+    from ray.cluster_utils import Cluster
+
+    from embeddings.factory import indexing_encoder
+    from qa.cli import main as cli
+    from qa.cli.options import open_retriever
+    from qa.cluster.serving import actor_name
+    from qa.index.archive import read_manifest
+    from qa.index.indexer import index_paths
+    from qa.search.query import Query
+    from qa.search.retriever import Retriever
+    from qa.settings import Settings, model_cache
+
+    articles = workdir / "articles.jsonl"
+    questions = slice_of_dev(articles)
+    queries = [Query(q["question"], k=5, as_of=dt.date.fromisoformat(q["date"]), apply_bar=False) for q in questions]
+    node: dict[str, Any] = {"num_cpus": 1, "object_store_memory": 80 * MIB, "node_ip_address": "127.0.0.1"}
+    cluster = Cluster(initialize_head=True, head_node_args={**node, "include_dashboard": False})
+    workers = [cluster.add_node(**node) for _ in range(2)]
+    out: dict[str, Any] = {"interfaces": interfaces, "address": cluster.address}
+    try:
+        archive, single = workdir / "archive", workdir / "single"
+        args = ["index", str(articles), "--shard-by", "month", "--precision", "fp32", "--index", str(archive)]
+        out["index_exit"] = cli([*args, "--ray", cluster.address])
+        out["nodes"] = len([n for n in ray.nodes() if n["Alive"]])  # type: ignore[no-untyped-call]
+        encoder = indexing_encoder(None, cache_dir=model_cache(), precision="fp32")
+        index_paths(single, [articles], lambda: encoder)
+        manifest = read_manifest(archive)
+        out["shards"] = [[s.period, s.articles] for s in manifest.shards]
+
+        one = Retriever.open(single)
+        want = [seen(a) for a in one.ask_many(queries)]
+        one.close()
+        # A question as a user asks it: the command line, the archive served by the cluster.
+        printed = io.StringIO()
+        with contextlib.redirect_stdout(printed):
+            first_question = [questions[0]["question"], "--as-of", questions[0]["date"], "--json"]
+            out["ask_exit"] = cli(["ask", *first_question, "--ray", cluster.address, "--index", str(archive)])
+        out["ask_first"] = json.loads(printed.getvalue())["passages"][0]["article_id"]
+        out["one_first"] = want[0][0][0]
+        served = open_retriever(Settings(archive, ray=cluster.address))
+        half = len(queries) // 2
+        first = [seen(a) for a in served.ask_many(queries[:half])]
+        # The shard most questions read dies between the two halves of the batch; Ray restarts it.
+        busiest = max(manifest.shards, key=lambda s: s.articles)
+        actor = ray.get_actor(actor_name(archive, busiest), namespace="dateline")
+        before: Any = ray.get(actor.pid.remote())
+        ray.kill(actor, no_restart=False)
+        second = [seen(a) for a in served.ask_many(queries[half:])]
+        out["same_as_one_index"] = [got == w for got, w in zip(first + second, want, strict=True)]
+        out["restarted"] = ray.get(actor.pid.remote()) != before
+        holders = [ray.get_actor(actor_name(archive, s), namespace="dateline") for s in manifest.shards]
+        out["actor_nodes"] = len({ray.get(h.node.remote()) for h in holders})
+
+        # A worker node is lost: the actors it held start again on the others, and answer the same.
+        cluster.remove_node(workers[0])
+        out["after_node_lost"] = [seen(a) == w for a, w in zip(served.ask_many(queries), want, strict=True)]
+
+        # A shard that stays down: the answers say which period was not searched.
+        ray.kill(ray.get_actor(actor_name(archive, busiest), namespace="dateline"), no_restart=True)
+        notes = [list(a.notes) for a in served.ask_many(queries)]
+        out["missing_period"] = busiest.period
+        out["notes"] = notes
+        served.close()
+    finally:
+        ray.shutdown()
+        cluster.shutdown()  # type: ignore[no-untyped-call]
+    print(json.dumps(out))
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1]))

@@ -173,13 +173,15 @@ def load_encoder(
     return LazyEncoder(name, dim, load)
 
 
-PRECISIONS = ("auto", "int8", "int8-all", "fp32", "bf16")
+PRECISIONS = ("auto", "int8", "int8-all", "fp32", "onnx", "bf16")
 """How indexing embeds on a CPU: `auto` (the fastest path measured on this machine), or one forced."""
 
 
 def fixed_encoder(model: str | None, cache_dir: Path, precision: str) -> Encoder:
     """One path: the int8 graph (`int8-all`: with every layer int8), the exact model (fp32,
-    sentence-transformers), or torch in bfloat16."""
+    sentence-transformers; `onnx`: its fp32 graph), or torch in bfloat16."""
+    if precision == "onnx":
+        return load_encoder(model, cache_dir=cache_dir)
     if precision == "int8-all" and not _is_hash(model):
         return _every_layer_int8(_model_path(model), cache_dir)
     if precision == "bf16" and not _is_hash(model):

@@ -170,3 +170,14 @@ def test_an_archive_and_a_single_index_are_not_mixed_up(
     code = main(["index", str(CORPUS), "--shard-by", "month", "--model", "hash", "--index", str(single)])
     err = capsys.readouterr().err
     assert code != 0 and "is a single index, not an archive" in err and "Traceback" not in err
+
+
+def test_the_cluster_options_need_an_archive(
+    tmp_path: Path, bundled_index: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(["ask", "Who met Wang Yi?", "--ray", "127.0.0.1:1", "--index", str(bundled_index)])
+    err = capsys.readouterr().err
+    assert code != 0 and "is a single index; a cluster serves a sharded archive" in err
+    code = main(["index", str(CORPUS), "--ray", "127.0.0.1:1", "--model", "hash", "--index", str(tmp_path / "new")])
+    err = capsys.readouterr().err
+    assert code != 0 and "--ray builds a sharded archive: add --shard-by" in err and "Traceback" not in err

@@ -212,12 +212,10 @@ class RayShard:
 
 
 def ray_opener(address: str, cluster: Cluster) -> Any:
-    """A `ShardOpener` whose shards are actors on the cluster at `address`."""
+    """A `ShardOpener` whose shards are actors on the cluster at `address` (joined at the first shard)."""
     from qa.cluster.connect import connect
 
-    ray = connect(address)
-
     def open_shard(archive: Path, shard: Shard, config: Candidates) -> ShardClient:
-        return RayShard(ray, archive, shard, config, cluster)
+        return RayShard(connect(address), archive, shard, config, cluster)
 
     return open_shard

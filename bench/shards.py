@@ -25,7 +25,8 @@ from typing import Any
 from bench.common import machine, median, table
 from embeddings.factory import indexing_encoder
 from qa.evaluation import evaluate, load_questions
-from qa.index.archive import index_archive, is_archive, period_of, read_manifest
+from qa.index.archive import is_archive, period_of, read_manifest
+from qa.index.archiving import index_archive
 from qa.index.database import Store
 from qa.index.embed_cache import EmbedCache
 from qa.index.indexer import _offer_old_vectors, index_paths

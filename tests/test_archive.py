@@ -17,7 +17,8 @@ import pytest
 from embeddings.factory import indexing_encoder
 from qa.cli import main
 from qa.config import Search
-from qa.index.archive import index_archive, period_of, period_span, read_manifest
+from qa.index.archive import period_of, period_span, read_manifest
+from qa.index.archiving import index_archive
 from qa.search.query import Query
 from qa.search.retriever import Retriever
 from tests.conftest import CORPUS

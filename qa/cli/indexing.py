@@ -50,7 +50,8 @@ def declare(p: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, settings: Settings) -> ExitCode:
     from embeddings.factory import indexing_encoder, needs_preparing
-    from qa.index.archive import index_archive, is_archive
+    from qa.index.archive import is_archive
+    from qa.index.archiving import index_archive
     from qa.index.indexer import index_paths
 
     cache = model_cache()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import numpy as np
@@ -22,7 +22,7 @@ from qa.index.report import IndexReport
 from qa.index.vector_file import load_vector_index
 from qa.ingest.articles import Article, Passage
 from qa.ingest.chunker import article_passages, embedding_text
-from qa.ingest.items import Problem
+from qa.ingest.items import Item, Problem
 from qa.ingest.readers import read_paths
 from qa.progress import Progress
 
@@ -152,11 +152,13 @@ def index_paths(
     on_problem: Callable[[Problem], None] | None = None,
     config: Config | None = None,
     accept: Callable[[Article], bool] | None = None,
+    reader: Callable[[], Iterable[Item]] | None = None,
 ) -> IndexReport:
     """Add the articles under `paths` to the index in `directory`, embedding only what is new.
 
     `progress`: draw the progress line; a function adds its words to the line (how it embeds).
-    `accept`: index only the articles it accepts (one period of a sharded archive).
+    `accept`: index only the articles it accepts (one period of a sharded archive); `reader`: what
+    the files hold, read already (each call reads it from the start), instead of reading `paths`.
     """
     config = config or Config()
     layout = Layout(directory)
@@ -184,7 +186,7 @@ def index_paths(
             Layout.remove_db(layout.rebuild_db)
             target = Store.open(directory, create=True, path=layout.rebuild_db)
         try:
-            _update(existing, target, paths, encoder, meta, prune, progress, report, on_problem, config, accept)
+            _update(existing, target, paths, encoder, meta, prune, progress, report, on_problem, config, accept, reader)
         finally:
             target.close()
             if target is not existing:
@@ -225,6 +227,7 @@ def _update(
     on_problem: Callable[[Problem], None] | None,
     config: Config,
     accept: Callable[[Article], bool] | None = None,
+    reader: Callable[[], Iterable[Item]] | None = None,
 ) -> None:
     """Plan from ids and keys, then stream: read, chunk, embed and insert a group at a time.
 
@@ -232,7 +235,7 @@ def _update(
     every stored article that the plan keeps. Either way the whole run is one transaction.
     """
     stored = source.article_ids()
-    plan = make_plan(stored, paths, prune, report, on_problem, config.indexing, accept)
+    plan = make_plan(stored, paths, prune, report, on_problem, config.indexing, accept, reader)
     carry = target is not source
     total = len(plan.add) + (len(stored) - len(plan.delete) if carry else 0)
     files: set[str] = set()
@@ -254,7 +257,7 @@ def _update(
                 if article.id not in plan.delete:
                     sink.add(article)
         if plan.add:
-            for item in read_paths(paths, config.indexing):
+            for item in reader() if reader else read_paths(paths, config.indexing):
                 # A file changed since the plan was made: what the plan does not name waits for the next run.
                 if isinstance(item, Article) and item.id in plan.add:
                     files.add(item.path)

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from qa.config import Indexing
 from qa.index.report import IndexReport
 from qa.ingest.articles import Article
-from qa.ingest.items import Problem
+from qa.ingest.items import Item, Problem
 from qa.ingest.readers import read_paths
 
 
@@ -32,11 +32,13 @@ def make_plan(
     on_problem: Callable[[Problem], None] | None,
     limits: Indexing,
     accept: Callable[[Article], bool] | None = None,
+    reader: Callable[[], Iterable[Item]] | None = None,
 ) -> Plan:
     """Read the files once to decide what is new, replaced, unchanged or gone.
 
     `accept`: only the articles it accepts belong here (one shard of an archive); a stored article
-    whose file now holds an article this index does not accept has moved away, and is deleted."""
+    whose file now holds an article this index does not accept has moved away, and is deleted.
+    `reader`: what the files hold, read already (an archive reads them once for all its shards)."""
     by_key: dict[str, set[str]] = {}
     for article_id, key in stored.items():
         by_key.setdefault(key, set()).add(article_id)
@@ -46,7 +48,7 @@ def make_plan(
     feed_items: dict[str, str] = {}
     page_urls: set[str] = set()
     counted_as_added: set[str] = set()
-    for item in read_paths(paths, limits):
+    for item in reader() if reader else read_paths(paths, limits):
         if isinstance(item, Problem):
             report.problems.append(item)
             if on_problem:

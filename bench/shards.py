@@ -138,7 +138,7 @@ def report(variants: dict[str, Retriever], questions: list[Any], judged: list[An
     for name, retriever in variants.items():
         s, _ = strict(retriever, judged)
         loose, records = evaluate(retriever, questions)
-        tops[name] = {r["id"]: [(p["article_id"], p["text"]) for p in r["passages"]] for r in records}
+        tops[name] = {r["id"]: [(p["date"], p["text"]) for p in r["passages"]] for r in records}
         rows.append([name, *(f"{s[k]:.3f}" for k in STRICT), *(f"{loose[k]:.3f}" for k in LOOSE)])
         print(rows[-1], flush=True)
     print(table(["source", *(f"strict {k}" for k in STRICT), *(f"loose {k}" for k in LOOSE)], rows))

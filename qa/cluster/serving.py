@@ -75,8 +75,8 @@ class ShardHolder:
     def articles(self) -> list[Article]:
         return list(self.shard.articles())
 
-    def refresh(self) -> None:
-        self.shard.refresh()
+    def refresh(self) -> bool:
+        return self.shard.refresh()
 
     def pid(self) -> int:
         """Which process holds the shard (a restarted actor is another)."""
@@ -201,8 +201,8 @@ class RayShard:
     def articles(self) -> Iterator[Article]:
         return iter(self._or([], "articles"))
 
-    def refresh(self) -> None:
-        self._or(None, "refresh")
+    def refresh(self) -> bool:
+        return bool(self._or(False, "refresh"))
 
     def close(self) -> None:
         """Leave the actor serving (others may use it); `retire` ends it."""

@@ -96,7 +96,7 @@ class ArchiveSource(CandidateSource, Protocol):
 
     def article(self, article_id: str) -> Article | None: ...
 
-    def refresh(self) -> None: ...
+    def refresh(self) -> bool: ...
 
     def close(self) -> None: ...
 
@@ -142,10 +142,11 @@ class IndexSource:
             self._keyword_store.close()
             self._keyword_store = None
 
-    def refresh(self) -> None:
-        """Pick up what another process indexed since this one opened (a new generation)."""
+    def refresh(self) -> bool:
+        """Pick up what another process indexed since this one opened (a new generation); whether it had."""
         generation = self.store.generation
-        if generation != self.generation:
+        changed = generation != self.generation
+        if changed:
             self.vectors = load_vector_index(self.store)
             self.newest = self.store.newest_date()
             self._allowed.clear()
@@ -154,6 +155,7 @@ class IndexSource:
             self._totals = None
             self._passages = self.store.passage_count()
             self.generation = generation
+        return changed
 
     @property
     def meta(self) -> dict[str, str]:

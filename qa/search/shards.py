@@ -92,7 +92,9 @@ class ShardClient(Protocol):
 
     def articles(self) -> Iterator[Article]: ...
 
-    def refresh(self) -> None: ...
+    def refresh(self) -> bool:
+        """Pick up a new generation of the shard; whether there was one."""
+        ...
 
     def close(self) -> None: ...
 
@@ -170,9 +172,14 @@ class LocalShard:
     def articles(self) -> Iterator[Article]:
         return self.source.articles()
 
-    def refresh(self) -> None:
-        self.source.refresh()
+    def refresh(self) -> bool:
+        if not self.source.refresh():
+            return False
+        for source in self._variants.values():  # variants share the index, not its new vectors
+            if source is not self.source:
+                source.close_side()
         self._variants = {self.source.config: self.source}
+        return True
 
     def close(self) -> None:
         for source in {id(s): s for s in self._variants.values()}.values():
@@ -200,6 +207,7 @@ class ShardedSource:
         # The archive's BM25 statistics: totals, and each phrase's passages once asked (per generation).
         self._totals: tuple[int, int] | None = None
         self._hits: dict[str, int] = {}
+        self._newest: dt.date | None = None
 
     def _open_all(self) -> list[ShardClient]:
         opened: list[ShardClient] = []
@@ -228,20 +236,21 @@ class ShardedSource:
         for client in self.shards:
             client.close()
 
-    def refresh(self) -> None:
-        """Pick up a new generation of the archive (another process indexed into it)."""
+    def refresh(self) -> bool:
+        """Pick up a new generation of the archive (another process indexed into it); whether there was."""
         manifest = read_manifest(self.directory)
         if manifest.generation != self.manifest.generation:
             old = self.shards
             self.manifest = manifest
             self.shards = self._open_all()
-            self._totals, self._hits = None, {}
             for client in old:
                 client.close()
-        else:
-            for client in self.shards:
-                client.refresh()
-            self._totals, self._hits = None, {}  # a shard may have changed in place
+            changed = True
+        else:  # a run into the archive commits shard by shard, then the manifest
+            changed = any([client.refresh() for client in self.shards])
+        if changed:
+            self._totals, self._hits, self._newest = None, {}, None
+        return changed
 
     def stats(self) -> Stats:
         return combined([s.stats() for s in self.shards])
@@ -259,10 +268,27 @@ class ShardedSource:
         return [i for i, shard in enumerate(self.manifest.shards) if shard.overlaps(since, until)]
 
     def newest_date(self) -> dt.date | None:
-        return max((d for s in self.shards if (d := s.newest_date()) is not None), default=None)
+        """The newest article's date: asked of the newest shards first, once per generation."""
+        if self._newest is None:
+            for n in reversed(range(len(self.shards))):  # shards are in period order, undated last
+                if (newest := self.shards[n].newest_date()) is not None:
+                    self._newest = newest
+                    break
+        return self._newest
 
     def holds_any(self, since: dt.date | None, until: dt.date | None) -> bool:
-        return any(self.shards[i].holds_any(since, until) for i in self._reads(since, until))
+        partial = []
+        for n in self._reads(since, until):
+            shard = self.manifest.shards[n]
+            first, last = shard.span()
+            if first is None or last is None:
+                partial.append(n)
+                continue
+            inside = (since is None or first >= since) and (until is None or last <= until)
+            if inside and shard.articles:  # every article of the shard is in the range
+                return True
+            partial.append(n)
+        return any(self.shards[n].holds_any(since, until) for n in partial)
 
     def keyword_jobs(self, readings: Sequence[Reading]) -> None:
         """Nothing to start early: each shard searches both ways in one call (`pools_with`)."""

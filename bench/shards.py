@@ -97,6 +97,8 @@ def main() -> None:
     parser.add_argument(
         "--cluster", action="store_true", help="also serve the archive from a 3-node loopback Ray cluster (netns)"
     )
+    parser.add_argument("--timing-only", action="store_true", help="only the time per question")
+    parser.add_argument("--timing-questions", type=int, default=64, help="questions timed (default 64)")
     args = parser.parse_args()
     articles = args.set / "articles.jsonl"
     if args.seed_from and not (args.index / "dateline.sqlite").exists():
@@ -122,7 +124,10 @@ def main() -> None:
         cluster, address = start_cluster()
         variants["archive over Ray, 3 loopback nodes"] = open_retriever(Settings(args.archive, ray=address))
     try:
-        report(variants, questions, judged, args.archive)
+        if not args.timing_only:
+            quality(variants, questions, judged)
+        timing(variants, questions[: args.timing_questions])
+        sizes(args.archive)
     finally:
         for retriever in variants.values():
             retriever.close()
@@ -133,7 +138,7 @@ def main() -> None:
             cluster.shutdown()
 
 
-def report(variants: dict[str, Retriever], questions: list[Any], judged: list[Any], archive_dir: Path) -> None:
+def quality(variants: dict[str, Retriever], questions: list[Any], judged: list[Any]) -> None:
     rows, tops = [], {}
     for name, retriever in variants.items():
         s, _ = strict(retriever, judged)
@@ -151,7 +156,10 @@ def report(variants: dict[str, Retriever], questions: list[Any], judged: list[An
             every = sum(got[i] == base[i] for i in base) / len(base)
             rows.append([name, f"{first:.1%}", f"{five:.1%}", f"{every:.1%}"])
     print(table(["against one index", "same first quote", "same first 5 quotes", "same 20 quotes"], rows))
-    # Time per question, the sources taking turns over the same questions (batches of 64).
+
+
+def timing(variants: dict[str, Retriever], questions: list[Any]) -> None:
+    """Time per question, the sources taking turns over the same questions (one batch, 20 quotes)."""
     times: dict[str, list[float]] = {name: [] for name in variants}
     for _ in range(3):
         for name, retriever in variants.items():
@@ -161,19 +169,26 @@ def report(variants: dict[str, Retriever], questions: list[Any], judged: list[An
     base_t = median(times["one index"])
     print(
         table(
-            ["source", "ms a question (batches of 64, 20 quotes)", "vs one index"],
+            [f"source ({len(questions)} questions)", "ms a question (one batch, 20 quotes)", "vs one index"],
             [[n, f"{1000 * median(t):.1f}", f"{median(t) / base_t:.2f}x"] for n, t in times.items()],
         )
     )
+
+
+def sizes(archive_dir: Path) -> None:
+    """The shards' sizes: the largest five, and all of them summed."""
     manifest = read_manifest(archive_dir)
-    rows = []
-    for shard in manifest.shards:
+    rows, disk, passages = [], 0.0, 0
+    for shard in sorted(manifest.shards, key=lambda s: -s.passages):
         stats, meta = Store.describe(archive_dir / shard.directory)
         vectors = shard.passages * int(meta["dim"]) * 4
-        rows.append(
-            [shard.period, str(shard.articles), str(shard.passages), f"{stats.bytes / 1e6:.1f}", f"{vectors / 1e6:.1f}"]
-        )
-    print(table(["shard", "articles", "passages", "MB on disk", "MB of vectors in memory"], rows))
+        disk, passages = disk + stats.bytes, passages + shard.passages
+        if len(rows) < 5:
+            row = [shard.period, str(shard.articles), str(shard.passages), f"{stats.bytes / 1e6:.1f}"]
+            rows.append([*row, f"{vectors / 1e6:.1f}"])
+    total = [f"all {len(manifest.shards)} shards", "", str(passages), f"{disk / 1e6:.1f}"]
+    rows.append([*total, f"{passages * 1.536e-3:.1f}"])
+    print(table(["shard (largest five)", "articles", "passages", "MB on disk", "MB of vectors in memory"], rows))
 
 
 if __name__ == "__main__":

@@ -63,6 +63,16 @@ def _model_path(model: str | Path | None) -> Path:
     return default_model_dir() if model is None else Path(model).expanduser().resolve()
 
 
+def _one_path(model: str | None) -> bool:
+    """Whether the model runs one way only: the test encoder, or a static model (no graph to export,
+    so nothing to choose between)."""
+    if _is_hash(model):
+        return True
+    from embeddings.export import exportable
+
+    return not exportable(_model_path(model))
+
+
 def graph_missing(model: str | Path | None, cache_dir: Path) -> bool:
     """True when a question will first load torch to export the model's graph (~15 s, once)."""
     if _is_hash(model):
@@ -182,9 +192,9 @@ def fixed_encoder(model: str | None, cache_dir: Path, precision: str) -> Encoder
     sentence-transformers; `onnx`: its fp32 graph), or torch in bfloat16."""
     if precision == "onnx":
         return load_encoder(model, cache_dir=cache_dir)
-    if precision == "int8-all" and not _is_hash(model):
+    if precision == "int8-all" and not _one_path(model):
         return _every_layer_int8(_model_path(model), cache_dir)
-    if precision == "bf16" and not _is_hash(model):
+    if precision == "bf16" and not _one_path(model):
         path = _model_path(model)
 
         def load() -> Encoder:
@@ -267,7 +277,7 @@ def indexing_encoder(
     """The encoder indexing uses. On a CPU, `auto` takes the path recorded for this machine, or
     measures them on the first passages (`on_choice` hears what was chosen and why); another
     precision forces that path. On another device, sentence-transformers there."""
-    if device not in (None, "cpu") or _is_hash(model):
+    if device not in (None, "cpu") or _one_path(model):
         return load_encoder(model, device=device, cache_dir=cache_dir, use_graph=False)
     if precision == "auto":
         from embeddings.kernels import recorded
@@ -287,7 +297,7 @@ def needs_preparing(model: str | None, *, cache_dir: Path, device: str | None = 
 
 def _question_path_encoder(model: str | None, cache_dir: Path, path: str) -> Encoder:
     """One way to encode questions: an ONNX graph (`fp32` is the exact one), never torch once it exists."""
-    if path == "int8-all" and not _is_hash(model):
+    if path == "int8-all" and not _one_path(model):
         return _every_layer_int8(_model_path(model), cache_dir)
     return load_encoder(model, cache_dir=cache_dir, int8=path == "int8")
 
@@ -305,8 +315,8 @@ def question_encoder(model: str | None, cache_dir: Path) -> Encoder:
 
 def choose_question_path(model: str | None, cache_dir: Path, texts: list[str]) -> str | None:
     """Time the question paths on `texts` (question-length), record the choice, and say what it is
-    (a choice recorded earlier stands; None for the test encoder, which has one path)."""
-    if _is_hash(model) or not texts:
+    (a choice recorded earlier stands; None for a model with one path: the test encoder, a static model)."""
+    if _one_path(model) or not texts:
         return None
     from tokenizers import Tokenizer
 

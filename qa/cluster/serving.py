@@ -21,7 +21,7 @@ from qa.index.records import Stats, StoredPassage
 from qa.ingest.articles import Article
 from qa.search.bm25 import KeywordStats
 from qa.search.question import Reading
-from qa.search.shards import Found, LocalShard, Pending, ShardClient, ShardUnavailable
+from qa.search.shard_client import Found, LocalShard, Pending, ShardClient, ShardUnavailable
 
 NO_STATS = Stats(0, 0, None, None, 0, [], 0)
 

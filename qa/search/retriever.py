@@ -30,7 +30,7 @@ from qa.search.judging import judged_by
 from qa.search.query import Query
 from qa.search.question import Reading, read_question
 from qa.search.scoring import Step, Texts, favour_answer_type, fuse
-from qa.search.shards import ShardOpener
+from qa.search.shard_client import ShardOpener
 from qa.search.verdict import hits, verdict
 from qa.settings import model_cache
 
@@ -50,7 +50,8 @@ def _open_source(index_dir: Path, config: Search, opener: ShardOpener | None = N
     from qa.index.archive import is_archive
 
     if is_archive(index_dir):
-        from qa.search.shards import ShardedSource, local_shard
+        from qa.search.shard_client import local_shard
+        from qa.search.shards import ShardedSource
 
         return ShardedSource(index_dir, config.candidates, opener or local_shard)
     if opener is not None:

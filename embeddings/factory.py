@@ -242,13 +242,13 @@ class CalibratingEncoder(LazyEncoder):
         if self._encoder is None:
             from tokenizers import Tokenizer
 
-            from embeddings.kernels import calibrate, candidate_paths, save
+            from embeddings.kernels import SAMPLE, calibrate, candidate_paths, save
 
-            sample = texts[:: max(1, len(texts) // 32)][:32]
+            sample = texts[:: max(1, len(texts) // SAMPLE)][:SAMPLE]
             tokenizer = Tokenizer.from_file(str(self._path / "tokenizer.json"))
             tokenizer.no_padding()
             tokenizer.enable_truncation(max_length=256)
-            tokens = sum(len(e.ids) for e in tokenizer.encode_batch(sample))
+            tokens = [len(e.ids) for e in tokenizer.encode_batch(sample)]
             loaded: dict[str, Encoder] = {}
 
             def maker(precision: str) -> Callable[[], Encoder]:
@@ -327,7 +327,7 @@ def choose_question_path(model: str | None, cache_dir: Path, texts: list[str]) -
     if earlier is not None:
         return earlier.describe()
     tokenizer = Tokenizer.from_file(str(path / "tokenizer.json"))
-    tokens = sum(len(e.ids) for e in tokenizer.encode_batch(texts))
+    tokens = [len(e.ids) for e in tokenizer.encode_batch(texts)]
 
     def maker(p: str) -> Callable[[], Encoder]:
         def make() -> Encoder:

@@ -6,7 +6,7 @@ AMX). Which is fastest depends on the CPU, so the first indexing run on a machin
 real passages, drops any whose vectors fall below `MIN_COSINE` to the exact model's, and keeps the
 fastest. The choice is recorded in the model cache, per model and machine.
 
-Questions get the same choice between the ONNX graphs (`QUESTION_PATHS`), made by `dateline prepare`:
+Questions get the same choice between the ONNX graphs (`question_paths`), made by `dateline prepare`:
 there the exact graph is the default, since a question takes milliseconds either way.
 """
 
@@ -17,7 +17,7 @@ import json
 import os
 import platform
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -34,6 +34,10 @@ EXACT_COSINE = 0.9999
 MIN_GAIN = 1.1
 """An approximate path must be at least this much faster than the exact model to be worth its error:
 a smaller lead is within a busy machine's noise."""
+
+SAMPLE = 96
+"""Passages a calibration reads: each path encodes every one once (a third of them timed per run),
+and all of them count towards its minimum cosine."""
 
 LABELS = {
     "int8": "int8 ONNX",
@@ -78,20 +82,18 @@ def machine_key() -> str:
     return hashlib.sha1(text.encode()).hexdigest()[:10]
 
 
-INT8_DOT_FLAGS = {"avx512_vnni", "avx_vnni", "amx_int8"}
-"""Where int8 dot products are native: there int8 matrices cost far less than fp32 ones, so the
-fp32 layer the default int8 recipe keeps (the feed-forward down-projection) weighs most."""
-
 BF16_FLAGS = {"avx512_bf16", "amx_bf16"}
 
 
 def candidate_paths(flags: set[str] | None = None) -> list[str]:
-    """The paths worth timing here: every-layer int8 only where int8 dot products are native
-    (VNNI, AMX), bfloat16 only where the CPU computes in it."""
+    """The paths worth timing here: bfloat16 only where the CPU computes in it.
+
+    Every-layer int8 (`int8-all`) is not among them, whatever the CPU: over 1,024 benchmark passages
+    a tenth of its vectors fall below the cosine bar (min 0.977 on a VNNI Zen 4; 0.983 on Zen 1),
+    and the benchmark re-indexed with it lost 0.028 AR@200w, yet a calibration sample of a few dozen
+    passages can miss that tail (docs/benchmarks.md). It stays a forced `--precision` for bulk runs."""
     flags = cpu_flags() if flags is None else flags
     paths = ["int8", "fp32", "onnx"]
-    if flags & INT8_DOT_FLAGS:
-        paths.append("int8-all")
     if flags & BF16_FLAGS:
         paths.append("bf16")
     return paths
@@ -162,15 +164,18 @@ def recorded(cache_dir: Path, model: str, role: str = "passages") -> Choice | No
 def calibrate(
     encoders: dict[str, Callable[[], Encoder]],
     texts: list[str],
-    tokens: int,
+    tokens: Sequence[int],
     runs: int = 3,
     clock: Callable[[], float] = time.perf_counter,
     *,
     questions: bool = False,
 ) -> Choice:
-    """Time each path on `texts` (medians of `runs`, taking turns), compare its vectors with those of
+    """Time each path on `texts` (`tokens`: each text's count), compare its vectors with those of
     `fp32` (the exact model, which must be among them), and choose the fastest usable one, if it
-    beats fp32 by `MIN_GAIN`. `questions`: encode the texts as questions, one at a time, as asking does."""
+    beats the exact model by `MIN_GAIN`. Each of the `runs` takes its own share of the texts (the
+    paths taking turns on it), so the cosines cover every text at the cost of timing a third of
+    them; speed is the median of the runs. `questions`: encode the texts as questions, one at a
+    time, as asking does."""
     loaded = {path: make() for path, make in encoders.items()}
 
     def encode(encoder: Encoder, batch: list[str]) -> Vectors:
@@ -180,19 +185,23 @@ def calibrate(
 
     for encoder in loaded.values():
         encode(encoder, texts[:8])  # first-call costs (allocations, kernel selection) are not speed
-    times: dict[str, list[float]] = {path: [] for path in loaded}
-    vectors: dict[str, Vectors] = {}
-    for _ in range(runs):
+    speeds: dict[str, list[float]] = {path: [] for path in loaded}
+    cosines: dict[str, list[Vectors]] = {path: [] for path in loaded}
+    for run in range(runs):
+        share = list(range(run, len(texts), runs)) or list(range(len(texts)))
+        batch, count = [texts[i] for i in share], sum(tokens[i] for i in share)
+        vectors: dict[str, Vectors] = {}
         for path, encoder in loaded.items():
             start = clock()
-            vectors[path] = encode(encoder, texts)
-            times[path].append(clock() - start)
-    exact = vectors["fp32"]
+            vectors[path] = encode(encoder, batch)
+            speeds[path].append(count / max(clock() - start, 1e-9))
+        for path in loaded:
+            cosines[path].append(np.sum(vectors[path] * vectors["fp32"], axis=1))
     trials = [
         Trial(
             path,
-            round(tokens / sorted(times[path])[len(times[path]) // 2], 1),
-            round(float(np.min(np.sum(vectors[path] * exact, axis=1))), 5),
+            round(sorted(speeds[path])[len(speeds[path]) // 2], 1),
+            round(float(np.min(np.concatenate(cosines[path]))), 5),
         )
         for path in loaded
     ]

@@ -51,24 +51,43 @@ TEXTS = [f"passage number {i} about the talks in Pyongyang" for i in range(16)]
 def test_the_fastest_path_within_the_bar_is_chosen() -> None:
     clock = Clock()
     paths = {"fp32": Path_(clock, 0.010, 0.0), "int8": Path_(clock, 0.004, 0.01), "bf16": Path_(clock, 0.002, 0.5)}
-    choice = calibrate(makers(paths), TEXTS, tokens=1600, clock=clock)
+    choice = calibrate(makers(paths), TEXTS, tokens=[100] * 16, clock=clock)
     by_path = {t.path: t for t in choice.trials}
     assert not by_path["bf16"].usable  # fastest, but its vectors are too far from the exact model's
     assert by_path["int8"].usable and choice.path == "int8"
     assert "2.5x fp32" in choice.describe()
 
 
+class Tail_(Path_):
+    """Close to the exact model on every passage but one."""
+
+    def encode_passages(self, texts: list[str], *, progress: bool = False) -> Vectors:
+        out = super().encode_passages(texts)
+        exact = HashEncoder(16).encode_passages(texts)
+        keep = np.array(["number 13 " not in t for t in texts])
+        return np.where(keep[:, None], exact, out).astype(np.float32)
+
+
+def test_one_passage_below_the_bar_rules_a_path_out() -> None:
+    # Each run times its own share of the sample, so every passage is compared, not just the first few.
+    clock = Clock()
+    paths = {"fp32": Path_(clock, 0.010, 0.0), "int8": Tail_(clock, 0.002, 0.5)}
+    choice = calibrate(makers(paths), TEXTS, tokens=[100] * 16, clock=clock)
+    assert choice.path == "fp32"
+    assert not {t.path: t for t in choice.trials}["int8"].usable
+
+
 def test_the_exact_model_when_nothing_else_is_close_enough() -> None:
     clock = Clock()
     paths = {"fp32": Path_(clock, 0.010, 0.0), "int8": Path_(clock, 0.001, 0.5)}
-    choice = calibrate(makers(paths), TEXTS, tokens=1600, clock=clock)
+    choice = calibrate(makers(paths), TEXTS, tokens=[100] * 16, clock=clock)
     assert choice.path == "fp32"
 
 
 def test_the_choice_is_remembered_and_forcing_one_skips_it(tmp_path: Path) -> None:
     clock = Clock()
     paths = {"fp32": Path_(clock, 0.010, 0.0), "int8": Path_(clock, 0.004, 0.01)}
-    choice = calibrate(makers(paths), TEXTS, tokens=1600, clock=clock)
+    choice = calibrate(makers(paths), TEXTS, tokens=[100] * 16, clock=clock)
     model = model_name(default_model_dir())
     save(choice, tmp_path, model)
     again = recorded(tmp_path, model)
@@ -100,7 +119,7 @@ def test_info_says_how_this_machine_embeds(
 def test_a_path_barely_faster_than_the_exact_model_is_not_worth_its_error() -> None:
     clock = Clock()
     paths = {"fp32": Path_(clock, 0.010, 0.0), "int8": Path_(clock, 0.0095, 0.05)}
-    choice = calibrate(makers(paths), TEXTS, tokens=1600, clock=clock)
+    choice = calibrate(makers(paths), TEXTS, tokens=[100] * 16, clock=clock)
     assert choice.path == "fp32"
     assert choice.describe() == "fp32 (the exact model); int8 ONNX gains only 1.05x over it"
 
@@ -109,7 +128,7 @@ def test_the_exact_model_computed_faster_counts_as_exact() -> None:
     # Its fp32 graph gives the model's own vectors: the approximate path must beat it, not the slower original.
     clock = Clock()
     paths = {"fp32": Path_(clock, 0.010, 0.0), "onnx": Path_(clock, 0.0090, 0.0), "int8": Path_(clock, 0.0085, 0.05)}
-    choice = calibrate(makers(paths), TEXTS, tokens=1600, clock=clock)
+    choice = calibrate(makers(paths), TEXTS, tokens=[100] * 16, clock=clock)
     assert choice.path == "onnx"
     said = "fp32 ONNX graph (the exact model), 1.1x fp32 on this CPU; int8 ONNX gains only 1.06x over it"
     assert choice.describe() == said
@@ -119,9 +138,10 @@ def test_the_paths_offered_follow_the_cpu_flags() -> None:
     from embeddings.kernels import candidate_paths, question_paths
 
     assert candidate_paths({"avx2", "fma"}) == ["int8", "fp32", "onnx"]
-    assert candidate_paths({"avx2", "avx512_vnni"}) == ["int8", "fp32", "onnx", "int8-all"]
-    assert candidate_paths({"avx512_vnni", "amx_int8", "amx_bf16"}) == ["int8", "fp32", "onnx", "int8-all", "bf16"]
-    assert question_paths({"avx512_vnni", "amx_bf16"}) == ["int8", "fp32", "int8-all"]  # never torch
+    # Every-layer int8 is never chosen by itself (a tenth of real passages fall below the bar).
+    assert candidate_paths({"avx2", "avx512_vnni"}) == ["int8", "fp32", "onnx"]
+    assert candidate_paths({"avx512_vnni", "amx_int8", "amx_bf16"}) == ["int8", "fp32", "onnx", "bf16"]
+    assert question_paths({"avx512_vnni", "amx_bf16"}) == ["int8", "fp32"]  # never torch
 
 
 class Question_(Path_):
@@ -135,7 +155,7 @@ class Question_(Path_):
 def test_questions_are_timed_one_at_a_time_and_recorded_apart(tmp_path: Path) -> None:
     clock = Clock()
     paths = {"fp32": Question_(clock, 0.010, 0.0), "int8": Question_(clock, 0.002, 0.01)}
-    choice = calibrate(makers(paths), TEXTS, tokens=160, clock=clock, questions=True)  # type: ignore[arg-type]
+    choice = calibrate(makers(paths), TEXTS, tokens=[10] * 16, clock=clock, questions=True)  # type: ignore[arg-type]
     assert choice.path == "int8"
     save(choice, tmp_path, "m", "questions")
     assert recorded(tmp_path, "m") is None  # indexing's choice is its own

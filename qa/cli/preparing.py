@@ -41,7 +41,7 @@ def _question_like(passages: list[str], limit: int = 64, words: int = 14) -> lis
     return [" ".join(s.split()[:words]) for s in sentences[:limit]]
 
 
-def _bundled_passages(limit: int = 32) -> list[str]:
+def _bundled_passages(limit: int = 96) -> list[str]:
     """Passages of the bundled corpus as indexing embeds them (none outside a source checkout)."""
     from qa.ingest.chunker import article_passages, embedding_text
     from qa.ingest.items import Problem

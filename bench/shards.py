@@ -128,6 +128,8 @@ def main() -> None:
             quality(variants, questions, judged)
         timing(variants, questions[: args.timing_questions])
         sizes(args.archive)
+        if cluster is not None:
+            actor_memory(args.archive)
     finally:
         for retriever in variants.values():
             retriever.close()
@@ -173,6 +175,22 @@ def timing(variants: dict[str, Retriever], questions: list[Any]) -> None:
             [[n, f"{1000 * median(t):.1f}", f"{median(t) / base_t:.2f}x"] for n, t in times.items()],
         )
     )
+
+
+def actor_memory(archive_dir: Path) -> None:
+    """Each shard actor's resident memory (its process, read from /proc: the nodes share this machine)."""
+    import ray
+
+    from qa.cluster.serving import actor_name
+
+    rows = []
+    for shard in read_manifest(archive_dir).shards:
+        actor = ray.get_actor(actor_name(archive_dir, shard), namespace="dateline")
+        pid = ray.get(actor.pid.remote())
+        status = Path(f"/proc/{pid}/status").read_text().splitlines()
+        rss = next(int(line.split()[1]) for line in status if line.startswith("VmRSS"))
+        rows.append([shard.period, str(shard.passages), f"{rss / 1024:.0f}"])
+    print(table(["shard actor", "passages", "resident MB"], rows))
 
 
 def sizes(archive_dir: Path) -> None:

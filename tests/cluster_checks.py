@@ -11,6 +11,8 @@ its own, and there neither can reach anything. It checks that first, then:
 2. answers the slice's questions from the archive served by shard actors, and from the one index;
 3. kills a shard actor between two halves of a batch (it is restarted), then a worker node (its
    actors move), then a shard for good (its period is reported as not searched);
+4. adds the next questions' articles over the cluster and loses a node while they are embedded:
+   the archive answers as before meanwhile, and running the command again completes it;
 
 and prints one JSON object of what it saw. The cluster is shut down by its own API.
 """
@@ -22,6 +24,8 @@ import io
 import json
 import os
 import sys
+import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -38,19 +42,33 @@ def loopback_only() -> list[str]:
     return sorted(name for _, name in socket.if_nameindex())
 
 
-def slice_of_dev(target: Path) -> list[dict[str, Any]]:
-    """The first questions of the dev set and the articles their searches found (top 3 each)."""
-    questions = [json.loads(line) for line in (EVAL / "questions.jsonl").read_text().splitlines()][:QUESTIONS]
+def slice_of_dev(target: Path, start: int = 0, skip: Path | None = None) -> list[dict[str, Any]]:
+    """Questions `start`.. of the dev set (`QUESTIONS` of them) and the articles their searches found
+    (top 3 each), less those already in `skip`."""
+    every = [json.loads(line) for line in (EVAL / "questions.jsonl").read_text().splitlines()]
+    questions = every[start : start + QUESTIONS]
     wanted: set[str] = set()
     for line in (EVAL / "search.jsonl").read_text().splitlines():
         row = json.loads(line)
         if row["id"] in {q["id"] for q in questions}:
             wanted.update(row["urls"][:3])
+    if skip is not None:
+        wanted -= {json.loads(line)["url"] for line in skip.read_text().splitlines()}
     with (EVAL / "articles.jsonl").open() as source, target.open("w") as out:
         for line in source:
             if json.loads(line)["url"] in wanted:
                 out.write(line)
     return questions
+
+
+def saturated(ray: Any, indexing: threading.Thread, limit: float = 300.0) -> bool:
+    """Wait until the embedding job's actors hold every CPU of the cluster (or the run ends)."""
+    deadline = time.monotonic() + limit
+    while indexing.is_alive() and time.monotonic() < deadline:
+        if ray.available_resources().get("CPU", 0.0) < 0.5:
+            return True
+        time.sleep(0.2)
+    return False
 
 
 def seen(answer: Any) -> list[list[str]]:
@@ -128,6 +146,42 @@ def main(workdir: Path) -> None:
         out["missing_period"] = busiest.period
         out["notes"] = notes
         served.close()
+
+        # More articles embedded over the cluster, and a node lost while they are: until the run
+        # commits, the archive answers as before; the same command again completes it.
+        more = workdir / "more.jsonl"
+        later = slice_of_dev(more, start=QUESTIONS, skip=articles)
+        spare = cluster.add_node(**node)
+        before_generation = read_manifest(archive).generation
+        adding = [*args[:2], str(more), *args[2:], "--ray", cluster.address]
+        exits: list[int] = []
+        indexing = threading.Thread(target=lambda: exits.append(cli(adding)))
+        indexing.start()
+        out["saturated"] = saturated(ray, indexing)
+        cluster.remove_node(spare)
+        meanwhile = Retriever.open(archive)
+        out["meanwhile_same"] = [seen(a) == w for a, w in zip(meanwhile.ask_many(queries), want, strict=True)]
+        out["meanwhile_generation"] = read_manifest(archive).generation  # still the old one: nothing committed
+        meanwhile.close()
+        indexing.join()
+        out["node_lost_exit"] = exits[0]
+        out["generation_before"] = before_generation
+        out["generation_after_loss"] = read_manifest(archive).generation
+        out["rerun_exit"] = cli(adding)
+        final = read_manifest(archive)
+        out["generation_after_rerun"] = final.generation
+        out["archive_articles"] = sum(s.articles for s in final.shards)
+        index_paths(single, [articles, more], lambda: encoder)
+        one = Retriever.open(single)
+        out["single_articles"] = one.stats().articles
+        later_queries = [
+            Query(q["question"], k=5, as_of=dt.date.fromisoformat(q["date"]), apply_bar=False) for q in later
+        ]
+        want_later = [seen(a) for a in one.ask_many(later_queries)]
+        one.close()
+        again = open_retriever(Settings(archive, ray=cluster.address))
+        out["later_same"] = [seen(a) == w for a, w in zip(again.ask_many(later_queries), want_later, strict=True)]
+        again.close()
     finally:
         ray.shutdown()
         cluster.shutdown()  # type: ignore[no-untyped-call]

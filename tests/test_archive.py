@@ -182,3 +182,58 @@ def test_the_cluster_options_need_an_archive(
     code = main(["index", str(CORPUS), "--ray", "127.0.0.1:1", "--model", "hash", "--index", str(tmp_path / "new")])
     err = capsys.readouterr().err
     assert code != 0 and "--ray builds a sharded archive: add --shard-by" in err and "Traceback" not in err
+
+
+class _FailingJob:
+    """A Ray Data job whose cluster loses the node holding its work part-way (a stand-in for Ray)."""
+
+    def __init__(self, *_: object, **__: object) -> None:
+        self.enable_progress_bars = self.print_on_execution_start = True
+
+    def map_batches(self, *_: object, **__: object) -> _FailingJob:
+        return self
+
+    def iter_batches(self, **_: object) -> list[object]:
+        raise RuntimeError("ActorDiedError: the actor died because its node 127.0.0.2 was lost")
+
+
+class _FailingRay:
+    class data:  # named as the module it stands for
+        ActorPoolStrategy = _FailingJob
+        from_items = _FailingJob
+
+        class DataContext:
+            @staticmethod
+            def get_current() -> _FailingJob:
+                return _FailingJob()
+
+    @staticmethod
+    def cluster_resources() -> dict[str, float]:
+        return {"CPU": 3.0}
+
+
+def test_a_cluster_embedding_job_that_fails_leaves_the_archive_and_says_how_to_resume(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import qa.cluster.connect
+
+    older = tmp_path / "older"
+    older.mkdir()
+    for path in sorted(CORPUS.iterdir())[:3]:
+        shutil.copy(path, older)
+    directory = tmp_path / "news"
+    assert main(["index", str(older), "--shard-by", "year", "--model", "hash", "--index", str(directory)]) == 0
+    before = read_manifest(directory)
+    monkeypatch.setattr(qa.cluster.connect, "connect", lambda address: _FailingRay())
+    code = main(["index", str(CORPUS), "--ray", "127.0.0.1:1", "--model", "hash", "--index", str(directory)])
+    err = capsys.readouterr().err
+    assert code != 0 and "Traceback" not in err
+    assert "the cluster's embedding job failed (ActorDiedError: the actor died because its node" in err
+    assert "the archive is as it was before this run, and running the same command again resumes" in err
+    assert read_manifest(directory) == before
+    retriever = Retriever.open(directory)
+    assert retriever.stats().articles == 3
+    retriever.close()
+    monkeypatch.undo()
+    assert main(["index", str(CORPUS), "--model", "hash", "--index", str(directory)]) == 0
+    assert sum(s.articles for s in read_manifest(directory).shards) == 5

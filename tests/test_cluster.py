@@ -72,3 +72,16 @@ def test_a_lost_node_moves_its_shards_and_the_answers_stay_the_same(seen: dict[s
 def test_a_shard_that_stays_down_is_named_in_every_answer_that_needed_it(seen: dict[str, Any]) -> None:
     missing = f"not searched: {seen['missing_period']} (that part of the archive did not answer)"
     assert all(missing in notes for notes in seen["notes"])
+
+
+def test_a_node_lost_while_indexing_leaves_the_archive_answering_and_a_rerun_completes(seen: dict[str, Any]) -> None:
+    assert seen["saturated"]  # the node went while the embedding job held every CPU
+    assert seen["meanwhile_generation"] == seen["generation_before"]
+    assert all(seen["meanwhile_same"]), seen["meanwhile_same"]
+    # Ray may finish the job on the nodes left, or the run stops with a one-line error and changes nothing.
+    if seen["node_lost_exit"] != 0:
+        assert seen["generation_after_loss"] == seen["generation_before"]
+        assert "the cluster's embedding job failed" in seen["stderr"]
+    assert seen["rerun_exit"] == 0 and seen["generation_after_rerun"] == seen["generation_before"] + 1
+    assert seen["archive_articles"] == seen["single_articles"]
+    assert all(seen["later_same"]), seen["later_same"]

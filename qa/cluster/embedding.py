@@ -14,6 +14,7 @@ import numpy as np
 
 from embeddings.base import Encoder, Vectors
 from qa.config import Cluster
+from qa.errors import DatelineError
 
 
 class PassageEncoder:
@@ -76,8 +77,16 @@ class RayEncoder:
             num_gpus=1 if self.gpus else 0,
         )
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        for batch in embedded.iter_batches(batch_size=None, batch_format="numpy"):
-            out[np.asarray(batch["row"], dtype=np.int64)] = np.stack(list(batch["vector"]))
+        try:
+            for batch in embedded.iter_batches(batch_size=None, batch_format="numpy"):
+                out[np.asarray(batch["row"], dtype=np.int64)] = np.stack(list(batch["vector"]))
+        except Exception as exc:  # Ray's failures are many classes (a lost node, a dead actor, a task error)
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise DatelineError(
+                f"the cluster's embedding job failed ({first}); the archive is as it was before this run, "
+                "and running the same command again resumes (groups already embedded are kept)",
+                "Embedding job failed",
+            ) from exc
         return out
 
 

@@ -55,6 +55,11 @@ def int8_path(graph: Path, *, every_layer: bool = False) -> Path:
     return graph.with_name(graph.stem + ("-int8all.onnx" if every_layer else "-int8.onnx"))
 
 
+def is_int8(graph: Path) -> bool:
+    """Whether the graph is an int8 copy made by `quantize_onnx` (its activations quantized per run)."""
+    return graph.name.endswith(("-int8.onnx", "-int8all.onnx"))
+
+
 def export_onnx(model_dir: Path, target: Path) -> Path:
     """Write the model's transformer (token embeddings out) as an ONNX graph, atomically."""
     return _export(model_dir, target, "last_hidden_state")

@@ -36,7 +36,9 @@ class Judge(Protocol):
 class OnnxJudge:
     """A cross-encoder graph run by ONNX Runtime: the [CLS] logit of "question [SEP] passage"."""
 
-    def __init__(self, directory: Path = SHIPPED, *, threads: int | None = None, batch: int = 8) -> None:
+    def __init__(self, directory: Path = SHIPPED, *, threads: int | None = None, batch: int = 1) -> None:
+        """`batch` 1: the graph is int8 with activations quantized per run, so batched pairs would
+        score by their batchmates; one at a time, a passage's score depends on it alone."""
         try:
             import onnxruntime as ort
             from tokenizers import Tokenizer

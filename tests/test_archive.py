@@ -93,6 +93,25 @@ def test_the_archive_answers_as_one_index_with_keywords_scored_over_the_whole_ar
         many.close()
 
 
+def test_with_the_int8_path_too_the_archive_answers_as_one_index(tmp_path: Path, model_cache: Path) -> None:
+    # The int8 graph quantizes activations per run; each passage is encoded alone, so its vector is
+    # the same whichever shard (and batch) it is embedded with, and so are the answers, scores included.
+    encoder = indexing_encoder(None, cache_dir=model_cache, precision="int8")
+    from qa.index.indexer import index_paths
+
+    index_paths(tmp_path / "one", [CORPUS], lambda: encoder)
+    index_archive(tmp_path / "archive", [CORPUS], lambda: encoder, shard_by="month")
+    one, many = Retriever.open(tmp_path / "one"), Retriever.open(tmp_path / "archive")
+    try:
+        for question in [*QUESTIONS, "What did Xi say?"]:
+            ask = Query(question, k=5, apply_bar=False)
+            want = [(h.passage.text, round(h.score, 6)) for h in one.ask(ask).hits]
+            assert [(h.passage.text, round(h.score, 6)) for h in many.ask(ask).hits] == want, question
+    finally:
+        one.close()
+        many.close()
+
+
 def test_keyword_scores_match_sqlites_own_bm25(bundled_index: Path) -> None:
     from qa.index.database import Store
     from qa.search.bm25 import KeywordStats, phrases

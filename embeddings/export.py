@@ -19,6 +19,8 @@ import warnings
 from pathlib import Path
 from typing import Any
 
+from embeddings.base import INT8_SUFFIXES
+
 # Bumped when the export changes, so caches made by an older export are made again.
 EXPORT_VERSION = "3"
 _FFN_DOWN = re.compile(r"layer\.\d+/output/dense/MatMul$")
@@ -52,12 +54,7 @@ def exportable(model_dir: Path) -> bool:
 
 def int8_path(graph: Path, *, every_layer: bool = False) -> Path:
     """Where the int8 copy of an exported graph lives (`every_layer`: the copy with no fp32 layer left)."""
-    return graph.with_name(graph.stem + ("-int8all.onnx" if every_layer else "-int8.onnx"))
-
-
-def is_int8(graph: Path) -> bool:
-    """Whether the graph is an int8 copy made by `quantize_onnx` (its activations quantized per run)."""
-    return graph.name.endswith(("-int8.onnx", "-int8all.onnx"))
+    return graph.with_name(graph.stem + (INT8_SUFFIXES[1] if every_layer else INT8_SUFFIXES[0]))
 
 
 def export_onnx(model_dir: Path, target: Path) -> Path:

@@ -8,14 +8,13 @@ needs ONNX Runtime and `tokenizers` only: no torch, no download.
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
 
-from embeddings.base import EncoderError
+from embeddings.base import EncoderError, cpu_threads
 
 Scores = npt.NDArray[np.float32]
 SHIPPED = Path(__file__).resolve().parent / "judge_model"
@@ -48,7 +47,7 @@ class OnnxJudge:
             card = json.loads((directory / "card.json").read_text(encoding="utf-8"))
             options = ort.SessionOptions()
             options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-            options.intra_op_num_threads = threads or min(os.cpu_count() or 1, 8)
+            options.intra_op_num_threads = threads or cpu_threads()
             options.add_session_config_entry("session.set_denormal_as_zero", "1")
             self._session: Any = ort.InferenceSession(
                 str(directory / GRAPH), options, providers=["CPUExecutionProvider"]

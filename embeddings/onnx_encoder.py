@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from embeddings.base import EncoderError, Vectors
+from embeddings.base import EncoderError, Vectors, cpu_threads, is_int8
 
 
 class OnnxEncoder:
@@ -37,7 +36,7 @@ class OnnxEncoder:
             raise EncoderError("onnxruntime or tokenizers is not installed; re-run the set-up command") from exc
         options = ort.SessionOptions()
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        options.intra_op_num_threads = threads or min(os.cpu_count() or 1, 8)
+        options.intra_op_num_threads = threads or cpu_threads()
         options.add_session_config_entry("session.set_denormal_as_zero", "1")
         try:
             self._session: Any = ort.InferenceSession(str(onnx_path), options, providers=["CPUExecutionProvider"])
@@ -56,8 +55,6 @@ class OnnxEncoder:
         # Small batches of similar length keep each layer's activations in cache: 8 passages a
         # batch ran faster than 32 or more (docs/benchmarks.md).
         self._passage_batch = passage_batch
-        from embeddings.export import is_int8
-
         # An int8 graph quantizes activations with one scale per run: batched, a text's vector would
         # depend on its batchmates (an archive's shards, a re-index, `batch` against `ask` would
         # differ). Alone, a text always gets the same vector, at about 8% of int8's speed.

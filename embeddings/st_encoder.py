@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from embeddings.base import EncoderError, Vectors, model_name
+from embeddings.base import EncoderError, Vectors, model_name, thread_limit
 
 
 class SentenceTransformerEncoder:
@@ -23,6 +23,10 @@ class SentenceTransformerEncoder:
             raise EncoderError("sentence-transformers is not installed; re-run the set-up command") from exc
         try:
             self._model: Any = SentenceTransformer(str(path), device=device or "cpu", local_files_only=True)
+            if (not device or device == "cpu") and (limit := thread_limit()) is not None:
+                import torch
+
+                torch.set_num_threads(limit)
             if bf16:  # computes in bfloat16 where the CPU has it (AVX-512 BF16, AMX): about 2.6x fp32 there
                 import torch
 

@@ -21,8 +21,8 @@ SEEDS = ROOT.parent / "shared" / "seeds"
 EVAL = ROOT.parent / "shared" / "eval" / "rtqa-2024q1"
 
 
-@pytest.fixture(scope="session")
-def model_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+@pytest.fixture(scope="session", autouse=True)
+def model_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """One exported ONNX graph for the whole run (exporting takes a few seconds).
 
     The machine's embedding paths are recorded up front (int8 for passages, the exact graph for
@@ -34,7 +34,12 @@ def model_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     trials = [Trial("int8", 0.0, 1.0), Trial("fp32", 0.0, 1.0)]
     save(Choice("int8", "test", [], trials), cache, model_name(default_model_dir()))
     save(Choice("fp32", "test", [], trials), cache, model_name(default_model_dir()), "questions")
-    return cache
+    # For the whole run, so that fixtures shared by many tests (opened before any test's own
+    # DATELINE_HOME) never read the user's cache, where `dateline prepare` recorded this machine's paths.
+    with pytest.MonkeyPatch.context() as session:
+        session.setenv("DATELINE_CACHE", str(cache))
+        session.setenv("DATELINE_HOME", str(tmp_path_factory.mktemp("home")))
+        yield cache
 
 
 @pytest.fixture(autouse=True)

@@ -21,7 +21,15 @@ class PassageEncoder:
     """What each worker of the job holds: the encoder, loaded once per actor."""
 
     def __init__(self, model: str | None, cache_dir: str, precision: str, device: str | None) -> None:
+        import ray
+
+        from embeddings.base import limit_threads
         from embeddings.factory import indexing_encoder
+
+        # As many threads as the CPUs this actor holds, not one per core of its whole node.
+        cpus = ray.get_runtime_context().get_assigned_resources().get("CPU", 0.0)  # type: ignore[no-untyped-call]
+        if cpus >= 1:
+            limit_threads(int(cpus))
 
         self.encoder = indexing_encoder(model, cache_dir=Path(cache_dir), device=device, precision=precision)
 

@@ -57,10 +57,11 @@ _LINE_JUNK = {
 # Template residue such as `Quark.Models.Entities.Ancestor?.Title?.ToUpperInvariant()`.
 _CODE = re.compile(r"\b[A-Za-z_]\w*(?:\??\.[A-Za-z_]\w*){2,}(?:\(\))?|\w+\?\.\w+|\w\(\)")
 # A byline or a social handle on a line of its own: "Jane Onyanga-Omara / USA TODAY", "By Jane Doe",
-# "@MattGlo", "By Jane Doe and John Roe, CNN". Short, no sentence end: never a line of the story.
+# "@MattGlo", "By Jane Doe and John Roe, CNN", "By Nada Tawfik, BBC News, New York". Short, no
+# sentence end: never a line of the story.
 _BYLINE = re.compile(
     r"^(?:(?:by|words by|reporting by)\s+)?[A-Z][\w.'’-]+(?:\s+(?:[A-Z][\w.'’-]+|and|&|de|van|von|al))"
-    r"{0,5}\s*(?:[/|,]\s*[A-Z][\w .&'’-]{1,40})?$"
+    r"{0,5}(?:\s*[/|,]\s*[A-Z][\w .&'’-]{1,40}){0,2}$"
 )
 _HANDLES = re.compile(r"^(?:@\w{1,30}[\s,]*)+$")
 _NORM = re.compile(r"[\W_]+")

@@ -88,12 +88,14 @@ class ShardClient(Protocol):
     def close(self) -> None: ...
 
 
-class _Done:
-    def __init__(self, found: Found) -> None:
-        self.found = found
+class _Later:
+    """A search whose keyword half is already running on the shard's keyword thread."""
+
+    def __init__(self, finish: Callable[[], Found]) -> None:
+        self.finish = finish
 
     def result(self) -> Found:
-        return self.found
+        return self.finish()
 
 
 class LocalShard:
@@ -121,13 +123,19 @@ class LocalShard:
         stats: KeywordStats | None,
     ) -> Pending:
         source = self._variants.setdefault(config, self.source.with_candidates(config))
-        found = source.found(readings, vectors, source.keyword_jobs(readings, matches))
-        out: Found = []
-        for i, (dense, hits) in enumerate(found):
-            if stats is not None and hits:
-                hits = source.rescored(hits, matches[i], stats)
-            out.append((dense, hits, source.candidates(vectors[i], dense, hits)))
-        return _Done(out)
+        # Started now, finished when asked: the archive starts every shard's keyword searches before
+        # it waits on any, so they run (SQLite, without the GIL) while the dense searches do.
+        jobs = source.keyword_jobs(readings, matches)
+
+        def finish() -> Found:
+            out: Found = []
+            for i, (dense, hits) in enumerate(source.found(readings, vectors, jobs)):
+                if stats is not None and hits:
+                    hits = source.rescored(hits, matches[i], stats)
+                out.append((dense, hits, source.candidates(vectors[i], dense, hits)))
+            return out
+
+        return _Later(finish)
 
     def keyword_stats(self, quoted: list[str]) -> KeywordStats:
         return self.source.keyword_stats(quoted)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import sys
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
@@ -52,8 +54,6 @@ _threads: int | None = None
 def cpu_threads() -> int:
     """Threads an encoder or the judge runs on: this process's share of the CPU (`limit_threads`),
     else the machine's cores, at most 8 (more did not help these small models)."""
-    import os
-
     return _threads or min(os.cpu_count() or 1, 8)
 
 
@@ -68,8 +68,6 @@ def limit_threads(n: int) -> None:
     whole node in each actor would oversubscribe it many times over."""
     global _threads
     _threads = max(1, n)
-    import sys
-
     if "torch" in sys.modules:
         sys.modules["torch"].set_num_threads(_threads)
 

@@ -23,7 +23,7 @@ def run(args: argparse.Namespace, settings: Settings) -> ExitCode:
     from embeddings.kernels import recorded
     from qa.index.archive import describe_archive, is_archive
     from qa.index.database import Store
-    from qa.present.info import info_record, info_text
+    from qa.present.info import IndexInfo, info_record, info_text
     from qa.settings import model_cache
 
     manifest = None
@@ -37,9 +37,6 @@ def run(args: argparse.Namespace, settings: Settings) -> ExitCode:
     questions = asked.describe() if asked else None
     name = shipped_name()
     judge = name if settings.judge or not name else f"{name}, off (on with --judge or DATELINE_JUDGE=on)"
-    if args.json:
-        record = info_record(settings.index_dir, stats, meta, embedding, judge, questions, manifest)
-        print(json.dumps(record, ensure_ascii=False))
-    else:
-        print(info_text(settings.index_dir, stats, meta, embedding, judge, questions, manifest))
+    info = IndexInfo(settings.index_dir, stats, meta, embedding, judge, questions, manifest)
+    print(json.dumps(info_record(info), ensure_ascii=False) if args.json else info_text(info))
     return ExitCode.OK

@@ -26,16 +26,17 @@ from qa.search.shard_client import Found, LocalShard, Pending, ShardClient, Shar
 NO_STATS = Stats(0, 0, None, None, 0, [], 0)
 
 
-class ShardHolder:
-    """What runs inside a shard's actor: a `LocalShard` and plain calls on it."""
+class ShardHolder(LocalShard):
+    """What runs inside a shard's actor: a `LocalShard`, with the calls whose answers must travel
+    as plain values (an actor cannot serve a property, a generator or a pending search)."""
 
     def __init__(self, directory: str, config: Candidates) -> None:
-        self.shard = LocalShard(Path(directory), config)
+        super().__init__(Path(directory), config)
 
-    def meta(self) -> dict[str, str]:
-        return self.shard.meta
+    def describe(self) -> dict[str, str]:
+        return self.meta
 
-    def search(
+    def search_now(
         self,
         readings: Sequence[Reading],
         vectors: Vectors,
@@ -43,40 +44,10 @@ class ShardHolder:
         matches: Sequence[str],
         stats: KeywordStats | None,
     ) -> Found:
-        return self.shard.search(readings, vectors, config, matches, stats).result()
+        return self.search(readings, vectors, config, matches, stats).result()
 
-    def keyword_stats(self, quoted: list[str]) -> KeywordStats:
-        return self.shard.keyword_stats(quoted)
-
-    def passages(self, ids: list[int]) -> dict[int, StoredPassage]:
-        return self.shard.passages(ids)
-
-    def vectors(self, ids: list[int]) -> Vectors:
-        return self.shard.vectors(ids)
-
-    def leads(self, since: dt.date | None, until: dt.date | None, limit: int) -> tuple[list[int], int]:
-        return self.shard.leads(since, until, limit)
-
-    def newest_date(self) -> dt.date | None:
-        return self.shard.newest_date()
-
-    def holds_any(self, since: dt.date | None, until: dt.date | None) -> bool:
-        return self.shard.holds_any(since, until)
-
-    def date_range(self) -> tuple[dt.date | None, dt.date | None, int]:
-        return self.shard.date_range()
-
-    def stats(self) -> Stats:
-        return self.shard.stats()
-
-    def article(self, article_id: str) -> Article | None:
-        return self.shard.article(article_id)
-
-    def articles(self) -> list[Article]:
-        return list(self.shard.articles())
-
-    def refresh(self) -> bool:
-        return self.shard.refresh()
+    def article_list(self) -> list[Article]:
+        return list(self.articles())
 
     def pid(self) -> int:
         """Which process holds the shard (a restarted actor is another)."""
@@ -133,7 +104,7 @@ class RayShard:
             max_restarts=cluster.restarts,
             max_task_retries=cluster.restarts,
         ).remote(str(archive / shard.directory), config)
-        self._meta: dict[str, str] = self._call("meta")
+        self._meta: dict[str, str] = self._call("describe")
 
     def _call(self, method: str, *args: Any) -> Any:
         try:
@@ -160,7 +131,7 @@ class RayShard:
         matches: Sequence[str],
         stats: KeywordStats | None,
     ) -> Pending:
-        ref = self.actor.search.remote(list(readings), vectors, config, list(matches), stats)
+        ref = self.actor.search_now.remote(list(readings), vectors, config, list(matches), stats)
         return _Remote(self.ray, ref, self.period, self.timeout)
 
     def keyword_stats(self, quoted: list[str]) -> KeywordStats:
@@ -199,7 +170,7 @@ class RayShard:
         return article
 
     def articles(self) -> Iterator[Article]:
-        return iter(self._or([], "articles"))
+        return iter(self._or([], "article_list"))
 
     def refresh(self) -> bool:
         return bool(self._or(False, "refresh"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -22,15 +23,24 @@ def shards_line(manifest: Manifest) -> str:
     return f"{len(manifest.shards)} by {manifest.shard_by}: {periods}"
 
 
-def info_record(
-    index_dir: Path,
-    stats: Stats,
-    meta: dict[str, str],
-    embedding: str | None = None,
-    judge: str | None = None,
-    questions: str | None = None,
-    manifest: Manifest | None = None,
-) -> dict[str, Any]:
+@dataclass(frozen=True, slots=True)
+class IndexInfo:
+    """What `dateline info` reports. `embedding`: how indexing embeds on this machine (None: not
+    chosen yet); `questions`: how questions are encoded (None: the exact graph, as when nothing was
+    chosen); `judge`: the answer judge; `manifest`: an archive's (None: a single index)."""
+
+    index_dir: Path
+    stats: Stats
+    meta: dict[str, str]
+    embedding: str | None = None
+    judge: str | None = None
+    questions: str | None = None
+    manifest: Manifest | None = None
+
+
+def info_record(info: IndexInfo) -> dict[str, Any]:
+    index_dir, stats, meta, manifest = info.index_dir, info.stats, info.meta, info.manifest
+    embedding, judge, questions = info.embedding, info.judge, info.questions
     return {
         "index": str(index_dir),
         "articles": stats.articles,
@@ -56,17 +66,9 @@ def info_record(
     }
 
 
-def info_text(
-    index_dir: Path,
-    stats: Stats,
-    meta: dict[str, str],
-    embedding: str | None = None,
-    judge: str | None = None,
-    questions: str | None = None,
-    manifest: Manifest | None = None,
-) -> str:
-    """`embedding`: how indexing embeds on this machine (None: not chosen yet); `questions`: how
-    questions are encoded (None: the exact graph, as when nothing was chosen); `judge`: the answer judge."""
+def info_text(info: IndexInfo) -> str:
+    index_dir, stats, meta, manifest = info.index_dir, info.stats, info.meta, info.manifest
+    embedding, judge, questions = info.embedding, info.judge, info.questions
     span = f"{stats.first_date} to {stats.last_date}" if stats.first_date else "no dated articles"
     top = ", ".join(f"{safe(s)} ({n})" for s, n in stats.sources[:TOP_SOURCES])
     more = f", and {len(stats.sources) - TOP_SOURCES} more" if len(stats.sources) > TOP_SOURCES else ""

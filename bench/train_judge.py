@@ -28,7 +28,7 @@ from pathlib import Path
 
 from bench.common import ROOT
 from qa.evaluation import norm
-from qa.ingest.chunker import chunk
+from qa.ingest.chunker import chunk, sentence_spans
 from qa.search.judging import judge_input
 
 TRAIN = ROOT.parent / "shared" / "eval" / "rtqa-train"
@@ -38,7 +38,7 @@ NEGATIVES = 7
 # Training questions asked in this span are held out of the judge's data: dateline's ranking, the
 # judge's weight in it and the "nothing relevant" bar are fitted on them (bench/train_slice.py).
 HOLD_OUT = ("2023-01-01", "2023-03-31")
-NAME, VERSION, MAX_LENGTH = "dateline-judge", 1, 192
+NAME, VERSION, MAX_LENGTH = "dateline-judge", 2, 192
 
 
 def _input(title: str, passage: str, published: str | None, asked: str) -> str:
@@ -56,10 +56,30 @@ def _recent_others(by_url: dict[str, dict[str, str]], search: dict[str, list[str
     return days
 
 
+def _sentence_pairs(text: str, golds: list[str]) -> tuple[list[str], list[str]]:
+    """The sentences of a passage that hold a gold answer, and those that do not."""
+    holding, other = [], []
+    for span in sentence_spans(text, 0, len(text)):
+        sentence = text[span.start : span.end]
+        (holding if any(g in norm(sentence) for g in golds) else other).append(sentence)
+    return holding, other
+
+
 def mine(
-    max_pairs: int, seed: int, others: int = 0, undated: float = 0.0
+    max_pairs: int,
+    seed: int,
+    others: int = 0,
+    undated: float = 0.0,
+    cut: bool = False,
+    sentences: int = 0,
+    negatives_per: int = NEGATIVES,
 ) -> tuple[list[tuple[str, str, float]], dict[str, int]]:
     """(question, passage input, label) pairs and their counts.
+
+    `cut`: per positive, the same passage with its answer-holding sentences taken out, as a negative
+    (on the question's topic, from the right days, yet it does not say the answer: what "nothing
+    relevant" must catch). `sentences`: per positive, its first answer-holding sentence alone as a
+    positive and that many of its other sentences alone as negatives (what the highlight picks from).
 
     `others`: per positive, that many passages of other stories published in the 14 days before the
     question (recent, but not about it: recency alone must not look like an answer). `undated`: the
@@ -72,7 +92,7 @@ def mine(
     questions = {q["id"]: q for q in map(json.loads, (TRAIN / "questions.jsonl").read_text().splitlines())}
     search = {r["id"]: r["urls"] for r in map(json.loads, (TRAIN / "search.jsonl").read_text().splitlines())}
     pairs: list[tuple[str, str, float]] = []
-    counts = {"questions": 0, "positives": 0, "negatives": 0}
+    counts = {"questions": 0, "positives": 0, "negatives": 0, "cut": 0, "sentences": 0}
     days = _recent_others(by_url, search) if others else {}
 
     def shown(article: dict[str, str], text: str, asked: str) -> str:
@@ -84,15 +104,19 @@ def mine(
         if HOLD_OUT[0] <= q["date"] <= HOLD_OUT[1]:
             continue
         asked = dt.date.fromisoformat(q["date"])
-        near = {
-            r["url"]
-            for r in rel["relevant"]
-            if r["date"] and 0 <= (asked - dt.date.fromisoformat(r["date"])).days <= WITHIN
-        }
+        # In the qrels' order, not a set's: a set of strings iterates in a per-process order, and
+        # which three positives are kept would change from run to run.
+        near = list(
+            dict.fromkeys(
+                r["url"]
+                for r in rel["relevant"]
+                if r["date"] and 0 <= (asked - dt.date.fromisoformat(r["date"])).days <= WITHIN
+            )
+        )
         if not near:
             continue
         golds = [norm(g) for g in q["answers"]]
-        positives, negatives = [], []
+        positives, negatives, answering = [], [], []
         for url in dict.fromkeys([*near, *search.get(q["id"], [])]):
             article = by_url.get(url)
             if article is None or (article["date"] and article["date"] > q["date"]):
@@ -103,19 +127,30 @@ def mine(
                 stale = not article["date"] or (asked - dt.date.fromisoformat(article["date"])).days > OLD
                 if holds and url in near:
                     positives.append(text)
+                    answering.append((article, p.text))
                 elif not holds or stale:
                     # An old story that mentions the answer does not answer "this week's" question.
                     negatives.append(text)
         if not positives:
             continue
         counts["questions"] += 1
-        for positive in positives[:3]:
+        for positive, (article, passage_text) in list(zip(positives, answering, strict=True))[:3]:
             pairs.append((q["question"], positive, 1.0))
             counts["positives"] += 1
-            for negative in rng.sample(negatives, min(NEGATIVES, len(negatives))):
+            holding, other = _sentence_pairs(passage_text, golds)
+            title_holds = any(g in norm(article["title"]) for g in golds)
+            if cut and holding and len(other) >= 2 and not title_holds:
+                pairs.append((q["question"], shown(article, " ".join(other), q["date"]), 0.0))
+                counts["cut"] += 1
+            if sentences and holding and other:
+                pairs.append((q["question"], shown(article, holding[0], q["date"]), 1.0))
+                for sentence in rng.sample(other, min(sentences, len(other))):
+                    pairs.append((q["question"], shown(article, sentence, q["date"]), 0.0))
+                counts["sentences"] += 1
+            for negative in rng.sample(negatives, min(negatives_per, len(negatives))):
                 pairs.append((q["question"], negative, 0.0))
                 counts["negatives"] += 1
-            mine_too = set(search.get(q["id"], [])) | near
+            mine_too = {*search.get(q["id"], []), *near}
             recent = [
                 u
                 for d in range(1, 15)
@@ -141,6 +176,11 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--others", type=int, default=2, help="recent other-story negatives per positive")
     parser.add_argument("--undated", type=float, default=0.1, help="share of inputs shown as undated")
+    parser.add_argument("--cut", action="store_true", help="negatives: positives with the answer cut out")
+    parser.add_argument("--sentences", type=int, default=0, help="sentence pairs: negatives per positive sentence")
+    parser.add_argument("--negatives", type=int, default=NEGATIVES, help="search-result negatives per positive")
+    parser.add_argument("--epochs", type=int, default=1)
+    parser.add_argument("--bf16", action="store_true", help="train in bfloat16 (CPUs with bf16 kernels)")
     parser.add_argument("--export-only", action="store_true", help="only export OUT/model to OUT/onnx")
     args = parser.parse_args()
     if args.export_only:
@@ -160,7 +200,7 @@ def main() -> None:
     torch.manual_seed(args.seed)
     random.seed(args.seed)
     start = time.monotonic()
-    pairs, counts = mine(args.max_pairs, args.seed, args.others, args.undated)
+    pairs, counts = mine(args.max_pairs, args.seed, args.others, args.undated, args.cut, args.sentences, args.negatives)
     print(f"mined {len(pairs)} pairs from {counts} in {time.monotonic() - start:.0f} s", flush=True)
     model = CrossEncoder(str(default_model_dir()), num_labels=1, max_length=MAX_LENGTH, local_files_only=True)
     data = Dataset.from_dict(
@@ -168,7 +208,7 @@ def main() -> None:
     )
     training = CrossEncoderTrainingArguments(
         output_dir=str(args.out / "checkpoints"),
-        num_train_epochs=1,
+        num_train_epochs=args.epochs,
         per_device_train_batch_size=16,
         learning_rate=3e-5,
         warmup_ratio=0.1,
@@ -177,6 +217,7 @@ def main() -> None:
         logging_steps=50,
         report_to=[],
         use_cpu=True,
+        bf16=args.bf16,
     )
     trainer = CrossEncoderTrainer(model=model, args=training, train_dataset=data, loss=BinaryCrossEntropyLoss(model))
     start = time.monotonic()
@@ -190,7 +231,17 @@ def main() -> None:
         ),
         "counts": counts,
         "pairs": len(pairs),
-        "recipe": "1 epoch, BCE, batch 16, lr 3e-5, warmup 0.1, max length 192, input 'age: title. passage'",
+        "recipe": (
+            f"{args.epochs} epoch(s), BCE, batch 16, lr 3e-5, warmup 0.1, max length 192"
+            f"{', bf16' if args.bf16 else ''}, input 'age: title. passage'"
+        ),
+        "negatives": f"{args.negatives} search-result passages per positive",
+        "cut": "the positive with its answer-holding sentences cut out, as a negative" if args.cut else "none",
+        "sentences": (
+            f"the answering sentence alone as a positive, {args.sentences} other sentences as negatives"
+            if args.sentences
+            else "none"
+        ),
         "others": f"{args.others} passages per positive of other stories from the 14 days before the question",
         "undated": f"{args.undated:.0%} of inputs shown as undated",
         "seed": args.seed,

@@ -14,7 +14,6 @@ import math
 from embeddings.judge import Judge
 from qa.config import Search
 from qa.index.records import StoredPassage
-from qa.ingest.chunker import sentence_spans
 from qa.search.question import Reading
 from qa.search.scoring import Ranked, Step, Texts
 
@@ -62,18 +61,30 @@ def judged_by(judge: Judge) -> Step:
     return step
 
 
-def judged_highlights(judge: Judge, reading: Reading, passages: list[StoredPassage]) -> list[tuple[int, int]]:
-    """For each passage, the (start, end) of the sentence the judge scores highest (one call for all)."""
-    spans = [[(s.start, s.end) for s in sentence_spans(p.text, 0, len(p.text))] or [(0, len(p.text))] for p in passages]
+def judged_highlights(
+    judge: Judge,
+    reading: Reading,
+    passages: list[StoredPassage],
+    scored: list[list[tuple[tuple[int, int], float]]],
+    weight: float,
+) -> list[tuple[int, int]]:
+    """For each passage, the (start, end) of the sentence with the most question words (`scored`, from
+    qa.search.highlight.sentence_scores) plus `weight` times the judge's logit for it (one call for all).
+
+    Either alone picks worse: question words miss the answer a sentence gives in other words, and
+    the judge, reading one sentence out of context, misses the sentence that names the question's
+    subject (docs/benchmarks.md).
+    """
     inputs = [
         judge_input(p.title, p.text[start:end], p.date, reading.reference)
-        for p, own in zip(passages, spans, strict=True)
-        for start, end in own
+        for p, own in zip(passages, scored, strict=True)
+        for (start, end), _ in own
     ]
-    scores = judge.score(reading.query.question, inputs).tolist() if inputs else []
+    logits = judge.score(reading.query.question, inputs).tolist() if inputs else []
     best, at = [], 0
-    for own in spans:
-        mine = scores[at : at + len(own)]
-        best.append(own[max(range(len(own)), key=lambda i: (mine[i], -i))])
+    for own in scored:
+        mine = logits[at : at + len(own)]
+        pick = max(range(len(own)), key=lambda i: (own[i][1] + weight * mine[i], -i))
+        best.append(own[pick][0])
         at += len(own)
     return best

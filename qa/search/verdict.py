@@ -9,18 +9,19 @@ from embeddings.judge import Judge
 from qa.config import Search
 from qa.search.answers import Answer, Hit
 from qa.search.collapse import Shown
-from qa.search.highlight import best_sentence
+from qa.search.highlight import best_sentence, sentence_scores
 from qa.search.judging import judged_highlights
 from qa.search.question import Reading
 from qa.search.scoring import Ranked
 
 
 def hits(shown: list[Shown], ranked: Ranked, reading: Reading, config: Search, judge: Judge | None = None) -> list[Hit]:
-    """Each quote kept, ranked, with the sentence that best answers the question highlighted: the
-    judge's pick when it is given and the config says so, else the most question words."""
-    question, bonus = reading.query.question, config.answer_types.highlight_bonus
-    judged = config.judging.highlight_depth if judge is not None and config.judging.highlight else 0
-    spans = judged_highlights(judge, reading, [s.passage for s in shown[:judged]]) if judge and judged else []
+    """Each quote kept, ranked, with the sentence that best answers the question highlighted: by
+    question words and, for the top quotes when the judge is given, its logit for each sentence."""
+    question, bonus, cfg = reading.query.question, config.answer_types.highlight_bonus, config.judging
+    judged = shown[: cfg.highlight_depth] if judge is not None and cfg.highlight else []
+    scored = [sentence_scores(question, s.passage.text, reading.expected, bonus) for s in judged]
+    spans = judged_highlights(judge, reading, [s.passage for s in judged], scored, cfg.highlight) if judge else []
     spans += [best_sentence(question, s.passage.text, reading.expected, bonus) for s in shown[len(spans) :]]
     return [
         Hit(

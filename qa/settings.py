@@ -34,9 +34,9 @@ class Settings:
     index_dir: Path
     model: str | None = None
     """A local sentence-transformers directory, or None for the bundled all-MiniLM-L6-v2."""
-    judge: bool = False
-    """Whether answers use the answer judge (`--judge` or DATELINE_JUDGE=on): off by default, as it
-    costs ~0.6 s a question on a 2-core CPU (docs/benchmarks.md)."""
+    judge: bool = True
+    """Whether answers use the answer judge: on unless `--no-judge` or DATELINE_JUDGE=off (bulk runs:
+    it costs ~0.2 s a question on a 2-core CPU, docs/benchmarks.md)."""
     ray: str | None = None
     """The Ray cluster (its head's host:port) that serves a sharded archive (`--ray` or DATELINE_RAY);
     None: this process opens the shards itself."""
@@ -52,6 +52,6 @@ class Settings:
         if index_dir is None:
             index_dir = os.environ.get("DATELINE_INDEX") or dateline_home() / "index"
         if judge is None:
-            judge = os.environ.get("DATELINE_JUDGE", "off").strip().lower() in {"on", "1", "yes", "true"}
+            judge = os.environ.get("DATELINE_JUDGE", "on").strip().lower() not in {"off", "0", "no", "false"}
         ray = ray or os.environ.get("DATELINE_RAY") or None
         return cls(Path(index_dir).expanduser(), model or os.environ.get("DATELINE_MODEL"), judge, ray)

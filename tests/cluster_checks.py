@@ -112,7 +112,7 @@ def main(workdir: Path) -> None:
         manifest = read_manifest(archive)
         out["shards"] = [[s.period, s.articles] for s in manifest.shards]
 
-        one = Retriever.open(single)
+        one = Retriever.open(single, judge=True)
         want = [seen(a) for a in one.ask_many(queries)]
         one.close()
         # A question as a user asks it: the command line, the archive served by the cluster.
@@ -159,7 +159,7 @@ def main(workdir: Path) -> None:
         indexing.start()
         out["saturated"] = saturated(ray, indexing)
         cluster.remove_node(spare)
-        meanwhile = Retriever.open(archive)
+        meanwhile = Retriever.open(archive, judge=True)
         out["meanwhile_same"] = [seen(a) == w for a, w in zip(meanwhile.ask_many(queries), want, strict=True)]
         out["meanwhile_generation"] = read_manifest(archive).generation  # still the old one: nothing committed
         meanwhile.close()
@@ -172,7 +172,7 @@ def main(workdir: Path) -> None:
         out["generation_after_rerun"] = final.generation
         out["archive_articles"] = sum(s.articles for s in final.shards)
         index_paths(single, [articles, more], lambda: encoder)
-        one = Retriever.open(single)
+        one = Retriever.open(single, judge=True)
         out["single_articles"] = one.stats().articles
         later_queries = [
             Query(q["question"], k=5, as_of=dt.date.fromisoformat(q["date"]), apply_bar=False) for q in later

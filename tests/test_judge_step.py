@@ -54,9 +54,18 @@ def test_the_judge_lifts_the_passage_that_answers(retriever: Retriever) -> None:
 
 def test_the_highlight_is_the_sentence_the_judge_picks(retriever: Retriever) -> None:
     question = Query("For whom did Kim Song Nam work as an interpreter?", k=3)
-    top = judged(retriever, PhraseJudge("Kim Il Sung"), weight=1.0, highlight=True).ask(question).hits[0]
+    top = judged(retriever, PhraseJudge("Kim Il Sung"), weight=1.0, highlight=1.0).ask(question).hits[0]
     start, end = top.highlight
     assert "Kim Il Sung" in top.passage.text[start:end]
+
+
+def test_with_no_say_in_the_highlight_the_judge_reads_only_passages(retriever: Retriever) -> None:
+    question = Query("For whom did Kim Song Nam work as an interpreter?", k=3)
+    judge = PhraseJudge("Kim Il Sung")
+    words = retriever.ask(question).hits
+    judged_answer = judged(retriever, judge, weight=0.0, highlight=0.0).ask(question)
+    assert len(judge.read) <= Judging().depth  # the candidates, no sentences
+    assert [h.highlight for h in judged_answer.hits] == [h.highlight for h in words]
 
 
 def test_the_judge_keeps_one_story_once_and_the_date_limits(retriever: Retriever) -> None:
@@ -110,7 +119,15 @@ def test_age_tags_read_as_a_person_would() -> None:
 
 @pytest.mark.parametrize(
     ("flag", "env", "expected"),
-    [(None, None, False), (True, None, True), (None, "on", True), (None, "1", True), (None, "off", False)],
+    [
+        (None, None, True),
+        (False, None, False),
+        (None, "off", False),
+        (None, "0", False),
+        (None, "on", True),
+        (False, "on", False),
+        (True, "off", True),
+    ],
 )
 def test_the_switch(flag: bool | None, env: str | None, expected: bool, monkeypatch: pytest.MonkeyPatch) -> None:
     if env is not None:

@@ -36,7 +36,7 @@ def run(args: argparse.Namespace, settings: Settings) -> ExitCode:
     asked = recorded(model_cache(), meta["model"], "questions") if meta.get("model") else None
     questions = asked.describe() if asked else None
     name = shipped_name()
-    judge = name if settings.judge or not name else f"{name}, off (on with --judge or DATELINE_JUDGE=on)"
+    judge = name if settings.judge or not name else f"{name}, off (--no-judge or DATELINE_JUDGE=off)"
     info = IndexInfo(settings.index_dir, stats, meta, embedding, judge, questions, manifest)
     print(json.dumps(info_record(info), ensure_ascii=False) if args.json else info_text(info))
     return ExitCode.OK

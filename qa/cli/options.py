@@ -35,10 +35,15 @@ def judge_option(parser: argparse.ArgumentParser) -> None:
         dest="judge",
         action="store_const",
         const=True,
-        help="re-rank with the answer judge: first quotes answer more often, ~0.6 s more a question on"
-        " 2 cores (also DATELINE_JUDGE=on)",
+        help="re-rank and highlight with the answer judge (the default; DATELINE_JUDGE=off turns it off)",
     )
-    parser.add_argument("--no-judge", dest="judge", action="store_const", const=False, help="rank without it")
+    parser.add_argument(
+        "--no-judge",
+        dest="judge",
+        action="store_const",
+        const=False,
+        help="answer without the judge: about 10x the questions a second, for bulk runs",
+    )
 
 
 def ray_option(parser: argparse.ArgumentParser, what: str) -> None:

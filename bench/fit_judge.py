@@ -28,6 +28,7 @@ from qa.search.retriever import Retriever
 from qa.strict import Judged, load_qrels, strict
 
 WEIGHTS = [0.1, 0.2, 0.3, 0.5, 1.0, 2.0, 100.0]
+HIGHLIGHTS = [0.5, 1.0, 2.0, 100.0]
 STRICT = ["R@1", "R@3", "R@5", "R@10", "MRR@10", "highlight"]
 LOOSE = ["AR@200w", "AR@1000w"]
 
@@ -92,6 +93,13 @@ def main() -> None:
     )
     parser.add_argument("--bar", type=float, help="a bar fitted elsewhere, to report here")
     parser.add_argument(
+        "--highlights", type=float, nargs="*", default=HIGHLIGHTS, help="the judge's weights in picking the highlight"
+    )
+    parser.add_argument("--depth", type=int, default=Judging().depth, help="candidates the judge reads")
+    parser.add_argument(
+        "--highlight-depth", type=int, default=Judging().highlight_depth, help="quotes the judge highlights"
+    )
+    parser.add_argument(
         "--rules", action="store_true", help="also re-check the hand-tuned rules, one left out at a time"
     )
     args = parser.parse_args()
@@ -102,33 +110,35 @@ def main() -> None:
     judge = Memo(OnnxJudge(args.judge))
     print(f"{args.set.name}: {len(questions)} questions, {len(judged)} strict; judge {judge.name}; {machine()}")
 
-    def variant(weight: float | None, highlight: bool = False) -> Retriever:
+    def variant(weight: float | None, highlight: float = 0.0) -> Retriever:
         if weight is None:
             return base
-        judging = Judging(weight=weight, highlight=highlight)
+        judging = Judging(weight=weight, highlight=highlight, depth=args.depth, highlight_depth=args.highlight_depth)
         return Retriever(base.source, base.encoder, replace(off, judging=judging), judge)
 
     rows: list[list[str]] = []
     found: dict[float | None, tuple[dict[str, float], dict[str, float]]] = {}
 
-    def measure(weight: float | None, highlight: bool) -> None:
+    def measure(weight: float | None, highlight: float) -> None:
         s, _ = strict(variant(weight, highlight), judged)
         loose, _ = evaluate(variant(weight, highlight), questions)
         found[weight] = (s, loose)
         name = "no judge" if weight is None else f"judge, weight {weight:g}"
-        name += ", judge's highlight" if highlight else ""
+        name += f", highlight: words + {highlight:g} x judge" if highlight else ""
         rows.append([name, *(f"{s[k]:.3f}" for k in STRICT), *(f"{loose[k]:.3f}" for k in LOOSE)])
         print(rows[-1], flush=True)
 
-    # The weights are compared with the usual highlight; the judge's highlight at the chosen weight.
+    # The weights are compared with question words picking the highlight; the judge's say in it is
+    # then measured at the chosen weight.
     for weight in [None, *args.weights]:
-        measure(weight, False)
+        measure(weight, 0.0)
     if args.weight is None:
         floor = found[None][1]["AR@1000w"] - 0.005
         keep = [w for w in args.weights if found[w][1]["AR@1000w"] >= floor] or args.weights
         args.weight = max(keep, key=lambda w: (found[w][0]["MRR@10"], found[w][0]["R@1"]))
         print(f"chosen here: weight {args.weight:g}", flush=True)
-    measure(args.weight, True)
+    for highlight in args.highlights:
+        measure(args.weight, highlight)
     print(table(["ranking", *(f"strict {k}" for k in STRICT), *(f"loose {k}" for k in LOOSE)], rows))
     if args.rules:
         rules(base, questions, judged)

@@ -19,6 +19,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from bench.common import EVAL, OUT, benchmark_index, machine, median, table
+from embeddings.judge import SHIPPED, load_judge
 from qa.batch import Question, Writer, run_batch
 from qa.config import Judging, Search
 from qa.search.query import Query
@@ -30,14 +31,17 @@ def main() -> None:
     parser.add_argument("--index", type=Path, default=OUT / "rtqa-index")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--single", type=int, default=40)
+    parser.add_argument("--questions", type=int, help="answer only the first N in batch (default: all)")
+    parser.add_argument("--judge", type=Path, default=SHIPPED, help="the judge's folder")
     args = parser.parse_args()
     benchmark_index(args.index)
     rows = [json.loads(line) for line in (EVAL / "questions.jsonl").read_text().splitlines()]
     questions = [Question(r["id"], r["question"], i, dt.date.fromisoformat(r["date"])) for i, r in enumerate(rows, 1)]
+    questions = questions[: args.questions]
     singles = [Query(q.question, k=5, as_of=q.as_of) for q in questions[: args.single]]
-    on = Retriever.open(args.index, judge=True)
+    on = Retriever.open(args.index, judge=True, judge_loader=lambda: load_judge(args.judge))
     if on.judge is None:
-        raise SystemExit("this install has no answer judge (embeddings/judge_model/)")
+        raise SystemExit(f"no answer judge in {args.judge}")
     on.warm()
     off = on.with_config(replace(Search(), judging=Judging(enabled=False)))
     rates: dict[str, list[float]] = {"judge": [], "no judge": []}

@@ -1,0 +1,88 @@
+"""The bundled corpus's own questions, answerable and not: what each judge makes of them.
+
+    .venv/bin/python -m bench.bundled_verdicts [--judge DIR ...] [--bar LOGIT]
+
+For each question, the best judge logit among the candidates it read, the best cosine, and whether
+the answer would be "nothing relevant" at `--bar`. The on-topic questions the corpus cannot answer
+("What is the population of Pyongyang?") are the hard ones: every passage is about North Korea, so
+the cosine is high, yet none says the answer.
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+from dataclasses import replace
+from pathlib import Path
+
+from bench.common import ROOT, machine, table
+from bench.fit_judge import Memo
+from embeddings.judge import SHIPPED, OnnxJudge
+from qa.config import Judging, Search
+from qa.search.query import Query
+from qa.search.retriever import Retriever
+
+# (question, a phrase the answering sentence holds; None: the corpus does not answer it)
+QUESTIONS: list[tuple[str, str | None]] = [
+    ("Who led the North Korean delegation that met Wang Yi?", "Kim Song Nam"),
+    ("For whom did Kim Song Nam work as an interpreter?", "Kim Il Sung"),
+    ("How many years of diplomatic relations did China and North Korea mark?", "75th"),
+    ("Which Chinese vice foreign minister visited Pyongyang?", "Sun Weidong"),
+    ("Who did Choe Son-hui meet in Pyongyang?", "Sun Weidong"),
+    ("What did Xi Jinping tell Kim Jong Un he hoped to deepen?", "cooperation"),
+    ("Which ally has North Korea drawn closer to?", "Russia"),
+    ("What is the population of Pyongyang?", None),
+    ("How many nuclear warheads does North Korea have?", None),
+    ("Who won the South Korean presidential election?", None),
+    ("What is North Korea's annual GDP?", None),
+    ("When was Kim Jong Un born?", None),
+    ("What is the GDP of France?", None),
+]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--judge", type=Path, nargs="*", default=[SHIPPED])
+    parser.add_argument("--bar", type=float, default=0.0, help="a judge logit")
+    parser.add_argument("--highlight", type=float, default=Judging().highlight, help="the judge's say in the highlight")
+    parser.add_argument("--index", type=Path, help="the bundled corpus's index (default: build one)")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        index = args.index
+        if index is None:
+            from embeddings.factory import indexing_encoder
+            from qa.index.indexer import index_paths
+            from qa.settings import model_cache
+
+            index = Path(tmp) / "index"
+            index_paths(
+                index, [ROOT / "corpus"], lambda: indexing_encoder(None, cache_dir=model_cache(), precision="fp32")
+            )
+        base = Retriever.open(index, config=Search(judging=Judging(enabled=False)), judge_loader=lambda: None)
+        print(f"bundled corpus; bar {args.bar:g}; {machine()}")
+        for directory in args.judge:
+            judge = Memo(OnnxJudge(directory))
+            config = replace(Search(), judging=Judging(bar=args.bar, highlight=args.highlight))
+            r = Retriever(base.source, base.encoder, config, judge)
+            ranking = Retriever(base.source, base.encoder, replace(config, judging=Judging(bar=args.bar)), judge)
+            rows = []
+            for question, phrase in QUESTIONS:
+                judge.best = float("-inf")
+                ranking.ask(Query(question, k=3))  # the best score among the candidates, before highlighting
+                best = judge.best
+                answer = r.ask(Query(question, k=3))
+                shown = answer.hits or answer.closest
+                top = shown[0] if shown else None
+                said = "nothing relevant" if answer.nothing_found else "answer"
+                right = (phrase is None) == answer.nothing_found
+                lit = top.passage.text[top.highlight[0] : top.highlight[1]] if top else ""
+                holds = "yes" if phrase and phrase in lit else ("no" if phrase else "")
+                verdict = "ok" if right else "WRONG"
+                rows.append([question, phrase or "none", f"{best:.2f}", said, verdict, holds])
+            print(f"\njudge {judge.name} ({directory}), highlight: words + {args.highlight:g} x judge")
+            print(table(["question", "answer", "best judge logit", "dateline says", "", "highlight holds it"], rows))
+        base.close()
+
+
+if __name__ == "__main__":
+    main()

@@ -2,10 +2,10 @@
 
     .venv/bin/python -m bench.bundled_verdicts [--judge DIR ...] [--bar LOGIT]
 
-For each question, the best judge logit among the candidates it read, the best cosine, and whether
-the answer would be "nothing relevant" at `--bar`. The on-topic questions the corpus cannot answer
-("What is the population of Pyongyang?") are the hard ones: every passage is about North Korea, so
-the cosine is high, yet none says the answer.
+For each question, the best judge logit among the candidates it read, and whether the answer is
+"nothing relevant" (with the shipped cosine bar, or the judge's at `--bar`). The on-topic questions
+the corpus cannot answer ("What is the population of Pyongyang?") are the hard ones: every passage
+is about North Korea, so the cosine is high, yet none says the answer.
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ QUESTIONS: list[tuple[str, str | None]] = [
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--judge", type=Path, nargs="*", default=[SHIPPED])
-    parser.add_argument("--bar", type=float, default=0.0, help="a judge logit")
+    parser.add_argument("--bar", type=float, help="a judge logit (default: the cosine bar decides, as shipped)")
     parser.add_argument("--highlight", type=float, default=Judging().highlight, help="the judge's say in the highlight")
     parser.add_argument("--index", type=Path, help="the bundled corpus's index (default: build one)")
     args = parser.parse_args()
@@ -59,7 +59,7 @@ def main() -> None:
                 index, [ROOT / "corpus"], lambda: indexing_encoder(None, cache_dir=model_cache(), precision="fp32")
             )
         base = Retriever.open(index, config=Search(judging=Judging(enabled=False)), judge_loader=lambda: None)
-        print(f"bundled corpus; bar {args.bar:g}; {machine()}")
+        print(f"bundled corpus; bar: {'cosine' if args.bar is None else f'judge logit {args.bar:g}'}; {machine()}")
         for directory in args.judge:
             judge = Memo(OnnxJudge(directory))
             config = replace(Search(), judging=Judging(bar=args.bar, highlight=args.highlight))

@@ -41,20 +41,32 @@ def judged(retriever: Retriever, judge: PhraseJudge, **judging: Any) -> Retrieve
     return Retriever(retriever.source, retriever.encoder, config, judge)
 
 
+# The answering passage is the sixth fused candidate (three passages of one article come first), so
+# these tests let the judge read 10; the shipped judge reads 5 (qa.config.Judging.depth).
+DEEP = 10
+
+
 def test_the_judge_lifts_the_passage_that_answers(retriever: Retriever) -> None:
     question = Query("For whom did Kim Song Nam work as an interpreter?", k=3)
     judge = PhraseJudge("Kim Il Sung")
-    answer = judged(retriever, judge, weight=1.0).ask(question)
+    answer = judged(retriever, judge, weight=1.0, depth=DEEP).ask(question)
     assert "Kim Il Sung" in answer.hits[0].passage.text
     assert not answer.nothing_found
     # It read each candidate as a reader sees it: age, headline, passage.
     assert judge.read and all(": " in text for text in judge.read)
-    assert len(judge.read) <= Judging().depth
+    assert len(judge.read) <= DEEP
+
+
+def test_at_its_default_depth_the_judge_reads_the_best_five(retriever: Retriever) -> None:
+    judge = PhraseJudge("Kim Il Sung")
+    judged(retriever, judge, weight=1.0).ask(Query("For whom did Kim Song Nam work as an interpreter?", k=3))
+    assert len(judge.read) == Judging().depth == 5
 
 
 def test_the_highlight_is_the_sentence_the_judge_picks(retriever: Retriever) -> None:
     question = Query("For whom did Kim Song Nam work as an interpreter?", k=3)
-    top = judged(retriever, PhraseJudge("Kim Il Sung"), weight=1.0, highlight=1.0).ask(question).hits[0]
+    answer = judged(retriever, PhraseJudge("Kim Il Sung"), weight=1.0, highlight=1.0, depth=DEEP).ask(question)
+    top = answer.hits[0]
     start, end = top.highlight
     assert "Kim Il Sung" in top.passage.text[start:end]
 
@@ -94,8 +106,8 @@ def test_without_a_bar_of_its_own_the_cosine_bar_decides(retriever: Retriever) -
 def test_the_bar_is_the_judges_when_it_ran(retriever: Retriever) -> None:
     question = Query("For whom did Kim Song Nam work as an interpreter?", k=3)
     unsure = PhraseJudge("Kim Il Sung", yes=-1.0, no=-6.0)
-    assert not judged(retriever, unsure, bar=-2.0).ask(question).nothing_found
-    assert judged(retriever, unsure, bar=0.0).ask(question).nothing_found
+    assert not judged(retriever, unsure, bar=-2.0, depth=DEEP).ask(question).nothing_found
+    assert judged(retriever, unsure, bar=0.0, depth=DEEP).ask(question).nothing_found
 
 
 def test_turned_off_the_judge_reads_nothing(retriever: Retriever) -> None:

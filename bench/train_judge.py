@@ -116,7 +116,7 @@ def mine(
         if not near:
             continue
         golds = [norm(g) for g in q["answers"]]
-        positives, negatives, answering = [], [], []
+        positives, negatives = [], []  # positives: (input, article, passage text)
         for url in dict.fromkeys([*near, *search.get(q["id"], [])]):
             article = by_url.get(url)
             if article is None or (article["date"] and article["date"] > q["date"]):
@@ -126,15 +126,14 @@ def mine(
                 text = shown(article, p.text, q["date"])  # with undated=0, never touches rng
                 stale = not article["date"] or (asked - dt.date.fromisoformat(article["date"])).days > OLD
                 if holds and url in near:
-                    positives.append(text)
-                    answering.append((article, p.text))
+                    positives.append((text, article, p.text))
                 elif not holds or stale:
                     # An old story that mentions the answer does not answer "this week's" question.
                     negatives.append(text)
         if not positives:
             continue
         counts["questions"] += 1
-        for positive, (article, passage_text) in list(zip(positives, answering, strict=True))[:3]:
+        for positive, article, passage_text in positives[:3]:
             pairs.append((q["question"], positive, 1.0))
             counts["positives"] += 1
             holding, other = _sentence_pairs(passage_text, golds)

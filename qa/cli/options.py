@@ -35,7 +35,7 @@ def judge_option(parser: argparse.ArgumentParser) -> None:
         dest="judge",
         action="store_const",
         const=True,
-        help="re-rank and highlight with the answer judge (the default; DATELINE_JUDGE=off turns it off)",
+        help="re-rank with the answer judge (the default; DATELINE_JUDGE=off turns it off)",
     )
     parser.add_argument(
         "--no-judge",

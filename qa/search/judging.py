@@ -71,9 +71,9 @@ def judged_highlights(
     """For each passage, the (start, end) of the sentence with the most question words (`scored`, from
     qa.search.highlight.sentence_scores) plus `weight` times the judge's logit for it (one call for all).
 
-    Either alone picks worse: question words miss the answer a sentence gives in other words, and
-    the judge, reading one sentence out of context, misses the sentence that names the question's
-    subject (docs/benchmarks.md).
+    Question words miss an answer a sentence gives in other words; the judge, reading one sentence
+    out of context, misses the sentence that names the question's subject. Neither has yet proved
+    better than the other on both the training questions and the dev set (docs/benchmarks.md).
     """
     inputs = [
         judge_input(p.title, p.text[start:end], p.date, reading.reference)

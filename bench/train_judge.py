@@ -30,6 +30,7 @@ from bench.common import ROOT
 from qa.evaluation import norm
 from qa.ingest.chunker import chunk, sentence_spans
 from qa.search.judging import judge_input
+from qa.search.text import content_words
 
 TRAIN = ROOT.parent / "shared" / "eval" / "rtqa-train"
 WITHIN = 30
@@ -65,6 +66,46 @@ def _sentence_pairs(text: str, golds: list[str]) -> tuple[list[str], list[str]]:
     return holding, other
 
 
+def _unanswered(
+    questions: dict[str, dict[str, object]],
+    answered: set[str],
+    search: dict[str, list[str]],
+    by_url: dict[str, dict[str, str]],
+    per: int,
+) -> list[tuple[dict[str, object], dict[str, str], str]]:
+    """Negatives from the questions no article answers: (question, article, passage).
+
+    Web search returned on-topic stories for them, none of which holds the answer: what an on-topic
+    question the archive cannot answer looks like ("What is the population of Pyongyang?" over North
+    Korea news). Per question, the `per` passages sharing the most question words, from articles
+    published within WITHIN days before it where there are any (as dateline would rank them). A
+    passage holding any of the answer's words (or their first five letters) is left out: a paraphrase
+    may still answer.
+    """
+    found = []
+    for qid in sorted(questions):
+        q = questions[qid]
+        asked = str(q["date"])
+        if qid in answered or HOLD_OUT[0] <= asked <= HOLD_OUT[1]:
+            continue
+        stems = {w[:5] for a in q["answers"] for w in content_words(str(a))}  # type: ignore[attr-defined]
+        wanted = set(content_words(str(q["question"])))
+        scored = []
+        for url in search.get(qid, []):
+            article = by_url.get(url)
+            if article is None or not article["date"] or article["date"] > asked:
+                continue
+            age = (dt.date.fromisoformat(asked) - dt.date.fromisoformat(article["date"])).days
+            for p in chunk("x", article["text"], article["title"]):
+                words = content_words(f"{article['title']} {p.text}")
+                if stems & {w[:5] for w in words}:
+                    continue
+                scored.append((age > WITHIN, -len(wanted & set(words)), url, p.start, article, p.text))
+        for *_, article, text in sorted(scored, key=lambda s: s[:4])[:per]:
+            found.append((q, article, text))
+    return found
+
+
 def mine(
     max_pairs: int,
     seed: int,
@@ -73,6 +114,9 @@ def mine(
     cut: bool = False,
     sentences: int = 0,
     negatives_per: int = NEGATIVES,
+    unanswered: int = 0,
+    aged: float = 0.0,
+    stale: bool = True,
 ) -> tuple[list[tuple[str, str, float]], dict[str, int]]:
     """(question, passage input, label) pairs and their counts.
 
@@ -84,7 +128,14 @@ def mine(
     `others`: per positive, that many passages of other stories published in the 14 days before the
     question (recent, but not about it: recency alone must not look like an answer). `undated`: the
     share of inputs whose age is shown as "undated" (archives hold undated files; the judge must
-    read those on their text alone).
+    read those on their text alone). `unanswered`: per question no article answers, that many of its
+    search results' passages as negatives (`_unanswered`).
+
+    `aged`: the share of positives shown as if published 15 to 1,000 days before the question. The
+    positives all come from the weeks before it, so without this every older tag means "no" and the
+    judge learns the tag instead of the text: it scored a passage of eight months before that
+    answers below one of this week that does not (the bundled corpus). `stale`: answer-holding
+    passages over OLD days old are negatives ("this week's" question); off, they are left out.
     """
     rng = random.Random(seed)
     with gzip.open(TRAIN / "articles.jsonl.gz", "rt", encoding="utf-8") as fh:
@@ -98,6 +149,13 @@ def mine(
     def shown(article: dict[str, str], text: str, asked: str) -> str:
         published = None if undated and rng.random() < undated else article["date"]
         return _input(article["title"], text, published, asked)
+
+    def aged_shown(article: dict[str, str], text: str, asked: str) -> str | None:
+        """The passage shown as an older story, for a share `aged` of positives (None: as it is)."""
+        if not aged or rng.random() >= aged:
+            return None
+        published = dt.date.fromisoformat(asked) - dt.timedelta(days=rng.randint(15, 1000))
+        return _input(article["title"], text, published.isoformat(), asked)
 
     for rel in map(json.loads, (TRAIN / "qrels.jsonl").read_text().splitlines()):
         q = questions[rel["id"]]
@@ -124,17 +182,19 @@ def mine(
             for p in chunk("x", article["text"], article["title"]):
                 holds = any(g in norm(f"{article['title']} {p.text}") for g in golds)
                 text = shown(article, p.text, q["date"])  # with undated=0, never touches rng
-                stale = not article["date"] or (asked - dt.date.fromisoformat(article["date"])).days > OLD
+                too_old = not article["date"] or (asked - dt.date.fromisoformat(article["date"])).days > OLD
                 if holds and url in near:
                     positives.append((text, article, p.text))
-                elif not holds or stale:
+                elif not holds or (stale and too_old):
                     # An old story that mentions the answer does not answer "this week's" question.
                     negatives.append(text)
         if not positives:
             continue
         counts["questions"] += 1
         for positive, article, passage_text in positives[:3]:
-            pairs.append((q["question"], positive, 1.0))
+            older = aged_shown(article, passage_text, q["date"])
+            pairs.append((q["question"], older or positive, 1.0))
+            counts["aged"] = counts.get("aged", 0) + (older is not None)
             counts["positives"] += 1
             holding, other = _sentence_pairs(passage_text, golds)
             title_holds = any(g in norm(article["title"]) for g in golds)
@@ -164,6 +224,11 @@ def mine(
                 passage = rng.choice(passages)
                 pairs.append((q["question"], shown(article, passage.text, q["date"]), 0.0))
                 counts["others"] = counts.get("others", 0) + 1
+    if unanswered:
+        answered = {json.loads(line)["id"] for line in (TRAIN / "qrels.jsonl").read_text().splitlines()}
+        for q, article, text in _unanswered(questions, answered, search, by_url, unanswered):
+            pairs.append((str(q["question"]), shown(article, text, str(q["date"])), 0.0))
+            counts["unanswered"] = counts.get("unanswered", 0) + 1
     rng.shuffle(pairs)
     return pairs[:max_pairs], counts
 
@@ -178,6 +243,11 @@ def main() -> None:
     parser.add_argument("--cut", action="store_true", help="negatives: positives with the answer cut out")
     parser.add_argument("--sentences", type=int, default=0, help="sentence pairs: negatives per positive sentence")
     parser.add_argument("--negatives", type=int, default=NEGATIVES, help="search-result negatives per positive")
+    parser.add_argument(
+        "--unanswered", type=int, default=0, help="negatives per question no article answers (on-topic, no answer)"
+    )
+    parser.add_argument("--aged", type=float, default=0.0, help="share of positives shown as older stories")
+    parser.add_argument("--no-stale", action="store_true", help="no old answer-holding passages as negatives")
     parser.add_argument("--epochs", type=int, default=1)
     parser.add_argument("--bf16", action="store_true", help="train in bfloat16 (CPUs with bf16 kernels)")
     parser.add_argument("--export-only", action="store_true", help="only export OUT/model to OUT/onnx")
@@ -199,7 +269,18 @@ def main() -> None:
     torch.manual_seed(args.seed)
     random.seed(args.seed)
     start = time.monotonic()
-    pairs, counts = mine(args.max_pairs, args.seed, args.others, args.undated, args.cut, args.sentences, args.negatives)
+    pairs, counts = mine(
+        args.max_pairs,
+        args.seed,
+        args.others,
+        args.undated,
+        args.cut,
+        args.sentences,
+        args.negatives,
+        args.unanswered,
+        args.aged,
+        not args.no_stale,
+    )
     print(f"mined {len(pairs)} pairs from {counts} in {time.monotonic() - start:.0f} s", flush=True)
     model = CrossEncoder(str(default_model_dir()), num_labels=1, max_length=MAX_LENGTH, local_files_only=True)
     data = Dataset.from_dict(
@@ -241,6 +322,13 @@ def main() -> None:
             if args.sentences
             else "none"
         ),
+        "unanswered": (
+            f"{args.unanswered} search-result passages per question no article answers, as negatives"
+            if args.unanswered
+            else "none"
+        ),
+        "aged": f"{args.aged:.0%} of positives shown as published 15-1,000 days before the question",
+        "stale": f"answer-holding passages over {OLD} days old as negatives" if not args.no_stale else "none",
         "others": f"{args.others} passages per positive of other stories from the 14 days before the question",
         "undated": f"{args.undated:.0%} of inputs shown as undated",
         "seed": args.seed,

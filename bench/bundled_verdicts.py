@@ -19,6 +19,7 @@ from bench.common import ROOT, machine, table
 from bench.fit_judge import Memo
 from embeddings.judge import SHIPPED, OnnxJudge
 from qa.config import Judging, Search
+from qa.search.judging import judge_input
 from qa.search.query import Query
 from qa.search.retriever import Retriever
 
@@ -68,8 +69,12 @@ def main() -> None:
             rows = []
             for question, phrase in QUESTIONS:
                 judge.best = float("-inf")
-                ranking.ask(Query(question, k=3))  # the best score among the candidates, before highlighting
+                # The best score among the candidates it read, before highlighting.
+                ranked = ranking.ask(Query(question, k=3, apply_bar=False))
                 best = judge.best
+                # The same quotes read without their age: what the judge makes of the text alone.
+                blind = [judge_input(h.passage.title, h.passage.text, None, None) for h in ranked.hits]
+                undated = float(judge.score(question, blind).max()) if blind else float("-inf")
                 answer = r.ask(Query(question, k=3))
                 shown = answer.hits or answer.closest
                 top = shown[0] if shown else None
@@ -78,9 +83,10 @@ def main() -> None:
                 lit = top.passage.text[top.highlight[0] : top.highlight[1]] if top else ""
                 holds = "yes" if phrase and phrase in lit else ("no" if phrase else "")
                 verdict = "ok" if right else "WRONG"
-                rows.append([question, phrase or "none", f"{best:.2f}", said, verdict, holds])
+                rows.append([question, phrase or "none", f"{best:.2f}", f"{undated:.2f}", said, verdict, holds])
             print(f"\njudge {judge.name} ({directory}), highlight: words + {args.highlight:g} x judge")
-            print(table(["question", "answer", "best judge logit", "dateline says", "", "highlight holds it"], rows))
+            heads = ["question", "answer", "best judge logit", "undated", "dateline says", "", "highlight holds it"]
+            print(table(heads, rows))
         base.close()
 
 

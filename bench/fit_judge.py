@@ -100,6 +100,7 @@ def main() -> None:
     parser.add_argument(
         "--highlight-depth", type=int, default=Judging().highlight_depth, help="quotes the judge highlights"
     )
+    parser.add_argument("--undated", action="store_true", help="the judge reads every candidate without its age")
     parser.add_argument(
         "--rules", action="store_true", help="also re-check the hand-tuned rules, one left out at a time"
     )
@@ -114,7 +115,13 @@ def main() -> None:
     def variant(weight: float | None, highlight: float = 0.0) -> Retriever:
         if weight is None:
             return base
-        judging = Judging(weight=weight, highlight=highlight, depth=args.depth, highlight_depth=args.highlight_depth)
+        judging = Judging(
+            weight=weight,
+            highlight=highlight,
+            depth=args.depth,
+            highlight_depth=args.highlight_depth,
+            dated=not args.undated,
+        )
         return Retriever(base.source, base.encoder, replace(off, judging=judging), judge)
 
     rows: list[list[str]] = []
@@ -149,19 +156,27 @@ def main() -> None:
     articles = ((a.date.isoformat() if a.date else None, f"{a.title} {a.text}") for a in r.articles())
     loose_yes = {q.id for q in answerable(questions, articles)}
     strict_yes = {j.question.id for j in judged}
-    logit, undated, cosine = {}, {}, {}
+    logit, undated, first, two, cosine = {}, {}, {}, {}, {}
     for q in questions:
         judge.best = float("-inf")
         answer = r.ask(Query(q.question, k=5, as_of=dt.date.fromisoformat(q.date), apply_bar=False))
         logit[q.id], cosine[q.id] = judge.best, max((h.relevance for h in answer.hits), default=0.0)
         # The same quotes read without their age: does the judge know an answer on the text alone?
+        # Of the first one or two only, it costs one or two judge calls more a question, not five.
         shown = [judge_input(h.passage.title, h.passage.text, None, None) for h in answer.hits]
-        undated[q.id] = float(judge.score(q.question, shown).max()) if shown else float("-inf")
+        blind = judge.score(q.question, shown).tolist() if shown else [float("-inf")]
+        undated[q.id], first[q.id], two[q.id] = max(blind), blind[0], max(blind[:2])
     either = {i: max(logit[i], undated[i]) for i in logit}
     no = [i for i in logit if i not in loose_yes]
     print(f"\n{len(loose_yes)} answerable ({len(strict_yes)} strict), {len(no)} unanswerable")
     rows = []
-    judges = {"best judge logit": logit, "best undated logit": undated, "best of the two": either}
+    judges = {
+        "best judge logit": logit,
+        "best undated logit": undated,
+        "undated logit, first quote": first,
+        "best undated logit, first two": two,
+        "best of dated and undated": either,
+    }
     for name, score in (*judges.items(), ("best cosine", cosine)):
         rows.append(
             [

@@ -166,6 +166,10 @@ class Judging:
     a recent answering article from unanswerable ones (AUC 0.84 against the cosine's 0.76 on
     rtqa-train 2023 Q1), but not those answered only by older articles, which it scores at its
     floor: a bar hiding at most 2% of answerable questions catches 2.8% of the rest there (dev: 4.8%)."""
+    dated: bool = True
+    """Whether the judge reads each candidate's age ("this week", "years ago") before it. Off, it reads
+    every candidate as undated: its score is then about the text alone, and the dates count only
+    through the fused score's date rules."""
     highlight: float = 0.0
     """How much the judge's say counts in picking a quote's highlighted sentence: each sentence's
     question words (qa/search/highlight.py) plus this times the judge's logit for the sentence alone.

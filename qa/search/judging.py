@@ -51,7 +51,9 @@ def judged_by(judge: Judge) -> Step:
         ids = list(passages)
         if not ids:
             return ranked
-        inputs = [judge_input(p.title, p.text, p.date, reading.reference) for p in passages.values()]
+        inputs = [
+            judge_input(p.title, p.text, p.date if cfg.dated else None, reading.reference) for p in passages.values()
+        ]
         for pid, logit in zip(ids, judge.score(reading.query.question, inputs).tolist(), strict=True):
             ranked.judged[pid] = logit
             ranked.score[pid] += cfg.weight * probability(logit)

@@ -169,10 +169,11 @@ class Judging:
     dated: bool = True
     """Whether the judge reads each candidate's age ("this week", "years ago") before it. Off, it reads
     every candidate as undated: its score is then about the text alone, and the dates count only
-    through the fused score's date rules. Measured off (docs/benchmarks.md): it tells unanswerable
-    questions from answerable ones better (AUC 0.65 -> 0.68 on rtqa-train 2023 Q1, 0.63 -> 0.76 on
-    the dev set, with a judge trained on on-topic negatives), not at 2% of answerable questions
-    hidden, and ranks worse on the training slice (strict R@1 0.787 -> 0.764), so it stays on."""
+    through the fused score's date rules. Measured off, with a judge trained also on on-topic
+    negatives (docs/benchmarks.md): its best logit tells unanswerable questions from answerable ones
+    better than the cosine bar (AUC 0.68 against 0.65 on rtqa-train 2023 Q1, 0.76 against 0.63 on the
+    dev set), but not at 2% of answerable questions hidden on both, and it ranked worse on the
+    training slice (strict R@1 0.787 -> 0.764), so it stays on."""
     highlight: float = 0.0
     """How much the judge's say counts in picking a quote's highlighted sentence: each sentence's
     question words (qa/search/highlight.py) plus this times the judge's logit for the sentence alone.

@@ -57,15 +57,15 @@ def test_the_judge_lifts_the_passage_that_answers(retriever: Retriever) -> None:
     assert len(judge.read) <= DEEP
 
 
-def test_undated_the_judge_reads_no_candidate_s_age(retriever: Retriever) -> None:
+def test_with_dated_off_the_judge_reads_every_candidate_as_undated(retriever: Retriever) -> None:
     question = Query("Who led the North Korean delegation that met Wang Yi?", k=3, as_of=dt.date(2024, 6, 1))
     dated, blind = PhraseJudge("Kim Song Nam"), PhraseJudge("Kim Song Nam")
-    judged(retriever, dated).ask(question)
-    judged(retriever, blind, dated=False).ask(question)
-    # The bundled articles are dated, so read with their age none says "undated"; read blind, all do.
-    assert dated.read and not any(text.startswith("undated: ") for text in dated.read)
-    assert blind.read and all(text.startswith("undated: ") for text in blind.read)
-    assert [t.split(": ", 1)[1] for t in blind.read] == [t.split(": ", 1)[1] for t in dated.read]
+    judged(retriever, dated, highlight=1.0).ask(question)
+    judged(retriever, blind, highlight=1.0, dated=False).ask(question)
+    # The same texts (the candidates, then the top quotes' sentences for the highlight), each read
+    # blind as undated; with their age, the dated articles' say how old they are.
+    assert blind.read == [f"undated: {text.split(': ', 1)[1]}" for text in dated.read]
+    assert any(text.startswith(("this year: ", "this month: ")) for text in dated.read)
 
 
 def test_at_its_default_depth_the_judge_reads_the_best_five(retriever: Retriever) -> None:

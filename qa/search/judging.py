@@ -12,7 +12,7 @@ import datetime as dt
 import math
 
 from embeddings.judge import Judge
-from qa.config import Search
+from qa.config import Judging, Search
 from qa.index.records import StoredPassage
 from qa.search.question import Reading
 from qa.search.scoring import Ranked, Step, Texts
@@ -68,17 +68,18 @@ def judged_highlights(
     reading: Reading,
     passages: list[StoredPassage],
     scored: list[list[tuple[tuple[int, int], float]]],
-    weight: float,
+    cfg: Judging,
 ) -> list[tuple[int, int]]:
     """For each passage, the (start, end) of the sentence with the most question words (`scored`, from
-    qa.search.highlight.sentence_scores) plus `weight` times the judge's logit for it (one call for all).
+    qa.search.highlight.sentence_scores) plus `cfg.highlight` times the judge's logit for it (one call
+    for all), the sentence read with its passage's age unless `cfg.dated` is off.
 
     Question words miss an answer a sentence gives in other words; the judge, reading one sentence
     out of context, misses the sentence that names the question's subject. Neither has yet proved
     better than the other on both the training questions and the dev set (docs/benchmarks.md).
     """
     inputs = [
-        judge_input(p.title, p.text[start:end], p.date, reading.reference)
+        judge_input(p.title, p.text[start:end], p.date if cfg.dated else None, reading.reference)
         for p, own in zip(passages, scored, strict=True)
         for (start, end), _ in own
     ]
@@ -86,7 +87,7 @@ def judged_highlights(
     best, at = [], 0
     for own in scored:
         mine = logits[at : at + len(own)]
-        pick = max(range(len(own)), key=lambda i: (own[i][1] + weight * mine[i], -i))
+        pick = max(range(len(own)), key=lambda i: (own[i][1] + cfg.highlight * mine[i], -i))
         best.append(own[pick][0])
         at += len(own)
     return best

@@ -21,7 +21,7 @@ def hits(shown: list[Shown], ranked: Ranked, reading: Reading, config: Search, j
     question, bonus, cfg = reading.query.question, config.answer_types.highlight_bonus, config.judging
     judged = shown[: cfg.highlight_depth] if judge is not None and cfg.highlight else []
     scored = [sentence_scores(question, s.passage.text, reading.expected, bonus) for s in judged]
-    spans = judged_highlights(judge, reading, [s.passage for s in judged], scored, cfg.highlight) if judge else []
+    spans = judged_highlights(judge, reading, [s.passage for s in judged], scored, cfg) if judge else []
     spans += [best_sentence(question, s.passage.text, reading.expected, bonus) for s in shown[len(spans) :]]
     return [
         Hit(

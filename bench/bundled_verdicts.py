@@ -16,10 +16,9 @@ from dataclasses import replace
 from pathlib import Path
 
 from bench.common import ROOT, machine, table
-from bench.fit_judge import Memo
+from bench.fit_judge import Memo, undated_scores
 from embeddings.judge import SHIPPED, OnnxJudge
 from qa.config import Judging, Search
-from qa.search.judging import judge_input
 from qa.search.query import Query
 from qa.search.retriever import Retriever
 
@@ -73,8 +72,7 @@ def main() -> None:
                 ranked = ranking.ask(Query(question, k=3, apply_bar=False))
                 best = judge.best
                 # The same quotes read without their age: what the judge makes of the text alone.
-                blind = [judge_input(h.passage.title, h.passage.text, None, None) for h in ranked.hits]
-                undated = float(judge.score(question, blind).max()) if blind else float("-inf")
+                undated = max(undated_scores(judge, question, ranked.hits))
                 answer = r.ask(Query(question, k=3))
                 shown = answer.hits or answer.closest
                 top = shown[0] if shown else None

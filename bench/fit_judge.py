@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from bench.common import machine, table
 from embeddings.judge import SHIPPED, Judge, OnnxJudge, Scores
 from qa.config import AnswerTypes, Judging, QuestionDates, Scoring, Search
 from qa.evaluation import EvalQuestion, answerable, evaluate, load_questions
+from qa.search.answers import Hit
 from qa.search.judging import judge_input
 from qa.search.query import Query
 from qa.search.retriever import Retriever
@@ -53,6 +55,12 @@ class Memo:
         scores = np.array([self.known[(question, p)] for p in passages], dtype=np.float32)
         self.best = max(self.best, float(scores.max(initial=float("-inf"))))
         return scores
+
+
+def undated_scores(judge: Judge, question: str, hits: Sequence[Hit]) -> list[float]:
+    """The judge's logits for quotes read without their age: what it makes of the text alone."""
+    blind = [judge_input(h.passage.title, h.passage.text, None, None) for h in hits]
+    return judge.score(question, blind).tolist() if blind else [float("-inf")]
 
 
 def auc(positive: list[float], negative: list[float]) -> float:
@@ -163,8 +171,7 @@ def main() -> None:
         logit[q.id], cosine[q.id] = judge.best, max((h.relevance for h in answer.hits), default=0.0)
         # The same quotes read without their age: does the judge know an answer on the text alone?
         # Of the first one or two only, it costs one or two judge calls more a question, not five.
-        shown = [judge_input(h.passage.title, h.passage.text, None, None) for h in answer.hits]
-        blind = judge.score(q.question, shown).tolist() if shown else [float("-inf")]
+        blind = undated_scores(judge, q.question, answer.hits)
         undated[q.id], first[q.id], two[q.id] = max(blind), blind[0], max(blind[:2])
     either = {i: max(logit[i], undated[i]) for i in logit}
     no = [i for i in logit if i not in loose_yes]

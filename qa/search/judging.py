@@ -42,6 +42,12 @@ def probability(logit: float) -> float:
     return 1.0 / (1.0 + math.exp(-logit))
 
 
+def _read(passage: StoredPassage, text: str, reading: Reading, cfg: Judging) -> str:
+    """What the judge reads of `text` (a passage, or one of its sentences): with the passage's age
+    unless `cfg.dated` is off."""
+    return judge_input(passage.title, text, passage.date if cfg.dated else None, reading.reference)
+
+
 def judged_by(judge: Judge) -> Step:
     """A ranking step: the judge reads the best `depth` candidates; its probability, weighted, is added."""
 
@@ -51,9 +57,7 @@ def judged_by(judge: Judge) -> Step:
         ids = list(passages)
         if not ids:
             return ranked
-        inputs = [
-            judge_input(p.title, p.text, p.date if cfg.dated else None, reading.reference) for p in passages.values()
-        ]
+        inputs = [_read(p, p.text, reading, cfg) for p in passages.values()]
         for pid, logit in zip(ids, judge.score(reading.query.question, inputs).tolist(), strict=True):
             ranked.judged[pid] = logit
             ranked.score[pid] += cfg.weight * probability(logit)
@@ -79,7 +83,7 @@ def judged_highlights(
     better than the other on both the training questions and the dev set (docs/benchmarks.md).
     """
     inputs = [
-        judge_input(p.title, p.text[start:end], p.date if cfg.dated else None, reading.reference)
+        _read(p, p.text[start:end], reading, cfg)
         for p, own in zip(passages, scored, strict=True)
         for (start, end), _ in own
     ]

@@ -74,7 +74,7 @@ def judged_highlights(
     scored: list[list[tuple[tuple[int, int], float]]],
     cfg: Judging,
 ) -> list[tuple[int, int]]:
-    """For each passage, the (start, end) of the sentence with the most question words (`scored`, from
+    """For each passage, the (start, end) of the sentence with the best score (`scored`, from
     qa.search.highlight.sentence_scores) plus `cfg.highlight` times the judge's logit for it (one call
     for all), the sentence read with its passage's age unless `cfg.dated` is off.
 

@@ -16,13 +16,14 @@ from qa.search.scoring import Ranked
 
 
 def hits(shown: list[Shown], ranked: Ranked, reading: Reading, config: Search, judge: Judge | None = None) -> list[Hit]:
-    """Each quote kept, ranked, with the sentence that best answers the question highlighted: by
-    question words and, for the top quotes when the judge is given, its logit for each sentence."""
-    question, bonus, cfg = reading.query.question, config.answer_types.highlight_bonus, config.judging
+    """Each quote kept, ranked, with the sentence that best answers the question highlighted: by what
+    each sentence shows (qa.search.highlight) and, for the top quotes when the judge is given a say,
+    its logit for each sentence."""
+    question, weights, cfg = reading.query.question, config.highlighting, config.judging
     judged = shown[: cfg.highlight_depth] if judge is not None and cfg.highlight else []
-    scored = [sentence_scores(question, s.passage.text, reading.expected, bonus) for s in judged]
+    scored = [sentence_scores(question, s.passage.text, reading.expected, weights) for s in judged]
     spans = judged_highlights(judge, reading, [s.passage for s in judged], scored, cfg) if judge else []
-    spans += [best_sentence(question, s.passage.text, reading.expected, bonus) for s in shown[len(spans) :]]
+    spans += [best_sentence(question, s.passage.text, reading.expected, weights) for s in shown[len(spans) :]]
     return [
         Hit(
             rank,

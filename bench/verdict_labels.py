@@ -1,0 +1,142 @@
+""" "Nothing relevant" against several readings of "answerable": what a bar hides and what it catches.
+
+    .venv/bin/python -m bench.verdict_labels --set DIR --index DIR [--bar cosine=0.53] [--out FILE]
+
+`--set` is laid out like `../shared/eval/rtqa-2024q1` (questions.jsonl, qrels.jsonl); `--index` its
+articles indexed by `dateline index`. Each question is asked as of its date, judge on, without the
+bar. Unanswerable: no article dated on or before it holds a gold answer. Answerable, three ways first:
+- loose: some article on or before it holds a gold answer (the benchmark's rule; a chance mention
+  counts);
+- found: web search returned, for this question, an article holding a gold answer (qrels, any age);
+- recent: such an article within 14 days before it (the strict measure's questions).
+
+Prints each score's ROC AUC per reading against the unanswerable questions (the best cosine of the
+quotes, the judge's best logit among the candidates it read), then the reading of
+`../shared/eval/README.md`'s probe (a strict hit in the top 10 against every other question). Then,
+for bars on either score (a few fixed, those given with `--bar`, and those hiding 2% of each reading
+here), the share each hides of every reading, of the questions with a strict hit in the top 10, and
+of those with a gold answer in the first five quotes (what the chat would stop showing), beside the
+share of unanswerable questions caught.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+
+from bench.common import machine, table
+from bench.fit_judge import Memo, auc
+from embeddings.judge import load_judge
+from qa.config import Search, Verdict
+from qa.evaluation import answerable, load_questions, norm, read_down
+from qa.search.query import Query
+from qa.search.retriever import Retriever
+from qa.strict import load_qrels
+
+BARS = {"cosine": [0.30, 0.35, 0.40, 0.45, 0.50], "judge": [-4.0, -3.0, -2.0, -1.0, 0.0]}
+READINGS = ("loose", "found", "recent")
+# The bar tables also show what a bar hides of questions with a strict hit in the top 10 (listed)
+# and of those with a gold answer in the first five quotes (on screen).
+COLUMNS = (*READINGS, "listed", "on screen")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--set", type=Path, required=True)
+    parser.add_argument("--index", type=Path, required=True)
+    parser.add_argument(
+        "--bar", action="append", default=[], metavar="SCORE=VALUE", help="also read this bar (fitted elsewhere)"
+    )
+    parser.add_argument("--out", type=Path, help="write each question's scores, labels and best quote here")
+    args = parser.parse_args()
+    questions = load_questions(args.set / "questions.jsonl")
+    shipped = load_judge()
+    if shipped is None:
+        raise SystemExit("no answer judge in this install")
+    judge = Memo(shipped)
+    retriever = Retriever.open(args.index, judge_loader=lambda: judge, judge=True)
+    articles = [(a.date.isoformat() if a.date else None, a.text) for a in retriever.articles()]
+    labels = {
+        "loose": {q.id for q in answerable(questions, articles)},
+        "found": {j.question.id for j in load_qrels(args.set / "qrels.jsonl", questions, within=1_000_000)},
+        "recent": {j.question.id for j in load_qrels(args.set / "qrels.jsonl", questions)},
+    }
+    strict = {j.question.id: j for j in load_qrels(args.set / "qrels.jsonl", questions)}
+    scores: dict[str, dict[str, float]] = {"cosine": {}, "judge": {}}
+    listed: set[str] = set()
+    best_quote: dict[str, str] = {}
+    on_screen: set[str] = set()
+    for q in questions:
+        judge.best = float("-inf")
+        answer = retriever.ask(Query(q.question, k=10, as_of=dt.date.fromisoformat(q.date), apply_bar=False))
+        scores["cosine"][q.id] = max((h.relevance for h in answer.hits), default=0.0)
+        scores["judge"][q.id] = judge.best
+        best_quote[q.id] = answer.hits[0].passage.text if answer.hits else ""
+        # What a bar would take from the screen: a gold answer in the first five quotes.
+        golds = [norm(g) for g in q.answers]
+        if any(g in norm(f"{h.passage.title} {h.passage.text}") for h in answer.hits[:5] for g in golds):
+            on_screen.add(q.id)
+        if q.id in strict:
+            texts = [f"{h.passage.title} {h.passage.text}".strip() for h in answer.hits]
+            urls = [h.passage.url in strict[q.id].urls for h in answer.hits]
+            if read_down(texts, urls, q.answers)[0] is not None:
+                listed.add(q.id)
+    unanswerable = [q.id for q in questions if q.id not in labels["loose"]]
+    print(f"{args.set.name}: {len(questions)} questions, {len(unanswerable)} unanswerable; {machine()}")
+    rows = []
+    for reading in READINGS:
+        pos = [q.id for q in questions if q.id in labels[reading]]
+        aucs = [f"{auc([s[i] for i in pos], [s[i] for i in unanswerable]):.3f}" for s in scores.values()]
+        rows.append([reading, str(len(pos)), *aucs])
+    others = [q.id for q in questions if q.id not in listed]
+    aucs = [f"{auc([s[i] for i in listed], [s[i] for i in others]):.3f}" for s in scores.values()]
+    rows.append([f"strict hit in the top 10, against the other {len(others)}", str(len(listed)), *aucs])
+    print(table(["answerable", "questions", *(f"AUC {name}" for name in scores)], rows))
+    labels["listed"] = listed
+    labels["on screen"] = on_screen
+    if args.out:
+        with args.out.open("w", encoding="utf-8") as out:
+            for q in questions:
+                record: dict[str, object] = {"id": q.id, "question": q.question, "answers": q.answers}
+                record["top"] = best_quote[q.id]
+                record.update({name: s[q.id] for name, s in scores.items()})
+                record.update({r: q.id in labels[r] for r in labels})
+                out.write(json.dumps(record) + "\n")
+    for name, bars in BARS.items():
+        score = scores[name]
+        rows = []
+        given = [float(b.split("=")[1]) for b in args.bar if b.split("=")[0] == name]
+        for bar in [*bars, *given]:
+            hidden = [np.mean([score[i] < bar for i in labels[r]]) for r in COLUMNS]
+            caught = np.mean([score[i] < bar for i in unanswerable])
+            rows.append([f"{bar:g}", *(f"{h:.1%}" for h in hidden), f"{caught:.1%}"])
+        for r in READINGS:
+            # The highest bar hiding at most 2% of this reading's answerable questions, fitted here.
+            bar = float(np.quantile([score[i] for i in labels[r]], 0.02, method="lower"))
+            hidden = [np.mean([score[i] < bar for i in labels[x]]) for x in COLUMNS]
+            caught = np.mean([score[i] < bar for i in unanswerable])
+            rows.append([f"{bar:.3g} (2% of {r})", *(f"{h:.1%}" for h in hidden), f"{caught:.1%}"])
+        head = [f"{name} bar", *(f"hidden: {r}" for r in COLUMNS), "unanswerable caught"]
+        print(table(head, rows))
+    # The given cosine bars as dateline applies them: on the best cosine of every candidate, which is
+    # at least the best quote's, at the shipped k.
+    rows = []
+    for bar in [Verdict().relevance_bar, *(float(b.split("=")[1]) for b in args.bar if b.startswith("cosine="))]:
+        barred = retriever.with_config(replace(Search(), verdict=replace(Verdict(), relevance_bar=bar)))
+        said = {
+            q.id for q in questions if barred.ask(Query(q.question, as_of=dt.date.fromisoformat(q.date))).nothing_found
+        }
+        hidden = [np.mean([i in said for i in labels[r]]) for r in COLUMNS]
+        caught = np.mean([i in said for i in unanswerable])
+        rows.append([f"{bar:g}", *(f"{h:.1%}" for h in hidden), f"{caught:.1%}"])
+    print("As dateline says it:")
+    print(table(["cosine bar", *(f"hidden: {r}" for r in COLUMNS), "unanswerable caught"], rows))
+
+
+if __name__ == "__main__":
+    main()

@@ -107,22 +107,24 @@ def main() -> None:
                 record.update({name: s[q.id] for name, s in scores.items()})
                 record.update({r: q.id in labels[r] for r in labels})
                 out.write(json.dumps(record) + "\n")
+
+    def row(name: str, said: set[str]) -> list[str]:
+        """A bar's row: the share of each reading it hides, and of unanswerable questions it catches."""
+        shares = [np.mean([i in said for i in labels[r]]) for r in COLUMNS]
+        return [name, *(f"{h:.1%}" for h in shares), f"{np.mean([i in said for i in unanswerable]):.1%}"]
+
+    def below(score: dict[str, float], bar: float) -> set[str]:
+        return {i for i, v in score.items() if v < bar}
+
     for name, bars in BARS.items():
         score = scores[name]
-        rows = []
         given = [float(b.split("=")[1]) for b in args.bar if b.split("=")[0] == name]
-        for bar in [*bars, *given]:
-            hidden = [np.mean([score[i] < bar for i in labels[r]]) for r in COLUMNS]
-            caught = np.mean([score[i] < bar for i in unanswerable])
-            rows.append([f"{bar:g}", *(f"{h:.1%}" for h in hidden), f"{caught:.1%}"])
+        rows = [row(f"{bar:g}", below(score, bar)) for bar in [*bars, *given]]
         for r in READINGS:
             # The highest bar hiding at most 2% of this reading's answerable questions, fitted here.
             bar = float(np.quantile([score[i] for i in labels[r]], 0.02, method="lower"))
-            hidden = [np.mean([score[i] < bar for i in labels[x]]) for x in COLUMNS]
-            caught = np.mean([score[i] < bar for i in unanswerable])
-            rows.append([f"{bar:.3g} (2% of {r})", *(f"{h:.1%}" for h in hidden), f"{caught:.1%}"])
-        head = [f"{name} bar", *(f"hidden: {r}" for r in COLUMNS), "unanswerable caught"]
-        print(table(head, rows))
+            rows.append(row(f"{bar:.3g} (2% of {r})", below(score, bar)))
+        print(table([f"{name} bar", *(f"hidden: {r}" for r in COLUMNS), "unanswerable caught"], rows))
     # The given cosine bars as dateline applies them: on the best cosine of every candidate, which is
     # at least the best quote's, at the shipped k.
     rows = []
@@ -131,9 +133,7 @@ def main() -> None:
         said = {
             q.id for q in questions if barred.ask(Query(q.question, as_of=dt.date.fromisoformat(q.date))).nothing_found
         }
-        hidden = [np.mean([i in said for i in labels[r]]) for r in COLUMNS]
-        caught = np.mean([i in said for i in unanswerable])
-        rows.append([f"{bar:g}", *(f"{h:.1%}" for h in hidden), f"{caught:.1%}"])
+        rows.append(row(f"{bar:g}", said))
     print("As dateline says it:")
     print(table(["cosine bar", *(f"hidden: {r}" for r in COLUMNS), "unanswerable caught"], rows))
 

@@ -45,12 +45,28 @@ READINGS = ("loose", "found", "recent")
 COLUMNS = (*READINGS, "listed", "on screen")
 
 
+def bar_argument(text: str) -> tuple[str, float]:
+    """`cosine=0.45` or `judge=-1` as (score, value)."""
+    name, _, value = text.partition("=")
+    try:
+        if name in BARS:
+            return name, float(value)
+    except ValueError:
+        pass
+    raise argparse.ArgumentTypeError(f"{text!r}: give SCORE=VALUE, SCORE one of {', '.join(BARS)}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--set", type=Path, required=True)
     parser.add_argument("--index", type=Path, required=True)
     parser.add_argument(
-        "--bar", action="append", default=[], metavar="SCORE=VALUE", help="also read this bar (fitted elsewhere)"
+        "--bar",
+        action="append",
+        default=[],
+        type=bar_argument,
+        metavar="SCORE=VALUE",
+        help="also read this bar (fitted elsewhere)",
     )
     parser.add_argument("--out", type=Path, help="write each question's scores, labels and best quote here")
     args = parser.parse_args()
@@ -61,12 +77,12 @@ def main() -> None:
     judge = Memo(shipped)
     retriever = Retriever.open(args.index, judge_loader=lambda: judge, judge=True)
     articles = [(a.date.isoformat() if a.date else None, a.text) for a in retriever.articles()]
+    strict = {j.question.id: j for j in load_qrels(args.set / "qrels.jsonl", questions)}
     labels = {
         "loose": {q.id for q in answerable(questions, articles)},
         "found": {j.question.id for j in load_qrels(args.set / "qrels.jsonl", questions, within=1_000_000)},
-        "recent": {j.question.id for j in load_qrels(args.set / "qrels.jsonl", questions)},
+        "recent": set(strict),
     }
-    strict = {j.question.id: j for j in load_qrels(args.set / "qrels.jsonl", questions)}
     scores: dict[str, dict[str, float]] = {"cosine": {}, "judge": {}}
     listed: set[str] = set()
     best_quote: dict[str, str] = {}
@@ -118,7 +134,7 @@ def main() -> None:
 
     for name, bars in BARS.items():
         score = scores[name]
-        given = [float(b.split("=")[1]) for b in args.bar if b.split("=")[0] == name]
+        given = [value for score_name, value in args.bar if score_name == name]
         rows = [row(f"{bar:g}", below(score, bar)) for bar in [*bars, *given]]
         for r in READINGS:
             # The highest bar hiding at most 2% of this reading's answerable questions, fitted here.
@@ -128,7 +144,7 @@ def main() -> None:
     # The given cosine bars as dateline applies them: on the best cosine of every candidate, which is
     # at least the best quote's, at the shipped k.
     rows = []
-    for bar in [Verdict().relevance_bar, *(float(b.split("=")[1]) for b in args.bar if b.startswith("cosine="))]:
+    for bar in [Verdict().relevance_bar, *(value for name, value in args.bar if name == "cosine")]:
         barred = retriever.with_config(replace(Search(), verdict=replace(Verdict(), relevance_bar=bar)))
         said = {
             q.id for q in questions if barred.ask(Query(q.question, as_of=dt.date.fromisoformat(q.date))).nothing_found

@@ -169,6 +169,9 @@ class Watched:
         self.asked: list[str] = []
         self.running = self.most = 0
         self.lock = threading.Lock()
+        # Open unless a test holds searches running (cleared), so no assertion races the clock.
+        self.gate = threading.Event()
+        self.gate.set()
 
     def ask(self, query: Query) -> Answer:
         with self.lock:
@@ -178,6 +181,7 @@ class Watched:
         try:
             # Long enough that searches started together would overlap here; answers never depend on it.
             time.sleep(0.2)
+            self.gate.wait(timeout=30)
             return self.engine.ask(query)
         finally:
             with self.lock:
@@ -258,6 +262,7 @@ async def test_an_article_opens_while_a_search_runs(bundled_index: Path) -> None
     async with app.run_test(size=(100, 40)) as pilot:
         await app.workers.wait_for_complete()
         await ask(pilot, app, "What did Kim Yo Jong denounce?")
+        engines[0].gate.clear()  # the second search keeps running until the article is open
         app.query_one("#ask", Input).value = "Who led the North Korean delegation that met Wang Yi?"
         await pilot.press("enter")
         assert app.searching is not None  # the second search is running
@@ -265,9 +270,12 @@ async def test_an_article_opens_while_a_search_runs(bundled_index: Path) -> None
         card = app.focused
         assert isinstance(card, AnswerCard)
         await pilot.press("o")
-        await settle(pilot, app)
+        await pilot.pause()
         assert isinstance(app.screen, ArticleScreen)
         assert app.screen.article.id == card.hit.passage.article_id
+        assert app.searching is not None  # opened while the search ran
+        engines[0].gate.set()
+        await settle(pilot, app)
         assert engines[0].asked[-1] == "Who led the North Korean delegation that met Wang Yi?"
 
 

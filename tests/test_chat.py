@@ -111,6 +111,11 @@ async def test_nothing_found_is_said_plainly(bundled_index: Path) -> None:
         await ask(pilot, app, "What is the GDP of France?")
         notices = [str(n.render()) for n in app.query(Notice)]
         assert "Nothing relevant in this archive." in notices
+        # The nearest passages stay in view, under a line that says they do not answer, and marked apart.
+        assert "The nearest passages, none close enough to count as an answer:" in notices
+        cards = list(app.query(AnswerCard))
+        assert cards and all(c.closest and c.has_class("closest") for c in cards)
+        assert [c.hit.rank for c in cards] == list(range(1, len(cards) + 1))
 
 
 async def test_missing_index_is_a_notice_and_the_question_comes_back(tmp_path: Path) -> None:
@@ -241,13 +246,14 @@ async def test_questions_typed_fast_are_answered_one_at_a_time_in_the_order_aske
                 current = widget.question
                 shown[current] = []
             elif isinstance(widget, AnswerCard):
-                shown[current].append(widget.hit.passage.article_id)
+                shown[current].append(("closest " if widget.closest else "") + widget.hit.passage.article_id)
             elif isinstance(widget, Notice) and "Nothing relevant" in str(widget.render()):
                 shown[current].append("nothing relevant")
         assert list(shown) == questions
         for question in questions:
             alone = watched.engine.ask(Query(question))
-            expected = [h.passage.article_id for h in alone.hits] or ["nothing relevant"]
+            closest = [f"closest {h.passage.article_id}" for h in alone.closest]
+            expected = [h.passage.article_id for h in alone.hits] or ["nothing relevant", *closest]
             assert shown[question] == expected, question
 
 

@@ -62,6 +62,17 @@ def test_ask_json_shape(bundled_index: Path, capsys: pytest.CaptureFixture[str])
     assert first["source"].startswith("004_") and first["date"] == "2024-10-06"
 
 
+def test_a_batch_report_keeps_the_nearest_passages_under_nothing_relevant(bundled_index: Path, tmp_path: Path) -> None:
+    questions = tmp_path / "q.txt"
+    questions.write_text("What is the GDP of France?\n")
+    out = tmp_path / "a.md"
+    assert main(["batch", str(questions), "-o", str(out), "--index", str(bundled_index)]) == 0
+    section = out.read_text().split("## What is the GDP of France?", 1)[1]
+    said, nearest = section.split("_The nearest passages, none close enough to count as an answer:_", 1)
+    assert "_Nothing relevant in this archive._" in said and "\n> " not in said
+    assert "\n> " in nearest and "\n— 1. " in nearest  # quoted and cited like an answer's quotes, below the line
+
+
 def test_undated_articles_say_so(bundled_index: Path, capsys: pytest.CaptureFixture[str]) -> None:
     main(["ask", "Wang Huning chairman of the National Committee", "-k", "1", "--index", str(bundled_index)])
     assert capsys.readouterr().out.startswith("1. undated · 002_")

@@ -18,7 +18,7 @@ from textual.widgets import Footer, Input
 
 from qa.conversation import Conversation
 from qa.errors import DatelineError
-from qa.present.words import NOTHING_FOUND, reference
+from qa.present.words import CLOSEST, NOTHING_FOUND, reference
 from qa.search.query import Query
 from qa.settings import Settings
 from tui.ask import HistoryInput, PasteParser
@@ -232,6 +232,9 @@ class DatelineApp(App[None]):
         widgets: list[Notice | AnswerCard] = [Notice(f"note: {n}", "note") for n in answer.notes]
         if answer.nothing_found:
             widgets.append(Notice(NOTHING_FOUND, "empty"))
+            if answer.closest:  # in view, so a wrong verdict never hides an answer; marked as not one
+                widgets.append(Notice(CLOSEST, "note"))
+                widgets.extend(AnswerCard(hit, reference, reference_name, closest=True) for hit in answer.closest)
         else:
             widgets.extend(AnswerCard(hit, reference, reference_name) for hit in answer.hits)
         # The answer goes under its own question, even when later questions are already queued below.

@@ -72,13 +72,15 @@ class AnswerCard(Static, can_focus=True):
         Binding("up", "app.card(-1)", show=False),
     ]
 
-    def __init__(self, hit: Hit, reference: dt.date, reference_name: str = "today") -> None:
+    def __init__(self, hit: Hit, reference: dt.date, reference_name: str = "today", *, closest: bool = False) -> None:
         self.hit = hit
+        self.closest = closest  # shown under "nothing relevant": the nearest there is, not an answer
         p = hit.passage
         start, end = hit.highlight
         quote = Text()
         quote.append(safe(p.text[:start]))
-        quote.append(safe(p.text[start:end]), style="bold reverse")
+        # Under "nothing relevant" the nearest sentence is marked more quietly: it is not an answer.
+        quote.append(safe(p.text[start:end]), style="bold" if closest else "bold reverse")
         quote.append(safe(p.text[end:]))
         cite = Text()
         cite.append(f"{hit.rank}. ", style="bold")
@@ -91,7 +93,7 @@ class AnswerCard(Static, can_focus=True):
             cite.append(f"\n{safe(p.headline)}", style="italic")
         if hit.also:
             cite.append(f"\nalso in: {safe(also_in(hit))}", style="dim")
-        super().__init__(cite + Text("\n") + quote, classes="card")
+        super().__init__(cite + Text("\n") + quote, classes="card closest" if closest else "card")
 
     async def _on_key(self, event: events.Key) -> None:
         # Before the bindings (they run when the key has bubbled to the app): a letter typed on a card

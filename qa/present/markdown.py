@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from qa.present.words import NOTHING_FOUND, also_in, reference
+from qa.present.words import CLOSEST, NOTHING_FOUND, also_in, reference
 from qa.search.answers import Answer, Hit
 
 
@@ -38,6 +38,10 @@ def answer_markdown(
         lines += [f"**Failed:** {error}", ""]
     elif answer is None or not answer.hits:
         lines += [f"_{NOTHING_FOUND}_", ""]
+        if answer is not None and answer.closest:
+            lines += [f"_{CLOSEST}_", ""]
+            for hit in answer.closest:
+                lines += quote(hit)
     else:
         for hit in answer.hits:
             lines += quote(hit)

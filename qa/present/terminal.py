@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
-from qa.present.words import NOTHING_FOUND, citation, safe
+from qa.present.words import CLOSEST, NOTHING_FOUND, citation, safe
 from qa.search.answers import Answer, Hit
 
 BOLD, RESET = "\x1b[1m", "\x1b[0m"
@@ -38,7 +38,7 @@ def render_answer(answer: Answer, *, color: bool, show_closest: bool = False) ->
     if answer.nothing_found:
         parts.append(NOTHING_FOUND)
         if show_closest and answer.closest:
-            parts.append("Closest passages:")
+            parts.append(CLOSEST)
             parts.extend(render_hit(h, color=color) for h in answer.closest)
         elif answer.closest:
             parts.append("(--closest shows the nearest passages anyway)")

@@ -12,6 +12,9 @@ import re
 from qa.search.answers import Hit
 
 NOTHING_FOUND = "Nothing relevant in this archive."
+# Under NOTHING_FOUND: the passages nearest the question, kept in view so that a wrong verdict never
+# hides an answer, and labelled so that none is read as one.
+CLOSEST = "The nearest passages, none close enough to count as an answer:"
 
 # Everything that could drive a terminal (escape sequences, bells, backspaces) from article text.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")

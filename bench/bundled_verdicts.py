@@ -31,6 +31,10 @@ QUESTIONS: list[tuple[str, str | None]] = [
     ("Who did Choe Son-hui meet in Pyongyang?", "Sun Weidong"),
     ("What did Xi Jinping tell Kim Jong Un he hoped to deepen?", "cooperation"),
     ("Which ally has North Korea drawn closer to?", "Russia"),
+    # Short questions as a chat user types them: their cosines run lower than a quiz question's.
+    ("What did Xi say about the 75th anniversary?", "deepen"),
+    ("Who is Wang Huning?", "chairman of the National Committee"),
+    ("What did Wang Yi say?", "solidarity"),
     ("What is the population of Pyongyang?", None),
     ("How many nuclear warheads does North Korea have?", None),
     ("Who won the South Korean presidential election?", None),
@@ -59,7 +63,8 @@ def main() -> None:
                 index, [ROOT / "corpus"], lambda: indexing_encoder(None, cache_dir=model_cache(), precision="fp32")
             )
         base = Retriever.open(index, config=Search(judging=Judging(enabled=False)), judge_loader=lambda: None)
-        print(f"bundled corpus; bar: {'cosine' if args.bar is None else f'judge logit {args.bar:g}'}; {machine()}")
+        bar = f"cosine {Search().verdict.relevance_bar:g}" if args.bar is None else f"judge logit {args.bar:g}"
+        print(f"bundled corpus; bar: {bar}; {machine()}")
         for directory in args.judge:
             judge = Memo(OnnxJudge(directory))
             config = replace(Search(), judging=Judging(bar=args.bar, highlight=args.highlight))
@@ -81,9 +86,13 @@ def main() -> None:
                 lit = top.passage.text[top.highlight[0] : top.highlight[1]] if top else ""
                 holds = "yes" if phrase and phrase in lit else ("no" if phrase else "")
                 verdict = "ok" if right else "WRONG"
-                rows.append([question, phrase or "none", f"{best:.2f}", f"{undated:.2f}", said, verdict, holds])
+                cosine = max((h.relevance for h in ranked.hits), default=0.0)
+                rows.append(
+                    [question, phrase or "none", f"{cosine:.3f}", f"{best:.2f}", f"{undated:.2f}", said, verdict, holds]
+                )
             print(f"\njudge {judge.name} ({directory}), highlight: words + {args.highlight:g} x judge")
-            heads = ["question", "answer", "best judge logit", "undated", "dateline says", "", "highlight holds it"]
+            heads = ["question", "answer", "best cosine", "best judge logit", "undated", "dateline says", ""]
+            heads.append("highlight holds it")
             print(table(heads, rows))
         base.close()
 

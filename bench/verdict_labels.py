@@ -11,7 +11,8 @@ bar. Unanswerable: no article dated on or before it holds a gold answer. Answera
 - recent: such an article within 14 days before it (the strict measure's questions).
 
 Prints each score's ROC AUC per reading against the unanswerable questions (the best cosine of the
-quotes, the judge's best logit among the candidates it read), then the reading of
+quotes, the best cosine of every candidate, which is what dateline's bar reads, and the judge's best
+logit among the candidates it read), then the reading of
 `../shared/eval/README.md`'s probe (a strict hit in the top 10 against every other question). Then,
 for bars on either score (a few fixed, those given with `--bar`, and those hiding 2% of each reading
 here), the share each hides of every reading, of the questions with a strict hit in the top 10, and
@@ -29,16 +30,25 @@ from pathlib import Path
 
 import numpy as np
 
+import qa.search.retriever as retriever_module
 from bench.common import machine, table
 from bench.fit_judge import Memo, auc
 from embeddings.judge import load_judge
 from qa.config import Search, Verdict
 from qa.evaluation import answerable, load_questions, norm, read_down
+from qa.search.answers import Answer, Hit
 from qa.search.query import Query
+from qa.search.question import Reading
 from qa.search.retriever import Retriever
+from qa.search.scoring import Ranked
+from qa.search.verdict import verdict
 from qa.strict import load_qrels
 
-BARS = {"cosine": [0.30, 0.35, 0.40, 0.45, 0.50], "judge": [-4.0, -3.0, -2.0, -1.0, 0.0]}
+BARS = {
+    "cosine": [0.30, 0.35, 0.40, 0.45, 0.50],
+    "candidates": [0.30, 0.35, 0.40, 0.45, 0.50],
+    "judge": [-4.0, -3.0, -2.0, -1.0, 0.0],
+}
 READINGS = ("loose", "found", "recent")
 # The bar tables also show what a bar hides of questions with a strict hit in the top 10 (listed)
 # and of those with a gold answer in the first five quotes (on screen).
@@ -76,6 +86,15 @@ def main() -> None:
         raise SystemExit("no answer judge in this install")
     judge = Memo(shipped)
     retriever = Retriever.open(args.index, judge_loader=lambda: judge, judge=True)
+    # What dateline's bar reads: the best cosine of every candidate, not only of the quotes shown
+    # (qa.search.verdict). Recorded on its way to the verdict, so the bar is fitted on that score.
+    seen: dict[str, float] = {}
+
+    def recording(reading: Reading, found: list[Hit], ranked: Ranked, config: Search) -> Answer:
+        seen["best"] = max((c.cosine for c in ranked.candidates.values()), default=0.0)
+        return verdict(reading, found, ranked, config)
+
+    setattr(retriever_module, "verdict", recording)  # noqa: B010 - the name Retriever calls
     articles = [(a.date.isoformat() if a.date else None, a.text) for a in retriever.articles()]
     strict = {j.question.id: j for j in load_qrels(args.set / "qrels.jsonl", questions)}
     labels = {
@@ -83,7 +102,7 @@ def main() -> None:
         "found": {j.question.id for j in load_qrels(args.set / "qrels.jsonl", questions, within=1_000_000)},
         "recent": set(strict),
     }
-    scores: dict[str, dict[str, float]] = {"cosine": {}, "judge": {}}
+    scores: dict[str, dict[str, float]] = {"cosine": {}, "candidates": {}, "judge": {}}
     listed: set[str] = set()
     best_quote: dict[str, str] = {}
     on_screen: set[str] = set()
@@ -91,6 +110,7 @@ def main() -> None:
         judge.best = float("-inf")
         answer = retriever.ask(Query(q.question, k=10, as_of=dt.date.fromisoformat(q.date), apply_bar=False))
         scores["cosine"][q.id] = max((h.relevance for h in answer.hits), default=0.0)
+        scores["candidates"][q.id] = seen["best"]
         scores["judge"][q.id] = judge.best
         best_quote[q.id] = answer.hits[0].passage.text if answer.hits else ""
         # What a bar would take from the screen: a gold answer in the first five quotes.

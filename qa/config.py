@@ -164,12 +164,16 @@ class Verdict:
     """When to say "nothing relevant", and which quotes are off the topic."""
 
     relevance_bar: float = 0.30
-    """Below this cosine between question and best passage, nothing in the archive answers it."""
+    """Below this cosine between the question and its best candidate, nothing in the archive answers
+    it. Not higher: a bar fitted on rtqa-train 2023 Q1 (0.453, docs/benchmarks.md) catches 14% of the
+    dev set's unanswerable questions, but short questions as a chat user types them score as low
+    ("Who is Wang Huning?" 0.41 on the bundled corpus, which answers it), and so do chance mentions."""
     quote_floor: float = 0.15
     """Below this cosine a quote is off the question's topic (a stray keyword match, the only article
     left in a date range): left out even when other quotes clear the bar."""
     closest: int = 3
-    """How many of the nearest passages a "nothing relevant" answer keeps (`--closest`)."""
+    """How many of the nearest passages a "nothing relevant" answer keeps: the chat and batch's
+    Markdown show them under the verdict, `ask` with `--closest`."""
 
 
 @dataclass(frozen=True, slots=True)

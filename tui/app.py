@@ -232,7 +232,7 @@ class DatelineApp(App[None]):
         widgets: list[Notice | AnswerCard] = [Notice(f"note: {n}", "note") for n in answer.notes]
         if answer.nothing_found:
             widgets.append(Notice(NOTHING_FOUND, "empty"))
-            if answer.closest:  # in view, so a wrong verdict never hides an answer; marked as not one
+            if answer.closest:  # in view, so a wrong verdict leaves something to read; marked as no answer
                 widgets.append(Notice(CLOSEST, "note"))
                 widgets.extend(AnswerCard(hit, reference, reference_name, closest=True) for hit in answer.closest)
         else:

@@ -12,8 +12,8 @@ import re
 from qa.search.answers import Hit
 
 NOTHING_FOUND = "Nothing relevant in this archive."
-# Under NOTHING_FOUND: the passages nearest the question, kept in view so that a wrong verdict never
-# hides an answer, and labelled so that none is read as one.
+# Under NOTHING_FOUND: the passages nearest the question, kept in view so that a wrong verdict does
+# not take every passage off the screen, and labelled so that none is read as an answer.
 CLOSEST = "The nearest passages, none close enough to count as an answer:"
 
 # Everything that could drive a terminal (escape sequences, bells, backspaces) from article text.

@@ -207,11 +207,11 @@ class Conversation:
         now = self.filters_text()
         lines = ["# dateline conversation", "", f"_{now}_", ""]
         reads = self.read + [()] * (len(self.turns) - len(self.read))
-        body = "\n".join(
+        body = "".join(  # each section ends in a blank line
             answer_markdown(answer.question, answer, read=[r for r in read if r != f"filters: {now}"])
             for answer, read in zip(self.turns, reads, strict=True)
         )
-        return "\n".join(lines) + body
+        return "\n".join(lines) + "\n" + body  # a blank line between the filters and the first question
 
 
 def names(text: str) -> list[str]:

@@ -129,3 +129,15 @@ async def test_status_follows_the_index_the_answers_read(tmp_path: Path) -> None
         await answered(pilot, app)
         status = str(app.query_one("#status").render())
         assert "9 articles" in status and "→ 2024-12-01" in status
+
+
+def test_a_saved_conversation_has_a_blank_line_before_each_question() -> None:
+    from qa.conversation import Conversation
+    from qa.search.answers import Answer
+
+    conversation = Conversation()
+    for question in ("Who is Kim Song Nam?", "What is the GDP of France?"):
+        conversation.record(question, Answer(question, None, nothing_found=True), filters=conversation.filters_text())
+    markdown = conversation.to_markdown()
+    assert markdown.startswith("# dateline conversation\n\n_k=5 · as of today_\n\n## Who is Kim Song Nam?\n\n")
+    assert "_Nothing relevant in this archive._\n\n## What is the GDP of France?\n\n" in markdown

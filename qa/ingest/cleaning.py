@@ -57,11 +57,12 @@ _LINE_JUNK = {
 # Template residue such as `Quark.Models.Entities.Ancestor?.Title?.ToUpperInvariant()`.
 _CODE = re.compile(r"\b[A-Za-z_]\w*(?:\??\.[A-Za-z_]\w*){2,}(?:\(\))?|\w+\?\.\w+|\w\(\)")
 # A byline or a social handle on a line of its own: "Jane Onyanga-Omara / USA TODAY", "By Jane Doe",
-# "@MattGlo", "By Jane Doe and John Roe, CNN", "By Nada Tawfik, BBC News, New York". Short, no
-# sentence end: never a line of the story.
+# "@MattGlo", "By Jane Doe and John Roe, CNN", "By Nada Tawfik, BBC News, New York", an editor's
+# credit such as "Edited by Mike Firn.". Short, names only: never a line of the story.
+_CREDITS = ("by ", "words by ", "reporting by ", "additional reporting by ", "written by ", "edited by ")
 _BYLINE = re.compile(
-    r"^(?:(?:by|words by|reporting by)\s+)?[A-Z][\w.'’-]+(?:\s+(?:[A-Z][\w.'’-]+|and|&|de|van|von|al))"
-    r"{0,5}(?:\s*[/|,]\s*[A-Z][\w .&'’-]{1,40}){0,2}$"
+    r"^(?:(?i:by|words by|(?:additional )?reporting by|written by|edited by)\s+)?[A-Z][\w.'’-]+"
+    r"(?:\s+(?:[A-Z][\w.'’-]+|and|&|de|van|von|al)){0,5}(?:\s*[/|,]\s*[A-Z][\w .&'’-]{1,40}){0,2}$"
 )
 _HANDLES = re.compile(r"^(?:@\w{1,30}[\s,]*)+$")
 _NORM = re.compile(r"[\W_]+")
@@ -100,7 +101,7 @@ def story_spans(text: str, title: str = "") -> list[tuple[int, int]]:
             break
         byline = bool(_HANDLES.match(stripped)) or (
             len(_WORDS.findall(stripped)) <= 10
-            and ("/" in stripped or stripped.lower().startswith("by "))
+            and ("/" in stripped or stripped.lower().startswith(_CREDITS))
             and bool(_BYLINE.match(stripped))
         )
         junk = marker in _LINE_JUNK or is_code or byline or (key in seen and len(key) >= 12)

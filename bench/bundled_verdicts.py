@@ -91,7 +91,7 @@ def main() -> None:
                     [question, phrase or "none", f"{cosine:.3f}", f"{best:.2f}", f"{undated:.2f}", said, verdict, holds]
                 )
             print(f"\njudge {judge.name} ({directory}), highlight: words + {args.highlight:g} x judge")
-            heads = ["question", "answer", "best cosine", "best judge logit", "undated", "dateline says", ""]
+            heads = ["question", "answer", "best quote's cosine", "best judge logit", "undated", "dateline says", ""]
             heads.append("highlight holds it")
             print(table(heads, rows))
         base.close()

@@ -61,7 +61,7 @@ _CODE = re.compile(r"\b[A-Za-z_]\w*(?:\??\.[A-Za-z_]\w*){2,}(?:\(\))?|\w+\?\.\w+
 # credit such as "Edited by Mike Firn.". Short, names only: never a line of the story.
 _CREDITS = ("by ", "words by ", "reporting by ", "additional reporting by ", "written by ", "edited by ")
 _BYLINE = re.compile(
-    r"^(?:(?i:by|words by|(?:additional )?reporting by|written by|edited by)\s+)?[A-Z][\w.'’-]+"
+    rf"^(?:(?i:{'|'.join(c.strip() for c in _CREDITS)})\s+)?[A-Z][\w.'’-]+"
     r"(?:\s+(?:[A-Z][\w.'’-]+|and|&|de|van|von|al)){0,5}(?:\s*[/|,]\s*[A-Z][\w .&'’-]{1,40}){0,2}$"
 )
 _HANDLES = re.compile(r"^(?:@\w{1,30}[\s,]*)+$")

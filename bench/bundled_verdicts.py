@@ -35,12 +35,28 @@ QUESTIONS: list[tuple[str, str | None]] = [
     ("What did Xi say about the 75th anniversary?", "deepen"),
     ("Who is Wang Huning?", "chairman of the National Committee"),
     ("What did Wang Yi say?", "solidarity"),
+    # A word the corpus lacks ("heads"; it says "led"), answered: what the unmentioned bar was set by.
+    ("Who heads the North Korean delegation?", "Kim Song Nam"),
+    # Written after the unmentioned bar was set, to check it: answers in other words than the
+    # article's, and on-topic questions the corpus cannot answer.
+    ("What is China's trade role for North Korea?", "largest trading partner"),
+    ("Which war did Beijing back Pyongyang in?", "Korean War"),
+    ("What did Kim oversee on the eve of the anniversary?", "artillery"),
+    ("Which news agency reported Xi's message?", "KCNA"),
+    ("What weapons did Kim say he would use?", "nuclear weapons"),
+    ("When did the Korean War end?", "1953"),
     ("What is the population of Pyongyang?", None),
     ("How many nuclear warheads does North Korea have?", None),
     ("Who won the South Korean presidential election?", None),
     ("What is North Korea's annual GDP?", None),
     ("When was Kim Jong Un born?", None),
     ("What is the GDP of France?", None),
+    ("How many soldiers serve in North Korea's army?", None),
+    ("What is the capital of South Korea?", None),
+    ("How much does China export to North Korea each year?", None),
+    ("What is the name of Kim Jong Un's daughter?", None),
+    ("How tall is the Ryugyong Hotel?", None),
+    ("Who is the president of Russia?", None),
 ]
 
 

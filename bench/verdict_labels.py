@@ -78,6 +78,13 @@ def main() -> None:
         metavar="SCORE=VALUE",
         help="also read this bar (fitted elsewhere)",
     )
+    parser.add_argument(
+        "--unmentioned",
+        type=float,
+        nargs="*",
+        default=[0.0, Verdict().unmentioned_bar],
+        help="unmentioned bars to read as dateline says it (0: off)",
+    )
     parser.add_argument("--out", type=Path, help="write each question's scores, labels and best quote here")
     args = parser.parse_args()
     questions = load_questions(args.set / "questions.jsonl")
@@ -90,9 +97,11 @@ def main() -> None:
     # (qa.search.verdict). Recorded on its way to the verdict, so the bar is fitted on that score.
     seen: dict[str, float] = {}
 
-    def recording(reading: Reading, found: list[Hit], ranked: Ranked, config: Search) -> Answer:
+    def recording(
+        reading: Reading, found: list[Hit], ranked: Ranked, config: Search, unmentioned: tuple[str, ...] = ()
+    ) -> Answer:
         seen["best"] = max((c.cosine for c in ranked.candidates.values()), default=0.0)
-        return verdict(reading, found, ranked, config)
+        return verdict(reading, found, ranked, config, unmentioned)
 
     setattr(retriever_module, "verdict", recording)  # noqa: B010 - the name Retriever calls
     articles = [(a.date.isoformat() if a.date else None, a.text) for a in retriever.articles()]
@@ -165,11 +174,15 @@ def main() -> None:
     # at least the best quote's, at the shipped k.
     rows = []
     for bar in [Verdict().relevance_bar, *(value for name, value in args.bar if name == "cosine")]:
-        barred = retriever.with_config(replace(Search(), verdict=replace(Verdict(), relevance_bar=bar)))
-        said = {
-            q.id for q in questions if barred.ask(Query(q.question, as_of=dt.date.fromisoformat(q.date))).nothing_found
-        }
-        rows.append(row(f"{bar:g}", said))
+        for unmentioned in args.unmentioned:
+            verdict_config = replace(Verdict(), relevance_bar=bar, unmentioned_bar=unmentioned)
+            barred = retriever.with_config(replace(Search(), verdict=verdict_config))
+            said = {
+                q.id
+                for q in questions
+                if barred.ask(Query(q.question, as_of=dt.date.fromisoformat(q.date))).nothing_found
+            }
+            rows.append(row(f"{bar:g}, unmentioned below {unmentioned:g}", said))
     print("As dateline says it:")
     print(table(["cosine bar", *(f"hidden: {r}" for r in COLUMNS), "unanswerable caught"], rows))
 

@@ -120,7 +120,10 @@ def main(workdir: Path) -> None:
         with contextlib.redirect_stdout(printed):
             first_question = [questions[0]["question"], "--as-of", questions[0]["date"], "--json"]
             out["ask_exit"] = cli(["ask", *first_question, "--ray", cluster.address, "--index", str(archive)])
-        out["ask_first"] = json.loads(printed.getvalue())["passages"][0]["article_id"]
+        # Over these 18 articles the question may be "nothing relevant" (it names words they never
+        # use): the ranking is then in `closest`, and it must still be the one index's.
+        printed_answer = json.loads(printed.getvalue())
+        out["ask_first"] = (printed_answer["passages"] or printed_answer["closest"])[0]["article_id"]
         out["one_first"] = want[0][0][0]
         served = open_retriever(Settings(archive, ray=cluster.address))
         half = len(queries) // 2

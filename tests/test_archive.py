@@ -93,6 +93,17 @@ def test_the_archive_answers_as_one_index_with_keywords_scored_over_the_whole_ar
         many.close()
 
 
+def test_the_archive_says_what_no_shard_mentions(archive: Path) -> None:
+    # "population" is in no shard; "artillery" is in one only (October 2024).
+    many = Retriever.open(archive)
+    try:
+        assert many.source.unmentioned(["population", "artillery", "pyongyang"]) == ("population",)
+        answer = many.ask(Query("What is the population of Pyongyang?"))
+        assert answer.nothing_found and answer.unmentioned == ("population",)
+    finally:
+        many.close()
+
+
 def test_with_the_int8_path_too_the_archive_answers_as_one_index(tmp_path: Path, model_cache: Path) -> None:
     # The int8 graph quantizes activations per run; each passage is encoded alone, so its vector is
     # the same whichever shard (and batch) it is embedded with, and so are the answers, scores included.

@@ -184,7 +184,7 @@ def test_stdin_to_stdout(hash_index: Path) -> None:
 
 def test_resume_skips_what_is_done(hash_index: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     questions = tmp_path / "q.txt"
-    questions.write_text("".join(f"Question about Kim number {i}?\n" for i in range(10)))
+    questions.write_text("".join(f"What did Kim say to Xi? ({i})\n" for i in range(10)))
     out = tmp_path / "a.jsonl"
     # A run cut short: the first four answers were written, the fifth only half.
     full = tmp_path / "full.jsonl"

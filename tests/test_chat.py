@@ -118,6 +118,17 @@ async def test_nothing_found_is_said_plainly(bundled_index: Path) -> None:
         assert [c.hit.rank for c in cards] == list(range(1, len(cards) + 1))
 
 
+async def test_an_on_topic_question_the_archive_cannot_answer_says_why(bundled_index: Path) -> None:
+    app = DatelineApp(Settings(bundled_index), build_default=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await app.workers.wait_for_complete()
+        await ask(pilot, app, "What is the population of Pyongyang?")
+        notices = [str(n.render()) for n in app.query(Notice)]
+        assert "Nothing relevant in this archive. No article in it mentions “population”." in notices
+        cards = list(app.query(AnswerCard))
+        assert cards and all(c.closest for c in cards)
+
+
 async def test_missing_index_is_a_notice_and_the_question_comes_back(tmp_path: Path) -> None:
     app = DatelineApp(Settings(tmp_path / "none"), build_default=False)
     async with app.run_test(size=(100, 30)) as pilot:

@@ -73,6 +73,19 @@ def test_a_batch_report_keeps_the_nearest_passages_under_nothing_relevant(bundle
     assert "\n> " in nearest and "\n— 1. " in nearest  # quoted and cited like an answer's quotes, below the line
 
 
+def test_nothing_relevant_names_the_word_the_archive_never_mentions(
+    bundled_index: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    question = "What is the population of Pyongyang?"
+    assert main(["ask", question, "--index", str(bundled_index)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Nothing relevant in this archive. No article in it mentions “population”.")
+    assert main(["ask", question, "--json", "--index", str(bundled_index)]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["nothing_found"] and data["passages"] == [] and data["unmentioned"] == ["population"]
+    assert data["closest"]
+
+
 def test_undated_articles_say_so(bundled_index: Path, capsys: pytest.CaptureFixture[str]) -> None:
     main(["ask", "Wang Huning chairman of the National Committee", "-k", "1", "--index", str(bundled_index)])
     assert capsys.readouterr().out.startswith("1. undated · 002_")

@@ -18,7 +18,7 @@ from textual.widgets import Footer, Input
 
 from qa.conversation import Conversation
 from qa.errors import DatelineError
-from qa.present.words import CLOSEST, NOTHING_FOUND, reference
+from qa.present.words import CLOSEST, nothing_found, reference
 from qa.search.query import Query
 from qa.settings import Settings
 from tui.ask import HistoryInput, PasteParser
@@ -231,7 +231,7 @@ class DatelineApp(App[None]):
         log = self.query_one("#log", Log)
         widgets: list[Notice | AnswerCard] = [Notice(f"note: {n}", "note") for n in answer.notes]
         if answer.nothing_found:
-            widgets.append(Notice(NOTHING_FOUND, "empty"))
+            widgets.append(Notice(nothing_found(answer), "empty"))
             if answer.closest:  # in view, so a wrong verdict leaves something to read; marked as no answer
                 widgets.append(Notice(CLOSEST, "note"))
                 widgets.extend(AnswerCard(hit, reference, reference_name, closest=True) for hit in answer.closest)

@@ -169,6 +169,17 @@ class Queries:
             return 0
         return int(row[0])
 
+    def mentions(self, word: str) -> bool:
+        """Whether any passage (or headline) holds the word, as the keyword index tokenizes it. True
+        when the index cannot say: a word is only called unmentioned when it surely is."""
+        try:
+            row = self.conn.execute(
+                "SELECT 1 FROM passages_fts WHERE passages_fts MATCH ? LIMIT 1", (f'"{word.replace(chr(34), "")}"',)
+            ).fetchone()
+        except sqlite3.OperationalError:
+            return True
+        return row is not None
+
     def phrase_hits(self, quoted: list[str]) -> dict[str, int]:
         """How many passages hold each phrase (as the keyword index tokenizes it)."""
         return {p: self.document_frequency(p) for p in quoted}

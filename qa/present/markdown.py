@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from qa.present.words import CLOSEST, NOTHING_FOUND, also_in, reference
+from qa.present.words import CLOSEST, NOTHING_FOUND, also_in, nothing_found, reference
 from qa.search.answers import Answer, Hit
 
 
@@ -37,7 +37,7 @@ def answer_markdown(
     if error:
         lines += [f"**Failed:** {error}", ""]
     elif answer is None or not answer.hits:
-        lines += [f"_{NOTHING_FOUND}_", ""]
+        lines += [f"_{nothing_found(answer) if answer else NOTHING_FOUND}_", ""]
         if answer is not None and answer.closest:
             lines += [f"_{CLOSEST}_", ""]
             for hit in answer.closest:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
-from qa.present.words import CLOSEST, NOTHING_FOUND, citation, safe
+from qa.present.words import CLOSEST, citation, nothing_found, safe
 from qa.search.answers import Answer, Hit
 
 BOLD, RESET = "\x1b[1m", "\x1b[0m"
@@ -36,7 +36,7 @@ def render_hit(hit: Hit, *, color: bool, width: int = 88) -> str:
 def render_answer(answer: Answer, *, color: bool, show_closest: bool = False) -> str:
     parts: list[str] = [f"note: {safe(n)}" for n in answer.notes]
     if answer.nothing_found:
-        parts.append(NOTHING_FOUND)
+        parts.append(nothing_found(answer))
         if show_closest and answer.closest:
             parts.append(CLOSEST)
             parts.extend(render_hit(h, color=color) for h in answer.closest)

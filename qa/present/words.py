@@ -9,12 +9,22 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from qa.search.answers import Hit
+from qa.search.answers import Answer, Hit
 
 NOTHING_FOUND = "Nothing relevant in this archive."
 # Under NOTHING_FOUND: the passages nearest the question, kept in view so that a wrong verdict does
 # not take every passage off the screen, and labelled so that none is read as an answer.
 CLOSEST = "The nearest passages, none close enough to count as an answer:"
+
+
+def nothing_found(answer: Answer) -> str:
+    """NOTHING_FOUND, and why when words of the question decided it: what the archive never mentions."""
+    if not answer.unmentioned:
+        return NOTHING_FOUND
+    quoted = [f"“{safe(w)}”" for w in answer.unmentioned]
+    words = quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} or {quoted[-1]}"
+    return f"{NOTHING_FOUND} No article in it mentions {words}."
+
 
 # Everything that could drive a terminal (escape sequences, bells, backspaces) from article text.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")

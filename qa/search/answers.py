@@ -84,6 +84,9 @@ class Answer:
     nothing_found: bool = False
     """True when no passage cleared the relevance bar; `closest` then holds the best few anyway."""
     closest: tuple[Hit, ...] = ()
+    unmentioned: tuple[str, ...] = ()
+    """With `nothing_found`: the question's words that no passage of the archive holds, when they
+    decided it."""
     notes: tuple[str, ...] = field(default=())
     """How the question was read, e.g. a date range it names ("in March 2024")."""
 
@@ -96,5 +99,6 @@ class Answer:
             "nothing_found": self.nothing_found,
             "passages": [h.to_json() for h in self.hits],
             "closest": [h.to_json() for h in self.closest],
+            "unmentioned": list(self.unmentioned),
             "notes": list(self.notes),
         }

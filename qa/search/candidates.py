@@ -104,6 +104,10 @@ class ArchiveSource(CandidateSource, Protocol):
 
     def pools_with(self, readings: Sequence[Reading], vectors: Vectors, keyword: Any) -> list[Pool]: ...
 
+    def unmentioned(self, words: Sequence[str]) -> tuple[str, ...]:
+        """The words that no passage or headline of the archive holds (none when it cannot tell)."""
+        ...
+
 
 class IndexSource:
     """Candidates from one index directory: FAISS for the dense pool, SQLite FTS5 for the keyword pool.
@@ -210,6 +214,9 @@ class IndexSource:
         if matches is None:
             matches = [fts_query(r.query.question, self._informative) if self.config.keyword else "" for r in readings]
         return [self._submit_keyword(r, m) for r, m in zip(readings, matches, strict=True)]
+
+    def unmentioned(self, words: Sequence[str]) -> tuple[str, ...]:
+        return tuple(w for w in words if not self.store.mentions(w))
 
     def keyword_stats(self, quoted: list[str]) -> KeywordStats:
         """This index's BM25 statistics for the phrases (its totals counted once per generation)."""

@@ -81,6 +81,14 @@ _RELATIVE = re.compile(
 )
 
 
+def without_dates(question: str) -> str:
+    """The question with the periods it names taken out ("in March 2024", "last week"): they are
+    matched against the articles' dates, so their words need not be in any article's text."""
+    for pattern in (_DAY_MDY, _DAY_DMY, _ISO, _MONTH_YEAR, _YEAR_ONLY, _MONTH_ONLY):
+        question = pattern.sub(" ", question)
+    return _RELATIVE.sub(" ", question.lower())
+
+
 def read_dates(question: str, reference: dt.date, config: QuestionDates | None = None) -> DateHint | None:
     """The period named in the question, if any (the first one found, most specific first).
 

@@ -29,9 +29,11 @@ from qa.search.digest import digest
 from qa.search.judging import judged_by
 from qa.search.query import Query
 from qa.search.question import Reading, read_question
+from qa.search.question_dates import without_dates
 from qa.search.scoring import Step, Texts, favour_answer_type, fuse
 from qa.search.shard_client import ShardOpener
-from qa.search.verdict import hits, verdict
+from qa.search.text import named_words, word_forms
+from qa.search.verdict import hits, needs_mentions, verdict
 from qa.settings import model_cache
 
 # Re-scoring steps after the fused score, in order; each is `Step` (qa.search.scoring).
@@ -164,9 +166,10 @@ class Retriever:
             self.source.refresh()
 
     def warm(self) -> None:
-        """Load the model now rather than on the first question."""
+        """Load the model (and the word forms the verdict may need) now rather than on the first question."""
         with self._lock:
             self.encoder.warm()
+            word_forms("warm")
 
     def ask(self, query: Query) -> Answer:
         return self.ask_many([query])[0]
@@ -197,4 +200,11 @@ class Retriever:
             ranked = step(ranked, reading, texts, self.config)
         shown = select(ranked, reading.query.k, texts, self.source, self.config)
         shown = first_runs(shown, texts, reading.query.question)
-        return verdict(reading, hits(shown, ranked, reading, self.config, self.judge), ranked, self.config)
+        found = hits(shown, ranked, reading, self.config, self.judge)
+        # A question naming what the archive never mentions: asked of the archive only when it decides.
+        missing: tuple[str, ...] = ()
+        if needs_mentions(ranked, reading, self.config):
+            forms = {w: word_forms(w) for w in named_words(without_dates(reading.query.question))}
+            absent = set(self.source.unmentioned([f for fs in forms.values() for f in fs]))
+            missing = tuple(w for w, fs in forms.items() if absent.issuperset(fs))
+        return verdict(reading, found, ranked, self.config, missing)

@@ -129,6 +129,17 @@ class ShardedSource:
             partial.append(n)
         return any(self.shards[n].holds_any(since, until) for n in partial)
 
+    def unmentioned(self, words: Sequence[str]) -> tuple[str, ...]:
+        """Words no shard holds; none when a shard does not answer (it might hold them)."""
+        held = dict.fromkeys(words, 0)
+        for client in self.shards:
+            try:
+                for word, n in client.keyword_stats(list(words)).hits.items():
+                    held[word] = held.get(word, 0) + n
+            except ShardUnavailable:
+                return ()
+        return tuple(w for w in words if not held.get(w))
+
     def keyword_jobs(self, readings: Sequence[Reading]) -> None:
         """Nothing to start early: each shard searches both ways in one call (`pools_with`)."""
         return None

@@ -16,11 +16,35 @@ STOPWORDS = frozenset(
     yours yourself following week weeks last said says say according""".split()  # noqa: SIM905
 )
 _TOKEN = re.compile(r"\w+", re.UNICODE)
+# How a question asks, which no archive need hold: "how many", "how much", and negations ("don't",
+# "won't": split at the apostrophe they leave "don", "won").
+_ASKING = re.compile(r"\bhow\s+(?:many|much)\b|\b\w+n['’]t\b", re.UNICODE | re.IGNORECASE)
 
 
 def content_words(text: str) -> list[str]:
     """Lower-cased words of a text that carry meaning (no stop words, no single letters)."""
     return [w for w in _TOKEN.findall(text.lower()) if w not in STOPWORDS and (len(w) > 1 or w.isdigit())]
+
+
+def named_words(text: str) -> list[str]:
+    """The content words an archive must mention to be about what a question asks (each once): those
+    with a letter and no digit, since numbers and units are written many ways ("$10bn", "10 billion"),
+    and not the words of how it asks ("how many")."""
+    words = content_words(_ASKING.sub(" ", text))
+    return [w for w in dict.fromkeys(words) if not any(c.isdigit() for c in w) and any(c.isalpha() for c in w)]
+
+
+def word_forms(word: str) -> list[str]:
+    """The word and its other inflections ("oversee": "oversaw", "overseen"; "born": "bore"), from
+    lemminflect's English lexicon: the keyword index stems only regular endings."""
+    from lemminflect import getAllInflections, getAllLemmas  # its lexicon loads on first use (~0.3 s)
+
+    forms = {word}
+    for lemmas in getAllLemmas(word).values():
+        for lemma in lemmas:
+            forms.add(lemma)
+            forms.update(f for inflected in getAllInflections(lemma).values() for f in inflected)
+    return [word, *sorted(forms - {word})]
 
 
 def fts_query(question: str, keep: Callable[[str], bool] | None = None) -> str:

@@ -37,23 +37,41 @@ def hits(shown: list[Shown], ranked: Ranked, reading: Reading, config: Search, j
     ]
 
 
-def verdict(reading: Reading, found: list[Hit], ranked: Ranked, config: Search) -> Answer:
+def best_cosine(ranked: Ranked) -> float:
+    """The cosine of the question's closest candidate: what the relevance bars read."""
+    return max((c.cosine for c in ranked.candidates.values()), default=0.0)
+
+
+def needs_mentions(ranked: Ranked, reading: Reading, config: Search) -> bool:
+    """Whether the verdict hangs on the question's words being in the archive: its best candidate is
+    above the relevance bar and below the unmentioned bar (so the archive is asked only then)."""
+    cfg = config.verdict
+    return reading.query.apply_bar and cfg.relevance_bar <= best_cosine(ranked) < cfg.unmentioned_bar
+
+
+def verdict(
+    reading: Reading, found: list[Hit], ranked: Ranked, config: Search, unmentioned: tuple[str, ...] = ()
+) -> Answer:
     """The answer: the hits, or "nothing relevant" when the best candidate of all is below the bar
     (unless the query ranks regardless, as evaluation does); quotes off the topic are left out.
 
     The bar is judged on every candidate, not on the quotes shown: how many quotes were asked for
     never turns an answer into "nothing relevant". When the answer judge read the best candidates and
-    the config gives it a bar, its best score decides; otherwise the best cosine.
+    the config gives it a bar, its best score decides; otherwise the best cosine. `unmentioned`: the
+    question's words the archive never holds; with them, the best candidate must clear the
+    unmentioned bar instead.
     """
     cfg = config.verdict
     query = reading.query
+    best = best_cosine(ranked)
     if ranked.judged and config.judging.bar is not None:
         below = max(ranked.judged.values()) < config.judging.bar
     else:
-        below = max((c.cosine for c in ranked.candidates.values()), default=0.0) < cfg.relevance_bar
+        below = best < cfg.relevance_bar
+    missing = unmentioned if not below and best < cfg.unmentioned_bar else ()
     answer = Answer(query.question, query.as_of, since=query.since, until=query.until, notes=reading.notes)
-    if found and below and query.apply_bar:
-        return replace(answer, nothing_found=True, closest=tuple(found[: cfg.closest]))
+    if found and (below or missing) and query.apply_bar:
+        return replace(answer, nothing_found=True, closest=tuple(found[: cfg.closest]), unmentioned=missing)
     if query.apply_bar:
         on_topic = [h for h in found if h.relevance >= cfg.quote_floor]
         found = [replace(h, rank=rank) for rank, h in enumerate(on_topic, 1)]

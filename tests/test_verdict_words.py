@@ -1,0 +1,42 @@
+"""The words behind an on-topic "nothing relevant": which of a question's words an archive must
+mention, their other forms, and how the verdict names them."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from qa.present.words import nothing_found
+from qa.search.answers import Answer
+from qa.search.question_dates import without_dates
+from qa.search.text import named_words, word_forms
+
+
+def test_numbers_and_units_are_not_words_an_archive_must_mention() -> None:
+    # "$10bn" may be written "10 billion", "4ft" "4-foot": only words with letters and no digits count.
+    words = named_words("A $10bn lawsuit over a 4ft alligator in 2046: who filed the lawsuit?")
+    assert words == ["lawsuit", "alligator", "filed"]
+    # Nor how it asks, nor the halves of a negation ("won't" is no "won").
+    assert named_words("How many people, and how much money?") == ["people", "money"]
+    assert named_words("Why won’t Kim's sister meet them, and why didn't he?") == ["kim", "sister", "meet"]
+
+
+def test_a_period_the_question_names_is_read_from_dates_not_text() -> None:
+    # An article dated 2024-03-28 need not say "March".
+    assert named_words(without_dates("Who did Kim Song Nam meet in March 2024?")) == ["kim", "song", "nam", "meet"]
+    assert named_words(without_dates("What did Xi say last week, and yesterday?")) == ["xi"]
+
+
+def test_a_word_comes_with_its_irregular_forms() -> None:
+    assert {"oversaw", "overseen"} <= set(word_forms("oversee"))
+    assert "told" in word_forms("tell")
+    assert word_forms("population")[0] == "population"
+    assert word_forms("pyongyang") == ["pyongyang"]  # a name has no other forms
+
+
+def test_the_verdict_names_what_the_archive_never_mentions() -> None:
+    plain = Answer("What is the GDP of France?", dt.date(2024, 1, 1), nothing_found=True)
+    assert nothing_found(plain) == "Nothing relevant in this archive."
+    one = Answer("What is the population of Pyongyang?", None, nothing_found=True, unmentioned=("population",))
+    assert nothing_found(one) == "Nothing relevant in this archive. No article in it mentions “population”."
+    three = Answer("Who won the election?", None, nothing_found=True, unmentioned=("won", "presidential", "election"))
+    assert nothing_found(three).endswith("mentions “won”, “presidential” or “election”.")

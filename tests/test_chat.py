@@ -110,7 +110,7 @@ async def test_nothing_found_is_said_plainly(bundled_index: Path) -> None:
         await app.workers.wait_for_complete()
         await ask(pilot, app, "What is the GDP of France?")
         notices = [str(n.render()) for n in app.query(Notice)]
-        assert "Nothing relevant in this archive." in notices
+        assert "Nothing relevant in this archive. No article in it mentions “GDP” or “France”." in notices
         # The nearest passages stay in view, under a line that says they do not answer, and marked apart.
         assert "The nearest passages, none close enough to count as an answer:" in notices
         cards = list(app.query(AnswerCard))

@@ -69,7 +69,8 @@ def test_a_batch_report_keeps_the_nearest_passages_under_nothing_relevant(bundle
     assert main(["batch", str(questions), "-o", str(out), "--index", str(bundled_index)]) == 0
     section = out.read_text().split("## What is the GDP of France?", 1)[1]
     said, nearest = section.split("_The nearest passages, none close enough to count as an answer:_", 1)
-    assert "_Nothing relevant in this archive._" in said and "\n> " not in said
+    assert "_Nothing relevant in this archive. No article in it mentions “GDP” or “France”._" in said
+    assert "\n> " not in said
     assert "\n> " in nearest and "\n— 1. " in nearest  # quoted and cited like an answer's quotes, below the line
 
 

@@ -8,7 +8,7 @@ import datetime as dt
 from qa.present.words import nothing_found
 from qa.search.answers import Answer
 from qa.search.question_dates import without_dates
-from qa.search.text import named_words, word_forms
+from qa.search.text import as_written, named_words, word_forms
 
 
 def test_numbers_and_units_are_not_words_an_archive_must_mention() -> None:
@@ -31,6 +31,12 @@ def test_a_word_comes_with_its_irregular_forms() -> None:
     assert "told" in word_forms("tell")
     assert word_forms("population")[0] == "population"
     assert word_forms("pyongyang") == ["pyongyang"]  # a name has no other forms
+
+
+def test_a_word_is_named_as_the_question_spells_it() -> None:
+    question = "What is the GDP of France, and Korea's?"
+    assert [as_written(w, question) for w in named_words(question)] == ["GDP", "France", "Korea"]
+    assert as_written("gd", question) == "gd"  # only whole words
 
 
 def test_the_verdict_names_what_the_archive_never_mentions() -> None:

@@ -19,7 +19,16 @@ EPILOG = "example: dateline index corpus/ news.jsonl --prune"
 
 
 def declare(p: argparse.ArgumentParser) -> None:
-    p.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="text, .jsonl or .json files, or directories")
+    p.add_argument(
+        "paths",
+        nargs="+",
+        type=Path,
+        metavar="PATH",
+        help=(
+            "files or directories: text, Markdown, HTML pages, PDF, JSON or JSON Lines, CSV/TSV, Excel, "
+            "RSS/Atom feeds, web archives (WARC); .gz too"
+        ),
+    )
     p.add_argument("--prune", action="store_true", help="drop articles whose files or records are gone")
     p.add_argument("--rebuild", action="store_true", help="re-embed everything from scratch")
     p.add_argument("--wait", action="store_true", help="wait for another indexer instead of stopping")

@@ -32,7 +32,7 @@ from qa.search.question import Reading, read_question
 from qa.search.question_dates import without_dates
 from qa.search.scoring import Step, Texts, favour_answer_type, fuse
 from qa.search.shard_client import ShardOpener
-from qa.search.text import named_words, word_forms
+from qa.search.text import as_written, named_words, word_forms
 from qa.search.verdict import hits, needs_mentions, verdict
 from qa.settings import model_cache
 
@@ -201,10 +201,12 @@ class Retriever:
         shown = select(ranked, reading.query.k, texts, self.source, self.config)
         shown = first_runs(shown, texts, reading.query.question)
         found = hits(shown, ranked, reading, self.config, self.judge)
-        # A question naming what the archive never mentions: asked of the archive only when it decides.
+        # A question naming what the archive never mentions: asked of the archive only when the
+        # verdict may hang on it, or to say why nothing was found.
         missing: tuple[str, ...] = ()
         if needs_mentions(ranked, reading, self.config):
-            forms = {w: word_forms(w) for w in named_words(without_dates(reading.query.question))}
+            question = reading.query.question
+            forms = {w: word_forms(w) for w in named_words(without_dates(question))}
             absent = set(self.source.unmentioned([f for fs in forms.values() for f in fs]))
-            missing = tuple(w for w, fs in forms.items() if absent.issuperset(fs))
+            missing = tuple(as_written(w, question) for w, fs in forms.items() if absent.issuperset(fs))
         return verdict(reading, found, ranked, self.config, missing)

@@ -34,6 +34,12 @@ def named_words(text: str) -> list[str]:
     return [w for w in dict.fromkeys(words) if not any(c.isdigit() for c in w) and any(c.isalpha() for c in w)]
 
 
+def as_written(word: str, text: str) -> str:
+    """`word` (a lowercased content word of `text`) as `text` spells it: "GDP", not "gdp"."""
+    found = re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text, re.IGNORECASE)
+    return found.group(0) if found else word
+
+
 def word_forms(word: str) -> list[str]:
     """The word and its other inflections ("oversee": "oversaw", "overseen"; "born": "bore"), from
     lemminflect's English lexicon: the keyword index stems only regular endings."""

@@ -43,10 +43,10 @@ def best_cosine(ranked: Ranked) -> float:
 
 
 def needs_mentions(ranked: Ranked, reading: Reading, config: Search) -> bool:
-    """Whether the verdict hangs on the question's words being in the archive: its best candidate is
-    above the relevance bar and below the unmentioned bar (so the archive is asked only then)."""
-    cfg = config.verdict
-    return reading.query.apply_bar and cfg.relevance_bar <= best_cosine(ranked) < cfg.unmentioned_bar
+    """Whether the archive is asked which of the question's words it never mentions: when its best
+    candidate is below the unmentioned bar. Between the two bars the words decide the verdict; below
+    the relevance bar they only say why nothing was found."""
+    return reading.query.apply_bar and best_cosine(ranked) < config.verdict.unmentioned_bar
 
 
 def verdict(
@@ -59,7 +59,7 @@ def verdict(
     never turns an answer into "nothing relevant". When the answer judge read the best candidates and
     the config gives it a bar, its best score decides; otherwise the best cosine. `unmentioned`: the
     question's words the archive never holds; with them, the best candidate must clear the
-    unmentioned bar instead.
+    unmentioned bar instead; below the relevance bar they are kept to say why nothing was found.
     """
     cfg = config.verdict
     query = reading.query
@@ -68,11 +68,11 @@ def verdict(
         below = max(ranked.judged.values()) < config.judging.bar
     else:
         below = best < cfg.relevance_bar
-    missing = unmentioned if not below and best < cfg.unmentioned_bar else ()
+    missing = unmentioned if best < cfg.unmentioned_bar else ()
     answer = Answer(query.question, query.as_of, since=query.since, until=query.until, notes=reading.notes)
     if found and (below or missing) and query.apply_bar:
         return replace(answer, nothing_found=True, closest=tuple(found[: cfg.closest]), unmentioned=missing)
     if query.apply_bar:
         on_topic = [h for h in found if h.relevance >= cfg.quote_floor]
         found = [replace(h, rank=rank) for rank, h in enumerate(on_topic, 1)]
-    return replace(answer, hits=tuple(found), nothing_found=not found)
+    return replace(answer, hits=tuple(found), nothing_found=not found, unmentioned=() if found else missing)

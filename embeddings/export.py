@@ -26,15 +26,48 @@ EXPORT_VERSION = "3"
 _FFN_DOWN = re.compile(r"layer\.\d+/output/dense/MatMul$")
 
 
+def _stamp(model_dir: Path) -> str:
+    """The weights file's size and time: what tells new weights from the ones a graph was made of."""
+    weights = [p for p in ("model.safetensors", "pytorch_model.bin") if (model_dir / p).exists()]
+    if not weights:
+        return ""
+    st = (model_dir / weights[0]).stat()
+    return f"{st.st_size}-{int(st.st_mtime)}"
+
+
 def graph_path(cache_dir: Path, model_dir: Path, name: str) -> Path:
     """Where the exported graph of this model lives: keyed by the weights file, so new weights re-export."""
-    weights = [p for p in ("model.safetensors", "pytorch_model.bin") if (model_dir / p).exists()]
-    stamp = ""
-    if weights:
-        st = (model_dir / weights[0]).stat()
-        stamp = f"{st.st_size}-{int(st.st_mtime)}"
-    digest = hashlib.sha1(f"{model_dir.resolve()}|{stamp}|{EXPORT_VERSION}".encode()).hexdigest()[:12]
+    digest = hashlib.sha1(f"{model_dir.resolve()}|{_stamp(model_dir)}|{EXPORT_VERSION}".encode()).hexdigest()[:12]
     return cache_dir / f"{name}-{digest}.onnx"
+
+
+def _source_record(graph: Path) -> Path:
+    return graph.with_name(graph.stem + ".source.json")
+
+
+def record_source(model_dir: Path, graph: Path) -> None:
+    """Note beside a graph which weights it was made of, so a later set-up can tell when they are gone."""
+    record = {"model": str(model_dir.resolve()), "stamp": _stamp(model_dir), "export": EXPORT_VERSION}
+    _source_record(graph).write_text(json.dumps(record), encoding="utf-8")
+
+
+def stale_graphs(cache_dir: Path) -> list[Path]:
+    """Graphs in the cache (with their int8 copies and records) made of weights that are gone or have
+    changed since, or by an older export: every reinstall puts the model's weights at a new path or
+    time, and would otherwise leave ~120 MB behind. A graph with no record is left alone."""
+    stale = []
+    for record in sorted(cache_dir.glob("*.source.json")):
+        try:
+            made = json.loads(record.read_text(encoding="utf-8"))
+            model_dir, stamp, export = Path(made["model"]), made["stamp"], made["export"]
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
+        if export == EXPORT_VERSION and model_dir.is_dir() and _stamp(model_dir) == stamp:
+            continue
+        graph = record.with_name(record.name.removesuffix(".source.json") + ".onnx")
+        files = (graph, int8_path(graph), int8_path(graph, every_layer=True), record)
+        stale += [f for f in files if f.exists()]
+    return stale
 
 
 def _config(model_dir: Path) -> dict[str, Any]:
@@ -58,8 +91,11 @@ def int8_path(graph: Path, *, every_layer: bool = False) -> Path:
 
 
 def export_onnx(model_dir: Path, target: Path) -> Path:
-    """Write the model's transformer (token embeddings out) as an ONNX graph, atomically."""
-    return _export(model_dir, target, "last_hidden_state")
+    """Write the model's transformer (token embeddings out) as an ONNX graph, atomically, with a
+    record of the weights it was made of."""
+    graph = _export(model_dir, target, "last_hidden_state")
+    record_source(model_dir, graph)
+    return graph
 
 
 def _export(model_dir: Path, target: Path, output: str) -> Path:

@@ -88,7 +88,7 @@ def prepare(model: str | Path | None, cache_dir: Path) -> list[str]:
     neither the first question nor the first indexing run waits on them; what was made."""
     if _is_hash(model):
         return []
-    from embeddings.export import export_onnx, exportable, graph_path, int8_path, quantize_onnx
+    from embeddings.export import export_onnx, exportable, graph_path, int8_path, quantize_onnx, record_source
 
     path = _model_path(model)
     if not exportable(path):
@@ -98,10 +98,27 @@ def prepare(model: str | Path | None, cache_dir: Path) -> list[str]:
     if not graph.exists():
         export_onnx(path, graph)
         made.append(str(graph))
+    else:
+        record_source(path, graph)  # a graph made before records were kept gets one now
     if not int8_path(graph).exists():
         quantize_onnx(graph, int8_path(graph))
         made.append(str(int8_path(graph)))
     return made
+
+
+def remove_stale(cache_dir: Path) -> int:
+    """Delete the cache's graphs of model weights that are gone or changed (export.stale_graphs); the bytes freed."""
+    from embeddings.export import stale_graphs
+
+    freed = 0
+    for path in stale_graphs(cache_dir):
+        try:
+            size = path.stat().st_size
+            path.unlink()
+        except OSError:  # another set-up removed it first, or it is not ours to remove
+            continue
+        freed += size
+    return freed
 
 
 def int8_missing(model: str | Path | None, cache_dir: Path) -> bool:

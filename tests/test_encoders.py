@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -10,7 +12,7 @@ import numpy as np
 import pytest
 
 from embeddings.base import default_model_dir, model_dim, model_name
-from embeddings.export import export_onnx, graph_path, int8_path
+from embeddings.export import export_onnx, graph_path, int8_path, record_source
 from embeddings.factory import (
     LazyEncoder,
     graph_missing,
@@ -19,6 +21,7 @@ from embeddings.factory import (
     load_encoder,
     needs_preparing,
     prepare,
+    remove_stale,
 )
 from embeddings.hash_encoder import HashEncoder
 from embeddings.onnx_encoder import OnnxEncoder
@@ -121,3 +124,32 @@ def test_prepare_makes_the_graphs_and_a_question_says_when_it_must_wait(
     env["DATELINE_CACHE"] = str(model_cache)
     warm = subprocess.run(ask, capture_output=True, text=True, cwd=ROOT, env=env)
     assert warm.returncode == 0 and "preparing" not in warm.stderr
+
+
+def test_set_up_removes_graphs_of_model_copies_that_are_gone(tmp_path: Path) -> None:
+    # Every reinstall puts the weights at a new path or time; the graphs made of the old copy go.
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    made = []
+    for name in ("kept", "reinstalled", "deleted"):
+        model = tmp_path / name
+        model.mkdir()
+        (model / "model.safetensors").write_bytes(b"weights")
+        graph = graph_path(cache, model, "m")
+        for path in (graph, int8_path(graph)):
+            path.write_bytes(b"graph")
+        record_source(model, graph)
+        made.append(graph)
+    legacy = cache / "m-000000000000.onnx"  # made before records were kept: not ours to judge
+    legacy.write_bytes(b"graph")
+    weights = tmp_path / "reinstalled" / "model.safetensors"
+    stat = weights.stat()
+    os.utime(weights, (stat.st_atime, stat.st_mtime + 60))
+    shutil.rmtree(tmp_path / "deleted")
+    records = sum((cache / f"{g.stem}.source.json").stat().st_size for g in made[1:])
+    assert remove_stale(cache) == 4 * len(b"graph") + records
+    kept = made[0]
+    assert sorted(p.name for p in cache.iterdir()) == sorted(
+        [kept.name, int8_path(kept).name, f"{kept.stem}.source.json", legacy.name]
+    )
+    assert remove_stale(cache) == 0

@@ -17,11 +17,14 @@ def declare(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, settings: Settings) -> ExitCode:
-    from embeddings.factory import choose_question_path, indexing_encoder, prepare
+    from embeddings.factory import choose_question_path, indexing_encoder, prepare, remove_stale
 
     cache = model_cache()
     made = prepare(settings.model, cache)
     say(f"made {', '.join(made)}" if made else f"the model's graphs are ready in {cache}")
+    freed = remove_stale(cache)
+    if freed:
+        say(f"removed {freed / 1e6:,.0f} MB of graphs made of model copies that are gone or changed")
     # Choose how this machine embeds now, on the bundled articles' passages, not on the first run.
     sample = _bundled_passages()
     if sample:

@@ -205,8 +205,8 @@ class Retriever:
         # verdict may hang on it, or to say why nothing was found.
         missing: tuple[str, ...] = ()
         if needs_mentions(ranked, reading, self.config):
-            question = reading.query.question
-            forms = {w: word_forms(w) for w in named_words(without_dates(question))}
+            asked = reading.query.question
+            forms = {w: word_forms(w) for w in named_words(without_dates(asked))}
             absent = set(self.source.unmentioned([f for fs in forms.values() for f in fs]))
-            missing = tuple(as_written(w, question) for w, fs in forms.items() if absent.issuperset(fs))
+            missing = tuple(as_written(w, asked) for w, fs in forms.items() if absent.issuperset(fs))
         return verdict(reading, found, ranked, self.config, missing)

@@ -16,6 +16,7 @@ from qa.ingest.articles import Article
 from qa.search.answers import Answer
 from qa.search.query import Query
 from qa.settings import Settings
+from tests.pilot import opened, settle
 from tui.app import DatelineApp
 from tui.engine import Engine, open_engine
 from tui.screens import ArticleScreen, HelpScreen
@@ -25,15 +26,13 @@ from tui.widgets import AnswerCard, Notice, QuestionLine
 async def ask(pilot, app: DatelineApp, question: str) -> None:  # type: ignore[no-untyped-def]
     app.query_one("#ask", Input).value = question
     await pilot.press("enter")
-    await app.workers.wait_for_complete()
-    await pilot.pause()
+    await settle(pilot, app)
 
 
 async def test_question_gives_dated_quoted_cards(bundled_index: Path) -> None:
     app = DatelineApp(Settings(bundled_index), build_default=False)
     async with app.run_test(size=(120, 40)) as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await opened(pilot, app)
         assert "5 articles" in str(app.query_one("#status").render())
         await ask(pilot, app, "Who led the North Korean delegation that met Wang Yi?")
         cards = list(app.query(AnswerCard))
@@ -49,7 +48,7 @@ async def test_question_gives_dated_quoted_cards(bundled_index: Path) -> None:
 async def test_keys_open_copy_help_clear(bundled_index: Path, tmp_path: Path) -> None:
     app = DatelineApp(Settings(bundled_index), build_default=False)
     async with app.run_test(size=(100, 30)) as pilot:
-        await app.workers.wait_for_complete()
+        await opened(pilot, app)
         await ask(pilot, app, "What did Kim Yo Jong denounce?")
         await pilot.press("tab")
         assert isinstance(app.focused, AnswerCard)
@@ -82,7 +81,7 @@ async def test_keys_open_copy_help_clear(bundled_index: Path, tmp_path: Path) ->
 async def test_history_and_filters(bundled_index: Path) -> None:
     app = DatelineApp(Settings(bundled_index), build_default=False)
     async with app.run_test(size=(100, 30)) as pilot:
-        await app.workers.wait_for_complete()
+        await opened(pilot, app)
         await ask(pilot, app, "/asof 2024-02-01")
         assert "as of 2024-02-01" in str(app.query_one("#status").render())
         await ask(pilot, app, "Who met Choe Son-hui in Pyongyang?")
@@ -94,7 +93,7 @@ async def test_history_and_filters(bundled_index: Path) -> None:
 async def test_follow_up_is_read_with_the_previous_question(bundled_index: Path) -> None:
     app = DatelineApp(Settings(bundled_index), build_default=False)
     async with app.run_test(size=(100, 30)) as pilot:
-        await app.workers.wait_for_complete()
+        await opened(pilot, app)
         await ask(pilot, app, "What did Xi Jinping say to Kim Jong Un on the anniversary?")
         await ask(pilot, app, "And what did Kim say?")
         lines = list(app.query(QuestionLine))
@@ -107,7 +106,7 @@ async def test_follow_up_is_read_with_the_previous_question(bundled_index: Path)
 async def test_nothing_found_is_said_plainly(bundled_index: Path) -> None:
     app = DatelineApp(Settings(bundled_index), build_default=False)
     async with app.run_test(size=(100, 30)) as pilot:
-        await app.workers.wait_for_complete()
+        await opened(pilot, app)
         await ask(pilot, app, "What is the GDP of France?")
         notices = [str(n.render()) for n in app.query(Notice)]
         assert "Nothing relevant in this archive. No article in it mentions “GDP” or “France”." in notices
@@ -121,7 +120,7 @@ async def test_nothing_found_is_said_plainly(bundled_index: Path) -> None:
 async def test_an_on_topic_question_the_archive_cannot_answer_says_why(bundled_index: Path) -> None:
     app = DatelineApp(Settings(bundled_index), build_default=False)
     async with app.run_test(size=(100, 30)) as pilot:
-        await app.workers.wait_for_complete()
+        await opened(pilot, app)
         await ask(pilot, app, "What is the population of Pyongyang?")
         notices = [str(n.render()) for n in app.query(Notice)]
         assert "Nothing relevant in this archive. No article in it mentions “population”." in notices
@@ -153,7 +152,7 @@ async def test_markup_and_escapes_in_articles_are_shown_literally(tmp_path: Path
     index_paths(tmp_path / "index", [path], lambda: HashEncoder(64))
     app = DatelineApp(Settings(tmp_path / "index", model="hash-64"), build_default=False)
     async with app.run_test(size=(100, 30)) as pilot:
-        await app.workers.wait_for_complete()
+        await opened(pilot, app)
         await ask(pilot, app, "Geneva talks")
         shown = str(app.query(AnswerCard).first().render())
         assert "[bold red]Geneva[/]" in shown and "[link=file:///etc]Talks[/link]" in shown
@@ -216,16 +215,6 @@ class Watched:
         self.engine.close()
 
 
-async def settle(pilot, app: DatelineApp) -> None:  # type: ignore[no-untyped-def]
-    """Wait until every queued question is answered."""
-    for _ in range(200):
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        if app.searching is None and not app.waiting:
-            return
-    raise AssertionError("the queued questions were never all answered")
-
-
 async def test_questions_typed_fast_are_answered_one_at_a_time_in_the_order_asked(bundled_index: Path) -> None:
     engines: list[Watched] = []
 
@@ -241,8 +230,7 @@ async def test_questions_typed_fast_are_answered_one_at_a_time_in_the_order_aske
     ]
     app = DatelineApp(Settings(bundled_index), build_default=False, opener=opener)
     async with app.run_test(size=(100, 40)) as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await opened(pilot, app)
         for question in questions:  # no waiting between them
             app.query_one("#ask", Input).value = question
             await pilot.press("enter")
@@ -277,7 +265,7 @@ async def test_an_article_opens_while_a_search_runs(bundled_index: Path) -> None
 
     app = DatelineApp(Settings(bundled_index), build_default=False, opener=opener)
     async with app.run_test(size=(100, 40)) as pilot:
-        await app.workers.wait_for_complete()
+        await opened(pilot, app)
         await ask(pilot, app, "What did Kim Yo Jong denounce?")
         engines[0].gate.clear()  # the second search keeps running until the article is open
         app.query_one("#ask", Input).value = "Who led the North Korean delegation that met Wang Yi?"
@@ -300,8 +288,7 @@ async def test_questions_arriving_in_one_burst_stay_apart(bundled_index: Path) -
     """Keys that reach the app in one read (fast typing, tmux, a script) are two questions, not one."""
     app = DatelineApp(Settings(bundled_index), build_default=False)
     async with app.run_test(size=(100, 40)) as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await opened(pilot, app)
         burst = "What did Kim Yo Jong denounce?\rWho met Choe Son-hui in Pyongyang?\r"
         for key in XTermParser().feed(burst):  # as the terminal driver turns the bytes into events
             app.post_message(key)
@@ -315,7 +302,7 @@ async def test_tab_then_o_in_one_burst_opens_the_article(bundled_index: Path) ->
     """Tab and `o` arriving together: `o` goes to the card Tab moved to, not into the input."""
     app = DatelineApp(Settings(bundled_index), build_default=False)
     async with app.run_test(size=(100, 40)) as pilot:
-        await app.workers.wait_for_complete()
+        await opened(pilot, app)
         await ask(pilot, app, "What did Kim Yo Jong denounce?")
         for key in XTermParser().feed("\to"):
             app.post_message(key)
@@ -329,7 +316,7 @@ async def test_tab_then_o_in_one_burst_opens_the_article(bundled_index: Path) ->
 async def test_a_chain_of_follow_ups_keeps_the_topic(bundled_index: Path) -> None:
     app = DatelineApp(Settings(bundled_index), build_default=False)
     async with app.run_test(size=(100, 40)) as pilot:
-        await app.workers.wait_for_complete()
+        await opened(pilot, app)
         await ask(pilot, app, "Who did Kim Song Nam meet in March 2024?")
         await ask(pilot, app, "what about Liu Jianchao?")
         await ask(pilot, app, "When was that?")
@@ -344,7 +331,7 @@ async def test_a_chain_of_follow_ups_keeps_the_topic(bundled_index: Path) -> Non
 async def test_a_follow_up_naming_someone_new_is_about_them(bundled_index: Path) -> None:
     app = DatelineApp(Settings(bundled_index), build_default=False)
     async with app.run_test(size=(100, 40)) as pilot:
-        await app.workers.wait_for_complete()
+        await opened(pilot, app)
         await ask(pilot, app, "Who did Choe Son-hui meet in Pyongyang?")
         first = [c.hit.passage.id for c in app.query(AnswerCard)]
         await ask(pilot, app, "and what did Kim say?")

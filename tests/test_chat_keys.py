@@ -21,6 +21,7 @@ from tui.ask import PasteParser, plain_paste
 from tui.screens import ArticleScreen, HelpScreen
 from tui.widgets import AnswerCard
 
+from .pilot import opened, settle
 from .test_chat_snapshots import DELEGATION, canned
 
 
@@ -29,12 +30,10 @@ def canned_app(tmp_path: Path) -> DatelineApp:
 
 
 async def answered(pilot: Any, app: DatelineApp, question: str = DELEGATION) -> None:
-    await app.workers.wait_for_complete()
-    await pilot.pause()
+    await opened(pilot, app)
     app.query_one("#ask", Input).value = question
     await pilot.press("enter")
-    await app.workers.wait_for_complete()
-    await pilot.pause()
+    await settle(pilot, app)
 
 
 def focused(app: DatelineApp) -> Widget | None:
@@ -89,7 +88,7 @@ async def test_article_opens_with_its_header_and_the_quote_in_view(tmp_path: Pat
     for quote_at in (1, 70):  # near the top (header and quote fit together), and far down
         app = canned_app(tmp_path)
         async with app.run_test(size=(100, 34)) as pilot:
-            await app.workers.wait_for_complete()
+            await opened(pilot, app)
             article, start, end = _long_article(quote_at)
             await app.push_screen(ArticleScreen(article, start, end))
             await pilot.pause()

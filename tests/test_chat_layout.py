@@ -14,6 +14,7 @@ from qa.index.records import Stats
 from qa.search.answers import Answer
 from qa.search.query import Query
 from qa.settings import Settings
+from tests.pilot import opened
 from tui.app import DatelineApp
 from tui.engine import Engine
 from tui.widgets import AnswerCard, QuestionLine
@@ -123,8 +124,7 @@ def reindexed(settings: Settings, build_default: bool, say: Callable[[str], None
 async def test_status_follows_the_index_the_answers_read(tmp_path: Path) -> None:
     app = DatelineApp(Settings(tmp_path), build_default=False, opener=reindexed)
     async with app.run_test(size=(100, 34)) as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await opened(pilot, app)
         assert "5 articles" in str(app.query_one("#status").render())
         await answered(pilot, app)
         status = str(app.query_one("#status").render())

@@ -31,6 +31,7 @@ from tui.app import DatelineApp
 from tui.engine import Engine
 
 from .conftest import CORPUS
+from .pilot import opened, settle
 
 SIZE = (100, 34)
 DELEGATION = "Who led the North Korean delegation that met Wang Yi?"
@@ -100,13 +101,11 @@ def chat(index: Path, *lines: str, fixed: bool = True) -> tuple[DatelineApp, Any
 
     async def run_before(pilot: Any) -> None:
         app.query_one("#ask", Input).cursor_blink = False
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await opened(pilot, app)
         for line in lines:
             app.query_one("#ask", Input).value = line
             await pilot.press("enter")
-            await app.workers.wait_for_complete()
-            await pilot.pause()
+            await settle(pilot, app)
         app.clear_notifications()
         await pilot.pause()
 

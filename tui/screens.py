@@ -33,14 +33,19 @@ Commands typed in the input:
 /clear              clear the conversation
 
 A question that starts with "and", "what about"... or uses "he", "they", "that"...
-with few words of its own is read together with the previous question."""
+with few words of its own is read together with the previous question.
+
+On a card, the marked sentence answers best. ●●●○○: how near the passage comes
+to the question's meaning. Cards are ordered by how well each one answers."""
 
 
 class HelpScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape,q,f1,question_mark", "dismiss", "Close")]
 
     def compose(self) -> ComposeResult:
-        yield Static(Text(KEYS), id="help")
+        # Scrolls when the terminal is shorter than the keys (24 lines is).
+        with VerticalScroll(id="help-box"):
+            yield Static(Text(KEYS), id="help")
         # Its own footer: the chat's, underneath, would still offer the focused card's keys.
         yield Footer()
 

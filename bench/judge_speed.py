@@ -1,7 +1,10 @@
 """What the answer judge costs: one question at a time (the chat, `dateline ask`) and a file of them
 (`dateline batch`), with the judge and without (`--no-judge`), alternating in one process.
 
-    .venv/bin/python -m bench.judge_speed [--index DIR] [--runs 5] [--single 40]
+    .venv/bin/python -m bench.judge_speed [--index DIR] [--runs 5] [--single 40] [--depths 3 4] [--unmentioned]
+
+`--depths`: also the judge reading that many candidates; `--unmentioned`: also the shipped ranking
+without the unmentioned-word check (`Verdict.unmentioned_bar` 0), to see what that check costs.
 
 The models are loaded before the clock starts. Batch answers the benchmark's 368 questions as of
 their dates, k=5, to JSON Lines in memory, as `dateline batch` does; one at a time answers the first
@@ -33,6 +36,8 @@ def main() -> None:
     parser.add_argument("--single", type=int, default=40)
     parser.add_argument("--questions", type=int, help="answer only the first N in batch (default: all)")
     parser.add_argument("--judge", type=Path, default=SHIPPED, help="the judge's folder")
+    parser.add_argument("--depths", type=int, nargs="*", default=[], help="other numbers of candidates to judge")
+    parser.add_argument("--unmentioned", action="store_true", help="also without the unmentioned-word check")
     args = parser.parse_args()
     benchmark_index(args.index)
     rows = [json.loads(line) for line in (EVAL / "questions.jsonl").read_text().splitlines()]
@@ -43,12 +48,21 @@ def main() -> None:
     if on.judge is None:
         raise SystemExit(f"no answer judge in {args.judge}")
     on.warm()
-    off = on.with_config(replace(Search(), judging=Judging(enabled=False)))
-    rates: dict[str, list[float]] = {"judge": [], "no judge": []}
-    latency: dict[str, list[float]] = {"judge": [], "no judge": []}
+    shipped = Search()
+    variants = {f"judge, top {shipped.judging.depth} (default)": on}
+    for depth in args.depths:
+        variants[f"judge, top {depth}"] = on.with_config(
+            replace(shipped, judging=replace(shipped.judging, depth=depth))
+        )
+    if args.unmentioned:
+        unchecked = replace(shipped, verdict=replace(shipped.verdict, unmentioned_bar=0.0))
+        variants["judge, no unmentioned check"] = on.with_config(unchecked)
+    variants["no judge"] = on.with_config(replace(shipped, judging=Judging(enabled=False)))
+    rates: dict[str, list[float]] = {name: [] for name in variants}
+    latency: dict[str, list[float]] = {name: [] for name in variants}
     try:
         for _ in range(args.runs):
-            for name, r in (("judge", on), ("no judge", off)):
+            for name, r in variants.items():
                 start = time.perf_counter()
                 run_batch(r, questions, Writer(io.StringIO(), "jsonl", fresh=True), k=5, as_of=None, progress=False)
                 rates[name].append(len(questions) / (time.perf_counter() - start))
@@ -72,9 +86,14 @@ def main() -> None:
             ]
         )
     print(table(["ranking", "batch questions/s (median)", "runs ranged", "one question, ms (median)"], out))
-    ratio = median(rates["judge"]) / median(rates["no judge"])
-    extra = 1000 * (median(latency["judge"]) - median(latency["no judge"]))
-    print(f"same run: batch with the judge at {ratio:.2f}x the rate without; one question +{extra:.0f} ms")
+    base = next(iter(variants))
+    for name in list(variants)[:-1]:
+        ratio = median(rates[name]) / median(rates["no judge"])
+        extra = 1000 * (median(latency[name]) - median(latency["no judge"]))
+        print(f"same run: {name} batch at {ratio:.2f}x the rate without the judge; one question +{extra:.0f} ms")
+    if args.unmentioned:
+        ratio = median(rates[base]) / median(rates["judge, no unmentioned check"])
+        print(f"same run: the unmentioned check leaves batch at {ratio:.3f}x the rate without it")
 
 
 if __name__ == "__main__":

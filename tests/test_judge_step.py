@@ -42,7 +42,7 @@ def judged(retriever: Retriever, judge: PhraseJudge, **judging: Any) -> Retrieve
 
 
 # The answering passage is the sixth fused candidate (three passages of one article come first), so
-# these tests let the judge read 10; the shipped judge reads 5 (qa.config.Judging.depth).
+# these tests let the judge read 10; the shipped judge reads 4 (qa.config.Judging.depth).
 DEEP = 10
 
 
@@ -68,10 +68,10 @@ def test_with_dated_off_the_judge_reads_every_candidate_as_undated(retriever: Re
     assert any(text.startswith(("this year: ", "this month: ")) for text in dated.read)
 
 
-def test_at_its_default_depth_the_judge_reads_the_best_five(retriever: Retriever) -> None:
+def test_at_its_default_depth_the_judge_reads_the_best_four(retriever: Retriever) -> None:
     judge = PhraseJudge("Kim Il Sung")
     judged(retriever, judge, weight=1.0).ask(Query("For whom did Kim Song Nam work as an interpreter?", k=3))
-    assert len(judge.read) == Judging().depth == 5
+    assert len(judge.read) == Judging().depth == 4
 
 
 def test_the_highlight_is_the_sentence_the_judge_picks(retriever: Retriever) -> None:

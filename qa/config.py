@@ -208,7 +208,7 @@ class Judging:
     a recent answering article from unanswerable ones (AUC 0.84 against the cosine's 0.76 on
     rtqa-train 2023 Q1), but not those answered only by older articles, which it scores at its
     floor: a bar hiding at most 2% of answerable questions catches 2.8% of the rest there (dev: 4.8%;
-    reading the top 10; at the shipped depth 5, 5.6% and 6.4%, against the cosine bar's 5.6% and
+    reading the top 10; at depth 5, 5.6% and 6.4%, against the cosine bar's 5.6% and
     4.8%)."""
     dated: bool = True
     """Whether the judge reads each candidate's age ("this week", "years ago") before it. Off, it reads

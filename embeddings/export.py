@@ -54,17 +54,22 @@ def record_source(model_dir: Path, graph: Path) -> None:
 def stale_graphs(cache_dir: Path) -> list[Path]:
     """Graphs in the cache (with their int8 copies and records) made of weights that are gone or have
     changed since, or by an older export: every reinstall puts the model's weights at a new path or
-    time, and would otherwise leave ~120 MB behind. A graph with no record is left alone."""
+    time, and would otherwise leave ~120 MB behind. A graph with no record was made before records
+    were kept, and is stale too: where it is still wanted, it is made again on first use."""
     stale = []
-    for record in sorted(cache_dir.glob("*.source.json")):
+    for graph in sorted(cache_dir.glob("*.onnx")):
+        if graph.name.endswith(INT8_SUFFIXES):
+            continue
+        record = _source_record(graph)
         try:
             made = json.loads(record.read_text(encoding="utf-8"))
             model_dir, stamp, export = Path(made["model"]), made["stamp"], made["export"]
+            if export == EXPORT_VERSION and model_dir.is_dir() and _stamp(model_dir) == stamp:
+                continue
+        except FileNotFoundError:
+            pass  # made before records were kept
         except (OSError, ValueError, KeyError, TypeError):
-            continue
-        if export == EXPORT_VERSION and model_dir.is_dir() and _stamp(model_dir) == stamp:
-            continue
-        graph = record.with_name(record.name.removesuffix(".source.json") + ".onnx")
+            continue  # a record it cannot read: not proof that the graph is stale
         files = (graph, int8_path(graph), int8_path(graph, every_layer=True), record)
         stale += [f for f in files if f.exists()]
     return stale

@@ -14,7 +14,7 @@ from qa.present.words import safe
 
 KEYS = """\
 Enter        ask the question in the input
-Up / Down    in the input: earlier questions; on the cards: move between them
+Up / Down    in the input: earlier questions; on cards: move between them
 Tab          from the input to the latest answer's cards, and back
 typing       on a card: goes to the input (the next question)
 o / Enter    on a card: open the whole article at the quoted passage
@@ -22,7 +22,7 @@ c            on a card: copy the quote with its citation
 Ctrl+S       save the conversation as Markdown (or /export FILE)
 Ctrl+L       clear the conversation
 F1 / ?       this help            Ctrl+Q  quit
-Esc          close this help (and the article view); on a card: back to the input
+Esc          close this view; on a card: back to the input
 
 Commands typed in the input:
 /k 3                passages per answer
@@ -32,11 +32,12 @@ Commands typed in the input:
 /export notes.md    save the conversation
 /clear              clear the conversation
 
-A question that starts with "and", "what about"... or uses "he", "they", "that"...
-with few words of its own is read together with the previous question.
+A short question that starts with "and", "what about"... or leans on "he",
+"they", "that"... is read together with the previous question.
 
-On a card, the marked sentence answers best. ●●●○○: how near the passage comes
-to the question's meaning. Cards are ordered by how well each one answers."""
+On a card the marked sentence answers best, and ●●●○○ is how near
+the passage comes to the question's meaning; cards go in order of
+how well they answer it."""
 
 
 class HelpScreen(ModalScreen[None]):

@@ -24,7 +24,7 @@ def run(args: argparse.Namespace, settings: Settings) -> ExitCode:
     say(f"made {', '.join(made)}" if made else f"the model's graphs are ready in {cache}")
     freed = remove_stale(cache)
     if freed:
-        say(f"removed {freed / 1e6:,.0f} MB of graphs made of model copies that are gone or changed")
+        say(f"removed {freed / 1e6:,.0f} MB of old model graphs (copies gone or changed, or from an earlier dateline)")
     # Choose how this machine embeds now, on the bundled articles' passages, not on the first run.
     sample = _bundled_passages()
     if sample:

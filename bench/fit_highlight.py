@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
+from collections.abc import Iterator
 from dataclasses import astuple
 from pathlib import Path
 
@@ -25,7 +26,7 @@ from bench.common import machine, table
 from bench.train_judge import HOLD_OUT, TRAIN
 from qa.config import Highlighting
 from qa.evaluation import norm
-from qa.ingest.chunker import chunk
+from qa.ingest.chunker import chunk, sentence_spans
 from qa.search.answer_types import expected_type
 from qa.search.highlight import FEATURES, sentence_features
 
@@ -42,14 +43,13 @@ def _rows(folder: Path, name: str) -> list[dict]:
         return [json.loads(line) for line in fh if line.strip()]
 
 
-def examples(folder: Path) -> list[Example]:
-    """Every answer-holding passage of each question's search results, as a highlight example."""
+def answer_passages(folder: Path) -> Iterator[tuple[dict, dict, str, list[tuple[int, int]], np.ndarray]]:
+    """(question, article, passage, its sentences' spans, which of them hold the answer) for every
+    answer-holding passage of each question's search results, dated on or before it."""
     by_url = {a["url"]: a for a in _rows(folder, "articles.jsonl")}
     search = {r["id"]: r["urls"] for r in _rows(folder, "search.jsonl")}
-    out = []
     for q in _rows(folder, "questions.jsonl"):
         golds = [norm(g) for g in q["answers"]]
-        expected = expected_type(q["question"])
         for url in search.get(q["id"], []):
             a = by_url.get(url)
             if a is None or not a.get("date") or a["date"] > q["date"]:
@@ -57,10 +57,19 @@ def examples(folder: Path) -> list[Example]:
             for p in chunk(url, a["text"], a.get("title") or ""):
                 if not any(g in norm(p.text) for g in golds):
                     continue
-                rows = sentence_features(q["question"], p.text, expected)
-                right = np.array([any(g in norm(p.text[s:e]) for g in golds) for (s, e), _ in rows], float)
+                spans = [(s.start, s.end) for s in sentence_spans(p.text, 0, len(p.text))] or [(0, len(p.text))]
+                right = np.array([any(g in norm(p.text[s:e]) for g in golds) for s, e in spans], float)
                 if right.any():  # an answer across two sentences has no right pick
-                    out.append((q["date"], np.array([v for _, v in rows]), right))
+                    yield q, a, p.text, spans, right
+
+
+def examples(folder: Path) -> list[Example]:
+    """Every answer-holding passage of each question's search results, as a highlight example."""
+    out = []
+    for q, _, text, spans, right in answer_passages(folder):
+        rows = sentence_features(q["question"], text, expected_type(q["question"]))
+        assert [span for span, _ in rows] == spans
+        out.append((q["date"], np.array([v for _, v in rows]), right))
     return out
 
 

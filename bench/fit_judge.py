@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from bench.common import machine, table
-from embeddings.judge import SHIPPED, Judge, OnnxJudge, Scores
+from embeddings.judge import SHIPPED, Judge, JudgeReading, OnnxJudge, Scores
 from qa.config import AnswerTypes, Judging, QuestionDates, Scoring, Search
 from qa.evaluation import EvalQuestion, answerable, evaluate, load_questions
 from qa.search.answers import Hit
@@ -31,7 +31,7 @@ from qa.search.retriever import Retriever
 from qa.strict import Judged, load_qrels, strict
 
 WEIGHTS = [0.1, 0.2, 0.3, 0.5, 1.0, 2.0, 100.0]
-HIGHLIGHTS = [0.5, 1.0, 2.0, 100.0]
+HIGHLIGHTS = [1.0]
 STRICT = ["R@1", "R@3", "R@5", "R@10", "MRR@10", "highlight"]
 LOOSE = ["AR@200w", "AR@1000w"]
 
@@ -42,10 +42,24 @@ class Memo:
 
     def __init__(self, judge: Judge) -> None:
         self.judge, self.known, self.best = judge, dict[tuple[str, str], float](), float("-inf")
+        self.readings: dict[tuple[str, str], JudgeReading] = {}
 
     @property
     def name(self) -> str:
         return self.judge.name
+
+    @property
+    def reads_tokens(self) -> bool:
+        return self.judge.reads_tokens
+
+    def read(self, question: str, passages: list[str]) -> list[JudgeReading]:
+        missing = [p for p in passages if (question, p) not in self.readings]
+        for p, r in zip(missing, self.judge.read(question, missing) if missing else [], strict=True):
+            self.readings[(question, p)] = r
+            self.known[(question, p)] = r.logit
+        out = [self.readings[(question, p)] for p in passages]
+        self.best = max([self.best, *(r.logit for r in out)])
+        return out
 
     def score(self, question: str, passages: list[str]) -> Scores:
         missing = [p for p in passages if (question, p) not in self.known]
@@ -105,9 +119,6 @@ def main() -> None:
         "--highlights", type=float, nargs="*", default=HIGHLIGHTS, help="the judge's weights in picking the highlight"
     )
     parser.add_argument("--depth", type=int, default=Judging().depth, help="candidates the judge reads")
-    parser.add_argument(
-        "--highlight-depth", type=int, default=Judging().highlight_depth, help="quotes the judge highlights"
-    )
     parser.add_argument("--undated", action="store_true", help="the judge reads every candidate without its age")
     parser.add_argument(
         "--rules", action="store_true", help="also re-check the hand-tuned rules, one left out at a time"
@@ -127,7 +138,6 @@ def main() -> None:
             weight=weight,
             highlight=highlight,
             depth=args.depth,
-            highlight_depth=args.highlight_depth,
             dated=not args.undated,
         )
         return Retriever(base.source, base.encoder, replace(off, judging=judging), judge)

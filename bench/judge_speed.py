@@ -1,10 +1,12 @@
 """What the answer judge costs: one question at a time (the chat, `dateline ask`) and a file of them
 (`dateline batch`), with the judge and without (`--no-judge`), alternating in one process.
 
-    .venv/bin/python -m bench.judge_speed [--index DIR] [--runs 5] [--single 40] [--depths 3 4] [--unmentioned]
+    .venv/bin/python -m bench.judge_speed [--index DIR] [--runs 5] [--single 40] [--depths 3 4]
+        [--unmentioned] [--highlight]
 
 `--depths`: also the judge reading that many candidates; `--unmentioned`: also the shipped ranking
-without the unmentioned-word check (`Verdict.unmentioned_bar` 0), to see what that check costs.
+without the unmentioned-word check (`Verdict.unmentioned_bar` 0), to see what that check costs;
+`--highlight`: also without the judge's say in the highlight (`Judging.highlight` 0: logits only).
 
 The models are loaded before the clock starts. Batch answers the benchmark's 368 questions as of
 their dates, k=5, to JSON Lines in memory, as `dateline batch` does; one at a time answers the first
@@ -38,6 +40,7 @@ def main() -> None:
     parser.add_argument("--judge", type=Path, default=SHIPPED, help="the judge's folder")
     parser.add_argument("--depths", type=int, nargs="*", default=[], help="other numbers of candidates to judge")
     parser.add_argument("--unmentioned", action="store_true", help="also without the unmentioned-word check")
+    parser.add_argument("--highlight", action="store_true", help="also without the judge's say in the highlight")
     args = parser.parse_args()
     benchmark_index(args.index)
     rows = [json.loads(line) for line in (EVAL / "questions.jsonl").read_text().splitlines()]
@@ -54,6 +57,9 @@ def main() -> None:
         variants[f"judge, top {depth}"] = on.with_config(
             replace(shipped, judging=replace(shipped.judging, depth=depth))
         )
+    if args.highlight:
+        features = replace(shipped, judging=replace(shipped.judging, highlight=0.0))
+        variants["judge, highlight by sentence features alone"] = on.with_config(features)
     if args.unmentioned:
         unchecked = replace(shipped, verdict=replace(shipped.verdict, unmentioned_bar=0.0))
         variants["judge, no unmentioned check"] = on.with_config(unchecked)
@@ -91,6 +97,9 @@ def main() -> None:
         ratio = median(rates[name]) / median(rates["no judge"])
         extra = 1000 * (median(latency[name]) - median(latency["no judge"]))
         print(f"same run: {name} batch at {ratio:.2f}x the rate without the judge; one question +{extra:.0f} ms")
+    if args.highlight:
+        ratio = median(rates[base]) / median(rates["judge, highlight by sentence features alone"])
+        print(f"same run: the judge's say in the highlight leaves batch at {ratio:.3f}x the rate without it")
     if args.unmentioned:
         ratio = median(rates[base]) / median(rates["judge, no unmentioned check"])
         print(f"same run: the unmentioned check leaves batch at {ratio:.3f}x the rate without it")

@@ -13,7 +13,9 @@ HOLD_OUT (kept for fitting dateline's use of the judge):
 Each passage is shown as dateline shows it, under its headline, with its coarse age before the
 question ("this week: ..."): a judge blind to dates ranks by topic and prefers years-old articles
 (shared/eval/README.md). One epoch, BCE, batch 16, lr 3e-5, max length 192, fixed seed; the recipe
-and the data counts are written beside the model (`card.json`). CI never trains.
+and the data counts are written beside the model (`card.json`). CI never trains. The highlight's
+token head is fitted on the exported judge afterwards: `python -m bench.fit_judge_highlight --judge
+OUT/onnx --write DIR` (DIR is then the judge's folder, as embeddings/judge_model/ ships it).
 """
 
 from __future__ import annotations
@@ -39,7 +41,8 @@ NEGATIVES = 7
 # Training questions asked in this span are held out of the judge's data: dateline's ranking, the
 # judge's weight in it and the "nothing relevant" bar are fitted on them (bench/train_slice.py).
 HOLD_OUT = ("2023-01-01", "2023-03-31")
-NAME, VERSION, MAX_LENGTH = "dateline-judge", 2, 192
+# Version 3 is version 2's weights with a token head for the highlight (bench/fit_judge_highlight.py).
+NAME, VERSION, MAX_LENGTH = "dateline-judge", 3, 192
 
 
 def _input(title: str, passage: str, published: str | None, asked: str) -> str:

@@ -8,6 +8,7 @@ needs ONNX Runtime and `tokenizers` only: no torch, no download.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -21,6 +22,16 @@ SHIPPED = Path(__file__).resolve().parent / "judge_model"
 GRAPH = "judge-int8.onnx"
 
 
+@dataclass(frozen=True, slots=True)
+class JudgeReading:
+    """What the judge made of one passage: its logit and, where its graph has a token head, a score
+    for each token of the passage it read (spans: character (start, end) in the passage's text)."""
+
+    logit: float
+    spans: npt.NDArray[np.int64]
+    scores: Scores
+
+
 class Judge(Protocol):
     """Scores (question, passage) pairs: higher is more likely to answer; a logit, so 0 is even odds."""
 
@@ -29,7 +40,27 @@ class Judge(Protocol):
         """The judge's name and version (recorded with what it judged; part of cache keys)."""
         ...
 
+    @property
+    def reads_tokens(self) -> bool:
+        """Whether `read` gives token scores (the graph has a token head), not only logits."""
+        ...
+
     def score(self, question: str, passages: list[str]) -> Scores: ...
+
+    def read(self, question: str, passages: list[str]) -> list[JudgeReading]: ...
+
+
+def passage_tokens(encoding: Any) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """The tokens of a (question, passage) encoding that belong to the passage: their positions in the
+    input and their character spans in the passage (special and empty tokens left out)."""
+    rows = [
+        (i, start, end)
+        for i, (sequence, (start, end)) in enumerate(zip(encoding.sequence_ids, encoding.offsets, strict=True))
+        if sequence == 1 and end > start
+    ]
+    index = np.array([r[0] for r in rows], dtype=np.int64)
+    spans = np.array([r[1:] for r in rows], dtype=np.int64).reshape(-1, 2)
+    return index, spans
 
 
 class OnnxJudge:
@@ -60,6 +91,7 @@ class OnnxJudge:
         self._tokenizer.enable_truncation(max_length=int(card["max_length"]))
         self._tokenizer.enable_padding()
         self._inputs = {i.name for i in self._session.get_inputs()}
+        self._tokens = "token_scores" in {o.name for o in self._session.get_outputs()}
         self._name = f"{card['name']}-v{card['version']}"
         self._batch = batch
 
@@ -67,19 +99,40 @@ class OnnxJudge:
     def name(self) -> str:
         return self._name
 
+    @property
+    def reads_tokens(self) -> bool:
+        return self._tokens
+
+    def _feed(self, encodings: list[Any]) -> dict[str, npt.NDArray[np.int64]]:
+        feed = {
+            "input_ids": np.array([e.ids for e in encodings], dtype=np.int64),
+            "attention_mask": np.array([e.attention_mask for e in encodings], dtype=np.int64),
+        }
+        if "token_type_ids" in self._inputs:
+            feed["token_type_ids"] = np.array([e.type_ids for e in encodings], dtype=np.int64)
+        return feed
+
     def score(self, question: str, passages: list[str]) -> Scores:
         out = np.zeros(len(passages), dtype=np.float32)
         order = sorted(range(len(passages)), key=lambda i: -len(passages[i]))  # similar lengths pad less
         for b in range(0, len(order), self._batch):
             idx = order[b : b + self._batch]
             encodings = self._tokenizer.encode_batch([(question, passages[i]) for i in idx])
-            feed = {
-                "input_ids": np.array([e.ids for e in encodings], dtype=np.int64),
-                "attention_mask": np.array([e.attention_mask for e in encodings], dtype=np.int64),
-            }
-            if "token_type_ids" in self._inputs:
-                feed["token_type_ids"] = np.array([e.type_ids for e in encodings], dtype=np.int64)
-            out[idx] = self._session.run(None, feed)[0].reshape(-1)
+            out[idx] = self._session.run(["logits"], self._feed(encodings))[0].reshape(-1)
+        return out
+
+    def read(self, question: str, passages: list[str]) -> list[JudgeReading]:
+        """Each passage's logit and its tokens' scores, one pair a run (as `score`: a passage's
+        reading depends on it alone). Without a token head, the tokens' scores are empty."""
+        if not self._tokens:
+            none = np.zeros((0, 2), dtype=np.int64)
+            return [JudgeReading(float(x), none, np.zeros(0, np.float32)) for x in self.score(question, passages)]
+        out = []
+        for passage in passages:
+            encoding = self._tokenizer.encode(question, passage)
+            logits, tokens = self._session.run(["logits", "token_scores"], self._feed([encoding]))
+            index, spans = passage_tokens(encoding)
+            out.append(JudgeReading(float(logits.reshape(-1)[0]), spans, tokens[0][index].astype(np.float32)))
         return out
 
 

@@ -8,6 +8,7 @@ instead of changing module globals.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,14 +219,28 @@ class Judging:
     better than the cosine bar (AUC 0.68 against 0.65 on rtqa-train 2023 Q1, 0.76 against 0.63 on the
     dev set), but not at 2% of answerable questions hidden on both, and it ranked worse on the
     training slice (strict R@1 0.787 -> 0.764), so it stays on."""
-    highlight: float = 0.0
-    """How much the judge's say counts in picking a quote's highlighted sentence: each sentence's
-    score (`Highlighting`) plus this times the judge's logit for the sentence alone. 0, as shipped:
-    beside question words alone (the picker before `Highlighting`), 0.5 gained 1 point on rtqa-train
-    2023 Q1 and lost 2.4 on the dev set."""
-    highlight_depth: int = 3
-    """How many quotes (from the top: what one screen shows) get the judge's say in the highlight;
-    each sentence is one more judge call."""
+    highlight: float = 1.0
+    """How much the judge's reading counts in picking the highlighted sentence of a quote it read:
+    this times its token scores over each sentence (`pool`), read from the call that ranks the quote
+    (a head in its graph: no call more), added to the sentence features' score with `highlighting`'s
+    weights. 0: the sentence features alone (`Search.highlighting`), as for quotes it did not read.
+    Fitted by bench/fit_judge_highlight.py on rtqa-train's answer-holding passages: the pick holds
+    the answer in 0.719 of the held-out 2023 Q1 passages and 0.742 of the dev set's, against 0.658
+    and 0.641 for the sentence features alone; of the strict questions' quotes, 0.738 and 0.780
+    (training slice, dev) against 0.679 and 0.679 (docs/benchmarks.md)."""
+    pool: Literal["mean", "max"] = "mean"
+    """How a sentence reads its tokens' scores: their mean (the shipped head: a linear read of the
+    sentence's mean states), or their best (a head that marks the answer's own tokens; it did better
+    on the held-out passages and worse on the dev set's quotes and the bundled corpus)."""
+    unread: float = 0.0
+    """The token score a sentence past what the judge read (it reads 192 tokens) counts as."""
+    highlighting: Highlighting = field(
+        default_factory=lambda: Highlighting(
+            coverage=0.831, words=-0.0385, kind=3.73, names=0.726, people=0.526, numbers=0.689, position=-0.178,
+            quoted=0.103,
+        )
+    )  # fmt: skip
+    """The sentence features' weights beside the judge's reading, fitted with it."""
 
 
 @dataclass(frozen=True, slots=True)

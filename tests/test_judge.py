@@ -21,6 +21,19 @@ def test_the_judge_ships_inside_the_package_small_and_described() -> None:
     assert judge is not None and judge.name == f"{card['name']}-v{card['version']}"
 
 
+def test_one_call_gives_the_logit_and_a_score_for_each_word_read() -> None:
+    judge = load_judge()
+    assert judge is not None and judge.reads_tokens
+    passage = "this week: Talks in Beijing. The delegation was led by Kim Song Nam, the party's envoy."
+    question = "Who led the North Korean delegation?"
+    (reading,) = judge.read(question, [passage])
+    assert reading.logit == float(judge.score(question, [passage])[0])
+    # Every token of the passage, none of the question's, each with its place in the passage.
+    assert len(reading.scores) == len(reading.spans) > len(passage.split())
+    assert all(passage[start:end].strip() for start, end in reading.spans)
+    assert "Kim" in {passage[start:end] for start, end in reading.spans}
+
+
 def test_judging_needs_no_torch() -> None:
     code = (
         "import sys; from embeddings.judge import load_judge; j = load_judge(); "
@@ -44,6 +57,21 @@ def test_with_the_judge_the_first_quote_still_answers(bundled_index: Path) -> No
     top = answer.hits[0]
     start, end = top.highlight
     assert "Kim Song Nam" in top.passage.text[start:end]
+
+
+def test_the_judge_reading_a_quote_points_its_highlight_at_the_answer(bundled_index: Path) -> None:
+    retriever = Retriever.open(bundled_index, judge=True)
+    try:
+        answers = {
+            "Which ally has North Korea drawn closer to?": "Russia",
+            "Which war did Beijing back Pyongyang in?": "Korean War",
+        }
+        for question, phrase in answers.items():
+            top = retriever.ask(Query(question, k=3)).hits[0]
+            start, end = top.highlight
+            assert phrase in top.passage.text[start:end], question
+    finally:
+        retriever.close()
 
 
 def test_off_unless_asked_for(retriever: Retriever) -> None:

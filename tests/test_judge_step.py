@@ -5,13 +5,14 @@ pipeline, when it says "nothing relevant", and the switch that turns it off."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import replace
 from typing import Any
 
 import numpy as np
 import pytest
 
-from embeddings.judge import Scores
+from embeddings.judge import JudgeReading, Scores
 from qa.cli import main as cli_main
 from qa.config import Judging, Search
 from qa.search.judging import age_tag, judge_input
@@ -21,19 +22,31 @@ from qa.settings import Settings
 
 
 class PhraseJudge:
-    """Says a passage answers when it holds the phrase; records what it read."""
+    """Says a passage answers when it holds the phrase, and points at the phrase's words; records
+    what it read."""
+
+    reads_tokens = True
 
     def __init__(self, phrase: str, yes: float = 6.0, no: float = -6.0) -> None:
         self.phrase, self.yes, self.no = phrase, yes, no
-        self.read: list[str] = []
+        self.seen: list[str] = []
 
     @property
     def name(self) -> str:
         return "phrase-judge-v0"
 
     def score(self, question: str, passages: list[str]) -> Scores:
-        self.read += passages
+        self.seen += passages
         return np.array([self.yes if self.phrase in p else self.no for p in passages], dtype=np.float32)
+
+    def read(self, question: str, passages: list[str]) -> list[JudgeReading]:
+        out = []
+        for passage, logit in zip(passages, self.score(question, passages).tolist(), strict=True):
+            words = [m.span() for m in re.finditer(r"\S+", passage)]
+            said = [m.span() for m in re.finditer(re.escape(self.phrase), passage)]
+            scores = [self.yes if any(a <= s and e <= b for a, b in said) else self.no for s, e in words]
+            out.append(JudgeReading(logit, np.array(words, dtype=np.int64), np.array(scores, dtype=np.float32)))
+        return out
 
 
 def judged(retriever: Retriever, judge: PhraseJudge, **judging: Any) -> Retriever:
@@ -53,8 +66,8 @@ def test_the_judge_lifts_the_passage_that_answers(retriever: Retriever) -> None:
     assert "Kim Il Sung" in answer.hits[0].passage.text
     assert not answer.nothing_found
     # It read each candidate as a reader sees it: age, headline, passage.
-    assert judge.read and all(": " in text for text in judge.read)
-    assert len(judge.read) <= DEEP
+    assert judge.seen and all(": " in text for text in judge.seen)
+    assert len(judge.seen) <= DEEP
 
 
 def test_with_dated_off_the_judge_reads_every_candidate_as_undated(retriever: Retriever) -> None:
@@ -62,32 +75,34 @@ def test_with_dated_off_the_judge_reads_every_candidate_as_undated(retriever: Re
     dated, blind = PhraseJudge("Kim Song Nam"), PhraseJudge("Kim Song Nam")
     judged(retriever, dated, highlight=1.0).ask(question)
     judged(retriever, blind, highlight=1.0, dated=False).ask(question)
-    # The same texts (the candidates, then the top quotes' sentences for the highlight), each read
-    # blind as undated; with their age, the dated articles' say how old they are.
-    assert blind.read == [f"undated: {text.split(': ', 1)[1]}" for text in dated.read]
-    assert any(text.startswith(("this year: ", "this month: ")) for text in dated.read)
+    # The same candidates, each read blind as undated; with their age, the dated articles' say how old
+    # they are.
+    assert blind.seen == [f"undated: {text.split(': ', 1)[1]}" for text in dated.seen]
+    assert any(text.startswith(("this year: ", "this month: ")) for text in dated.seen)
 
 
 def test_at_its_default_depth_the_judge_reads_the_best_four(retriever: Retriever) -> None:
     judge = PhraseJudge("Kim Il Sung")
     judged(retriever, judge, weight=1.0).ask(Query("For whom did Kim Song Nam work as an interpreter?", k=3))
-    assert len(judge.read) == Judging().depth == 4
+    assert len(judge.seen) == Judging().depth == 4
 
 
 def test_the_highlight_is_the_sentence_the_judge_picks(retriever: Retriever) -> None:
     question = Query("For whom did Kim Song Nam work as an interpreter?", k=3)
-    answer = judged(retriever, PhraseJudge("Kim Il Sung"), weight=1.0, highlight=1.0, depth=DEEP).ask(question)
+    judge = PhraseJudge("Kim Il Sung")
+    answer = judged(retriever, judge, weight=1.0, highlight=1.0, depth=DEEP).ask(question)
     top = answer.hits[0]
     start, end = top.highlight
     assert "Kim Il Sung" in top.passage.text[start:end]
+    assert len(judge.seen) <= DEEP  # in the call that ranked the candidates: none per sentence
 
 
-def test_with_no_say_in_the_highlight_the_judge_reads_only_passages(retriever: Retriever) -> None:
+def test_with_no_say_in_the_highlight_the_sentence_features_pick_it(retriever: Retriever) -> None:
     question = Query("For whom did Kim Song Nam work as an interpreter?", k=3)
     judge = PhraseJudge("Kim Il Sung")
     words = retriever.ask(question).hits
     judged_answer = judged(retriever, judge, weight=0.0, highlight=0.0).ask(question)
-    assert len(judge.read) <= Judging().depth  # the candidates, no sentences
+    assert len(judge.seen) <= Judging().depth
     assert [h.highlight for h in judged_answer.hits] == [h.highlight for h in words]
 
 
@@ -124,7 +139,7 @@ def test_the_bar_is_the_judges_when_it_ran(retriever: Retriever) -> None:
 def test_turned_off_the_judge_reads_nothing(retriever: Retriever) -> None:
     judge = PhraseJudge("Kim Il Sung")
     judged(retriever, judge, enabled=False).ask(Query("For whom did Kim Song Nam work as an interpreter?"))
-    assert judge.read == []
+    assert judge.seen == []
 
 
 def test_age_tags_read_as_a_person_would() -> None:

@@ -11,11 +11,16 @@ from __future__ import annotations
 import datetime as dt
 import math
 
+import numpy as np
+import numpy.typing as npt
+
 from embeddings.judge import Judge
 from qa.config import Judging, Search
 from qa.index.records import StoredPassage
+from qa.search.answer_types import AnswerType
+from qa.search.highlight import sentence_scores
 from qa.search.question import Reading
-from qa.search.scoring import Ranked, Step, Texts
+from qa.search.scoring import Ranked, Read, Step, Texts
 
 # How old a passage is when the question is asked, in a reader's words: the judge learned these.
 _AGES = ((1, "today"), (7, "this week"), (14, "last week"), (31, "this month"), (366, "this year"))
@@ -48,17 +53,35 @@ def _read(passage: StoredPassage, text: str, reading: Reading, cfg: Judging) -> 
     return judge_input(passage.title, text, passage.date if cfg.dated else None, reading.reference)
 
 
+def sentence_tokens(
+    sentences: list[tuple[int, int]], token_spans: npt.NDArray[np.int64], offset: int
+) -> list[npt.NDArray[np.int64]]:
+    """For each sentence (start, end) of a passage, which of the judge's tokens lie inside it. The
+    tokens' spans are in what the judge read, where the passage starts at `offset`; a sentence past
+    the judge's length has none."""
+    starts, ends = token_spans[:, 0] - offset, token_spans[:, 1] - offset
+    return [np.flatnonzero((starts >= a) & (ends <= b)) for a, b in sentences]
+
+
 def judged_by(judge: Judge) -> Step:
-    """A ranking step: the judge reads the best `depth` candidates; its probability, weighted, is added."""
+    """A ranking step: the judge reads the best `depth` candidates; its probability, weighted, is added.
+    When it gives a say in the highlight and reads tokens, its reading of each is kept for that."""
 
     def step(ranked: Ranked, reading: Reading, texts: Texts, config: Search) -> Ranked:
         cfg = config.judging
         passages = texts.get(ranked.order[: cfg.depth])
-        ids = list(passages)
-        if not ids:
+        if not passages:
             return ranked
         inputs = [_read(p, p.text, reading, cfg) for p in passages.values()]
-        for pid, logit in zip(ids, judge.score(reading.query.question, inputs).tolist(), strict=True):
+        question = reading.query.question
+        if cfg.highlight and judge.reads_tokens:
+            readings = judge.read(question, inputs)
+            for (pid, p), text, read in zip(passages.items(), inputs, readings, strict=True):
+                ranked.read[pid] = Read(len(text) - len(p.text), read)
+            logits = [r.logit for r in readings]
+        else:
+            logits = judge.score(question, inputs).tolist()
+        for pid, logit in zip(passages, logits, strict=True):
             ranked.judged[pid] = logit
             ranked.score[pid] += cfg.weight * probability(logit)
         ranked.resort()
@@ -67,31 +90,21 @@ def judged_by(judge: Judge) -> Step:
     return step
 
 
-def judged_highlights(
-    judge: Judge,
-    reading: Reading,
-    passages: list[StoredPassage],
-    scored: list[list[tuple[tuple[int, int], float]]],
-    cfg: Judging,
-) -> list[tuple[int, int]]:
-    """For each passage, the (start, end) of the sentence with the best score (`scored`, from
-    qa.search.highlight.sentence_scores) plus `cfg.highlight` times the judge's logit for it (one call
-    for all), the sentence read with its passage's age unless `cfg.dated` is off.
+def judged_sentence(question: str, text: str, read: Read, expected: AnswerType | None, cfg: Judging) -> tuple[int, int]:
+    """(start, end) of the sentence of `text` the judge's reading picks: the sentence features' score
+    (with `cfg.highlighting`'s weights) plus `cfg.highlight` times the judge's token scores inside the
+    sentence, pooled by `cfg.pool` (their mean or best), or `cfg.unread` for a sentence past what it
+    read. Ties: the earlier.
 
-    Question words miss an answer a sentence gives in other words; the judge, reading one sentence
-    out of context, misses the sentence that names the question's subject. Neither has yet proved
-    better than the other on both the training questions and the dev set (docs/benchmarks.md).
-    """
-    inputs = [
-        _read(p, p.text[start:end], reading, cfg)
-        for p, own in zip(passages, scored, strict=True)
-        for (start, end), _ in own
+    Question words miss an answer given in other words, and the judge reading a sentence alone
+    misses the one that names the question's subject; reading the whole passage, in the call that
+    ranks it, the judge does better than either (docs/benchmarks.md)."""
+    scored = sentence_scores(question, text, expected, cfg.highlighting)
+    inside = sentence_tokens([span for span, _ in scored], read.reading.spans, read.offset)
+    pool = np.max if cfg.pool == "max" else np.mean
+    judged = [
+        value + cfg.highlight * (float(pool(read.reading.scores[tokens])) if tokens.size else cfg.unread)
+        for (_, value), tokens in zip(scored, inside, strict=True)
     ]
-    logits = judge.score(reading.query.question, inputs).tolist() if inputs else []
-    best, at = [], 0
-    for own in scored:
-        mine = logits[at : at + len(own)]
-        pick = max(range(len(own)), key=lambda i: (own[i][1] + cfg.highlight * mine[i], -i))
-        best.append(own[pick][0])
-        at += len(own)
-    return best
+    best = max(range(len(scored)), key=lambda i: (judged[i], -i))
+    return scored[best][0]

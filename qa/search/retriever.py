@@ -200,7 +200,7 @@ class Retriever:
             ranked = step(ranked, reading, texts, self.config)
         shown = select(ranked, reading.query.k, texts, self.source, self.config)
         shown = first_runs(shown, texts, reading.query.question)
-        found = hits(shown, ranked, reading, self.config, self.judge)
+        found = hits(shown, ranked, reading, self.config)
         # A question naming what the archive never mentions: asked of the archive only when the
         # verdict may hang on it, or to say why nothing was found.
         missing: tuple[str, ...] = ()

@@ -10,6 +10,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from embeddings.judge import JudgeReading
 from qa.config import Search
 from qa.index.records import StoredPassage
 from qa.search.candidates import Candidate, CandidateSource, Pool
@@ -35,6 +36,14 @@ class Texts:
         self.get(ids)
 
 
+@dataclass(frozen=True, slots=True)
+class Read:
+    """The judge's reading of a candidate (its token scores), and where the passage starts in what it read."""
+
+    offset: int
+    reading: JudgeReading
+
+
 @dataclass(slots=True)
 class Ranked:
     """One question's candidates with their scores, best first."""
@@ -44,6 +53,8 @@ class Ranked:
     order: list[int]
     judged: dict[int, float] = field(default_factory=dict)
     """The answer judge's logit for the candidates it read (none when it is off)."""
+    read: dict[int, Read] = field(default_factory=dict)
+    """Its token scores for them, when it reads tokens and has a say in the highlight."""
 
     def resort(self) -> None:
         self.order = sorted(self.score, key=lambda pid: -self.score[pid])

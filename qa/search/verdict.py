@@ -5,25 +5,25 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from embeddings.judge import Judge
 from qa.config import Search
 from qa.search.answers import Answer, Hit
 from qa.search.collapse import Shown
-from qa.search.highlight import best_sentence, sentence_scores
-from qa.search.judging import judged_highlights
+from qa.search.highlight import best_sentence
+from qa.search.judging import judged_sentence
 from qa.search.question import Reading
 from qa.search.scoring import Ranked
 
 
-def hits(shown: list[Shown], ranked: Ranked, reading: Reading, config: Search, judge: Judge | None = None) -> list[Hit]:
+def hits(shown: list[Shown], ranked: Ranked, reading: Reading, config: Search) -> list[Hit]:
     """Each quote kept, ranked, with the sentence that best answers the question highlighted: by what
-    each sentence shows (qa.search.highlight) and, for the top quotes when the judge is given a say,
-    its logit for each sentence."""
-    question, weights, cfg = reading.query.question, config.highlighting, config.judging
-    judged = shown[: cfg.highlight_depth] if judge is not None and cfg.highlight else []
-    scored = [sentence_scores(question, s.passage.text, reading.expected, weights) for s in judged]
-    spans = judged_highlights(judge, reading, [s.passage for s in judged], scored, cfg) if judge else []
-    spans += [best_sentence(question, s.passage.text, reading.expected, weights) for s in shown[len(spans) :]]
+    each sentence shows (qa.search.highlight) and, in the quotes the judge read, its reading of them."""
+    question, expected = reading.query.question, reading.expected
+    spans = [
+        judged_sentence(question, s.passage.text, ranked.read[s.passage.id], expected, config.judging)
+        if s.passage.id in ranked.read
+        else best_sentence(question, s.passage.text, expected, config.highlighting)
+        for s in shown
+    ]
     return [
         Hit(
             rank,

@@ -1,0 +1,267 @@
+"""Fit the highlight on the judge's own reading of a quote: a token head that points at the answer,
+beside the sentence features (qa.search.highlight), so the call that ranks a quote also picks its
+answering sentence.
+
+    .venv/bin/python -m bench.fit_judge_highlight [--layers 0 1 2 3 4 5] [--c 0.01] [--l2 0.01] [--write DIR]
+
+The examples are bench/fit_highlight.py's: every answer-holding passage of each question's search
+results, its sentences holding the answer the right picks. The judge reads each passage as dateline
+shows it to it (age, headline, passage; embeddings/judge.py), and its tokens' states at `--layers`
+are kept (float16: about 9 GB of memory for all six layers). Two fits, both on rtqa-train without
+the 2023 Q1 questions (the held-out questions and the dev set only check them):
+- a token detector, a logistic regression over a token's states for "this token is part of a gold
+  answer" (every answer token of a training passage, and OTHER_TOKENS others);
+- the pick: per sentence, its features, the detector's best token logit in it, and whether the
+  judge read it at all (a long passage is cut at the judge's length), one linear score fitted by
+  maximum likelihood of the right sentence (a softmax per passage).
+
+Prints the share of passages whose picked sentence holds the answer, with the sentence features
+alone, the detector alone and both, and the numbers for qa.config.Judging. `--write DIR`: the
+judge's folder again (graph, tokenizer, card), its graph with the detector as a second output
+("token_scores": each passage token's logit).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import re
+import shutil
+import time
+from dataclasses import astuple, dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from bench.common import machine, table
+from bench.fit_highlight import DEV, answer_passages
+from bench.train_judge import HOLD_OUT, TRAIN, VERSION
+from embeddings.export import add_token_head, judge_with_layer_outputs
+from embeddings.judge import GRAPH, SHIPPED, passage_tokens
+from qa.config import Highlighting
+from qa.search.answer_types import expected_type
+from qa.search.highlight import FEATURES, sentence_features
+from qa.search.judging import judge_input, sentence_tokens
+
+# One example: the question's day, per sentence its features and a third of the judge's say, right picks.
+Example = tuple[str, np.ndarray, np.ndarray]
+# Tokens per passage of the training questions the detector learns from, besides the answer's own.
+OTHER_TOKENS = 12
+
+
+@dataclass(slots=True)
+class Passage:
+    """What the judge read of one answer-holding passage."""
+
+    day: str
+    dev: bool
+    features: np.ndarray  # per sentence, qa.search.highlight.FEATURES
+    states: np.ndarray  # per token of the passage, its states at the layers read (float16)
+    inside: list[np.ndarray]  # per sentence, its tokens
+    answer: np.ndarray  # per token, whether it lies in a gold answer
+    right: np.ndarray  # per sentence, whether it holds one
+
+
+class Reader:
+    """The judge graph with its layers' token states as outputs."""
+
+    def __init__(self, judge: Path, layers: tuple[int, ...]) -> None:
+        import onnxruntime as ort
+        from tokenizers import Tokenizer
+
+        options = ort.SessionOptions()
+        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        options.add_session_config_entry("session.set_denormal_as_zero", "1")
+        graph = judge_with_layer_outputs(judge / GRAPH, layers)
+        self.session: Any = ort.InferenceSession(graph, options, providers=["CPUExecutionProvider"])
+        card = json.loads((judge / "card.json").read_text(encoding="utf-8"))
+        self.tokenizer: Any = Tokenizer.from_file(str(judge / "tokenizer.json"))
+        self.tokenizer.enable_truncation(max_length=int(card["max_length"]))
+        self.outputs = [f"layer{layer}" for layer in layers]
+
+    def states(self, question: str, text: str) -> tuple[list[np.ndarray], np.ndarray]:
+        """Each layer's states of the passage's tokens, and those tokens' spans in `text`."""
+        e = self.tokenizer.encode(question, text)
+        feed = {
+            "input_ids": np.array([e.ids], np.int64),
+            "attention_mask": np.array([e.attention_mask], np.int64),
+            "token_type_ids": np.array([e.type_ids], np.int64),
+        }
+        index, spans = passage_tokens(e)
+        return [out[0][index] for out in self.session.run(self.outputs, feed)], spans
+
+
+def passages(folder: Path, reader: Reader, dev: bool) -> list[Passage]:
+    out = []
+    for q, article, text, spans, right in answer_passages(folder):
+        read = judge_input(
+            article.get("title") or "", text, dt.date.fromisoformat(article["date"]), dt.date.fromisoformat(q["date"])
+        )
+        states, token_spans = reader.states(q["question"], read)
+        offset = len(read) - len(text)
+        said = [
+            m.span() for a in q["answers"] if str(a).strip() for m in re.finditer(re.escape(str(a).strip()), text, re.I)
+        ]
+        answer = np.array([any(a <= s - offset and e - offset <= b for a, b in said) for s, e in token_spans], bool)
+        features = sentence_features(q["question"], text, expected_type(q["question"]))
+        out.append(
+            Passage(
+                q["date"],
+                dev,
+                np.array([v for _, v in features]),
+                np.hstack(states).astype(np.float16),
+                sentence_tokens(spans, token_spans, offset),
+                answer,
+                right,
+            )
+        )
+    return out
+
+
+def detector(train: list[Passage], c: float) -> tuple[np.ndarray, float]:
+    """A logistic regression over token states for "this token is part of the answer", from every
+    answer token of the training passages and OTHER_TOKENS others each; (weights, bias) on the
+    states' own scale."""
+    from sklearn.linear_model import LogisticRegression
+
+    rng = np.random.default_rng(0)
+    xs, ys = [], []
+    for p in train:
+        others = np.flatnonzero(~p.answer)
+        picked = np.r_[np.flatnonzero(p.answer), rng.choice(others, min(len(others), OTHER_TOKENS), replace=False)]
+        xs.append(p.states[picked])
+        ys.append(p.answer[picked])
+    x, y = np.vstack(xs).astype(np.float32), np.concatenate(ys)
+    mean, scale = x.mean(0), x.std(0) + 1e-6
+    model = LogisticRegression(C=c, max_iter=300).fit((x - mean) / scale, y)
+    w = model.coef_[0] / scale
+    return w, float(model.intercept_[0] - mean @ w)
+
+
+def mean_examples(ps: list[Passage]) -> list[Example]:
+    """Per sentence: its features, the mean of its tokens' states (0 for a sentence past what the
+    judge read), and whether it was read."""
+    out = []
+    for p in ps:
+        width = p.states.shape[1]
+        means = [p.states[t].astype(np.float32).mean(0) if t.size else np.zeros(width) for t in p.inside]
+        read = [float(t.size > 0) for t in p.inside]
+        out.append((p.day, np.column_stack([p.features, np.array(means), read]), p.right))
+    return out
+
+
+def examples(ps: list[Passage], w: np.ndarray, b: float) -> list[Example]:
+    """Per sentence: its features, the judge's best token logit in it (0 for a sentence past what it
+    read), and whether it went unread."""
+    out = []
+    for p in ps:
+        logits = p.states.astype(np.float32) @ w + b
+        best = [float(logits[t].max()) if t.size else 0.0 for t in p.inside]
+        unread = [float(t.size == 0) for t in p.inside]
+        out.append((p.day, np.column_stack([p.features, best, unread]), p.right))
+    return out
+
+
+def fit(exs: list[Example], l2: float) -> np.ndarray:
+    """Weights maximising the likelihood of the right sentences (a softmax over each passage's), on
+    standardised features by L-BFGS; returned on the features' own scale."""
+    from scipy.optimize import minimize
+
+    x = np.vstack([e[1] for e in exs])
+    target = np.concatenate([e[2] / e[2].sum() for e in exs])
+    group = np.concatenate([np.full(len(e[2]), i) for i, e in enumerate(exs)])
+    starts = np.r_[0, np.flatnonzero(np.diff(group)) + 1]
+    scale = x.std(0) + 1e-6
+    z = (x - x.mean(0)) / scale
+
+    def loss(w: np.ndarray) -> tuple[float, np.ndarray]:
+        s = z @ w
+        e = np.exp(s - np.maximum.reduceat(s, starts)[group])
+        p = e / np.add.reduceat(e, starts)[group]
+        value = -(target * np.log(p + 1e-12)).sum() / len(exs) + 0.5 * l2 * w @ w
+        return value, z.T @ (p - target) / len(exs) + l2 * w
+
+    result = minimize(loss, np.zeros(x.shape[1]), jac=True, method="L-BFGS-B", options={"maxiter": 500})
+    return np.asarray(result.x) / scale
+
+
+def accuracy(exs: list[Example], weights: np.ndarray) -> float:
+    """The share of examples whose best-scored sentence (ties: the earlier) holds the answer."""
+    return float(np.mean([right[int(np.argmax(x @ weights))] for _, x, right in exs]))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--judge", type=Path, default=SHIPPED, help="the judge's folder")
+    parser.add_argument("--layers", type=int, nargs="+", default=[0, 1, 2, 3, 4, 5])
+    parser.add_argument("--pool", choices=["mean", "max"], default="mean", help="how a sentence reads its tokens")
+    parser.add_argument("--c", type=float, default=0.01, help="--pool max: the token detector's inverse L2 strength")
+    parser.add_argument("--l2", type=float, default=0.01, help="L2 of the sentence pick's fit")
+    parser.add_argument("--write", type=Path, help="write the judge's folder with the token head here")
+    args = parser.parse_args()
+    layers = tuple(args.layers)
+    reader = Reader(args.judge, layers)
+    start = time.monotonic()
+    train = passages(TRAIN, reader, dev=False) + passages(DEV, reader, dev=True)
+    print(f"read {len(train)} passages in {time.monotonic() - start:.0f} s", flush=True)
+    held_out = [p for p in train if not p.dev and HOLD_OUT[0] <= p.day <= HOLD_OUT[1]]
+    dev = [p for p in train if p.dev]
+    train = [p for p in train if not p.dev and not HOLD_OUT[0] <= p.day <= HOLD_OUT[1]]
+    named = (("rtqa-train (fitted on)", train), (f"held out {HOLD_OUT[0]}..{HOLD_OUT[1]}", held_out), ("dev", dev))
+    n = len(FEATURES)
+    if args.pool == "mean":
+        sets = [(name, mean_examples(ps)) for name, ps in named]
+        width = sets[0][1][0][1].shape[1]
+        both = fit(sets[0][1], args.l2)
+        # The mean of (state . w + read weight) over a sentence's tokens is its mean state . w plus
+        # that weight: the head's per-token score, the read weight its bias.
+        w, b = both[n : width - 1], float(both[width - 1])
+        pickers = [
+            ("sentence features alone (qa.config.Highlighting)", np.r_[astuple(Highlighting()), np.zeros(width - n)])
+        ]
+        print("qa.config.Judging: highlight=1 (the head carries its scale), pool='mean'")
+    else:
+        w, b = detector(train, args.c)
+        sets = [(name, examples(ps, w, b)) for name, ps in named]
+        both = fit(sets[0][1], args.l2)
+        pickers = [
+            ("sentence features alone (qa.config.Highlighting)", np.r_[astuple(Highlighting()), 0.0, 0.0]),
+            ("the judge's best token alone", np.r_[np.zeros(n), 1.0, 0.0]),
+        ]
+        print(f"qa.config.Judging: highlight={both[n]:.3g}, unread={both[n + 1] / both[n]:.3g}, pool='max'")
+    pickers.append(("with the judge's reading (fitted now)", both))
+    print(f"highlight: the picked sentence holds the answer; judge layers {list(layers)}, {args.pool}; {machine()}")
+    rows = [[name, str(len(exs)), *(f"{accuracy(exs, p):.3f}" for _, p in pickers)] for name, exs in sets]
+    print(table(["set", "passages", *(p for p, _ in pickers)], rows))
+    features = ", ".join(f"{f}={v:.3g}" for f, v in zip(FEATURES, both[:n], strict=True))
+    print(f"qa.config.Judging.highlighting: Highlighting({features})")
+    if args.write:
+        heads, at = {}, 0
+        for layer, states in zip(layers, reader.states("a", "b")[0], strict=True):
+            heads[layer] = w[at : at + states.shape[1]]
+            at += states.shape[1]
+        args.write.mkdir(parents=True, exist_ok=True)
+        add_token_head(args.judge / GRAPH, heads, b, args.write / GRAPH)
+        shutil.copy(args.judge / "tokenizer.json", args.write / "tokenizer.json")
+        card = json.loads((args.judge / "card.json").read_text(encoding="utf-8"))
+        head = (
+            f"a linear head on layers {list(layers)}' token states, a sentence's share the mean over its tokens"
+            if args.pool == "mean"
+            else f"a logistic regression on layers {list(layers)}' token states for 'this token is part of the"
+            f" answer' (answer tokens and {OTHER_TOKENS} others per passage), a sentence's share its best token"
+        )
+        card["highlight_head"] = (
+            f"token_scores: {head}; fitted with the sentence features by bench/fit_judge_highlight.py --pool"
+            f" {args.pool} --layers {' '.join(map(str, layers))} --l2 {args.l2} on rtqa-train's answer-holding"
+            f" passages ({len(train)}), 2023 Q1 held out; the pick holds the answer in "
+            + ", ".join(f"{accuracy(exs, both):.3f} ({name})" for name, exs in sets)
+        )
+        card["version"] = VERSION
+        (args.write / "card.json").write_text(json.dumps(card, indent=2) + "\n", encoding="utf-8")
+        print(f"wrote {args.write}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,6 +1,8 @@
-"""Test helpers: an encoder that counts what it is asked to encode."""
+"""Test helpers: an encoder that counts what it is asked to encode, and Ctrl-C for child processes."""
 
 from __future__ import annotations
+
+import signal
 
 from embeddings.base import Vectors
 from embeddings.hash_encoder import HashEncoder
@@ -19,3 +21,10 @@ class CountingEncoder(HashEncoder):
         self.calls += 1
         self.texts_encoded += len(texts)
         return super()._encode(texts)
+
+
+def ctrl_c_reaches_the_child() -> None:
+    """Popen's `preexec_fn` for tests that press Ctrl-C on a child: a shell without job control
+    starts background jobs with SIGINT ignored and children inherit that, so the test would pass
+    or fail by how the suite was launched. The child gets the default a terminal user has."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)

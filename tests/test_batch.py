@@ -18,6 +18,7 @@ from embeddings.hash_encoder import HashEncoder
 from qa.cli import main
 from qa.index.indexer import index_paths
 from tests.conftest import CORPUS, ROOT
+from tests.helpers import ctrl_c_reaches_the_child
 
 
 @pytest.fixture
@@ -220,6 +221,7 @@ def test_ctrl_c_keeps_what_is_done(hash_index: Path, tmp_path: Path) -> None:
         stderr=subprocess.PIPE,
         text=True,
         env={**os.environ},
+        preexec_fn=ctrl_c_reaches_the_child,
     )
     deadline = time.monotonic() + 60
     while (not out.exists() or out.stat().st_size < 10_000) and time.monotonic() < deadline:

@@ -28,6 +28,7 @@ from qa.ingest.readers import read_paths
 from qa.search.query import Query
 from qa.search.retriever import Retriever
 from tests.conftest import CORPUS, EVAL, ROOT
+from tests.helpers import ctrl_c_reaches_the_child
 
 
 def dateline(*args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
@@ -242,6 +243,7 @@ def test_killed_indexing_keeps_the_previous_index(tmp_path: Path, seed: int) -> 
             stderr=subprocess.PIPE,
             stdout=subprocess.DEVNULL,
             text=True,
+            preexec_fn=ctrl_c_reaches_the_child,
         )
         # Mid-run, whatever the machine's speed: after a random number of newly saved batches, with
         # most of the 600 articles' 11,000 passages still to embed.

@@ -106,7 +106,7 @@ def main() -> None:
                 rows.append(
                     [question, phrase or "none", f"{cosine:.3f}", f"{best:.2f}", f"{undated:.2f}", said, verdict, holds]
                 )
-            print(f"\njudge {judge.name} ({directory}), highlight: words + {args.highlight:g} x judge")
+            print(f"\njudge {judge.name} ({directory}), highlight: sentence features + {args.highlight:g} x token head")
             heads = ["question", "answer", "best quote's cosine", "best judge logit", "undated", "dateline says", ""]
             heads.append("highlight holds it")
             print(table(heads, rows))

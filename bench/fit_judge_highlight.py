@@ -2,23 +2,24 @@
 beside the sentence features (qa.search.highlight), so the call that ranks a quote also picks its
 answering sentence.
 
-    .venv/bin/python -m bench.fit_judge_highlight [--layers 0 1 2 3 4 5] [--c 0.01] [--l2 0.01] [--write DIR]
+    .venv/bin/python -m bench.fit_judge_highlight --judge OUT/onnx [--pool mean|max] [--layers 0 1 2 3 4 5] [--write D]
 
 The examples are bench/fit_highlight.py's: every answer-holding passage of each question's search
 results, its sentences holding the answer the right picks. The judge reads each passage as dateline
 shows it to it (age, headline, passage; embeddings/judge.py), and its tokens' states at `--layers`
-are kept (float16: about 9 GB of memory for all six layers). Two fits, both on rtqa-train without
-the 2023 Q1 questions (the held-out questions and the dev set only check them):
-- a token detector, a logistic regression over a token's states for "this token is part of a gold
-  answer" (every answer token of a training passage, and OTHER_TOKENS others);
-- the pick: per sentence, its features, the detector's best token logit in it, and whether the
-  judge read it at all (a long passage is cut at the judge's length), one linear score fitted by
-  maximum likelihood of the right sentence (a softmax per passage).
+are kept (float16: about 9 GB of memory for all six layers). Fitted on rtqa-train without the 2023
+Q1 questions (the held-out questions and the dev set only check them), by maximum likelihood of the
+right sentence (a softmax per passage), one of two ways:
+- `--pool mean` (shipped): per sentence, its features and the mean of its tokens' states, one linear
+  score; the states' weights are a per-token head whose mean over a sentence is that sentence's share;
+- `--pool max`: a token detector first, a logistic regression over a token's states for "this token
+  is part of a gold answer" (every answer token of a training passage, and OTHER_TOKENS others), then
+  per sentence its features, the detector's best token logit in it, and whether the judge read it.
 
 Prints the share of passages whose picked sentence holds the answer, with the sentence features
-alone, the detector alone and both, and the numbers for qa.config.Judging. `--write DIR`: the
-judge's folder again (graph, tokenizer, card), its graph with the detector as a second output
-("token_scores": each passage token's logit).
+alone, (max) the detector alone, and with the judge's reading, and the numbers for
+qa.config.Judging. `--write D`: the judge's folder again (graph, tokenizer, card), its graph with
+the head as a second output ("token_scores": each passage token's score).
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ from bench.common import machine, table
 from bench.fit_highlight import DEV, answer_passages
 from bench.train_judge import HOLD_OUT, TRAIN, VERSION
 from embeddings.export import add_token_head, judge_with_layer_outputs
-from embeddings.judge import GRAPH, SHIPPED, passage_tokens
+from embeddings.judge import GRAPH, OnnxJudge, passage_tokens
 from qa.config import Highlighting
 from qa.search.answer_types import expected_type
 from qa.search.highlight import FEATURES, sentence_features
@@ -194,13 +195,17 @@ def accuracy(exs: list[Example], weights: np.ndarray) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--judge", type=Path, default=SHIPPED, help="the judge's folder")
+    parser.add_argument(
+        "--judge", type=Path, required=True, help="the judge's folder without a head (bench/train_judge.py's OUT/onnx)"
+    )
     parser.add_argument("--layers", type=int, nargs="+", default=[0, 1, 2, 3, 4, 5])
     parser.add_argument("--pool", choices=["mean", "max"], default="mean", help="how a sentence reads its tokens")
     parser.add_argument("--c", type=float, default=0.01, help="--pool max: the token detector's inverse L2 strength")
     parser.add_argument("--l2", type=float, default=0.01, help="L2 of the sentence pick's fit")
     parser.add_argument("--write", type=Path, help="write the judge's folder with the token head here")
     args = parser.parse_args()
+    if OnnxJudge(args.judge).reads_tokens:
+        parser.error(f"{args.judge} already has a token head; give the judge exported by bench/train_judge.py")
     layers = tuple(args.layers)
     reader = Reader(args.judge, layers)
     start = time.monotonic()

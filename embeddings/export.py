@@ -253,6 +253,8 @@ def add_token_head(graph: Path, weights: dict[int, Any], bias: float, target: Pa
     from onnx import helper, numpy_helper
 
     model = onnx.load(str(graph))
+    if "token_scores" in {o.name for o in model.graph.output}:
+        raise ValueError(f"{graph} already has a token head; fit on the judge exported without one")
     nodes, parts = model.graph.node, []
     for layer, w in sorted(weights.items()):
         name = f"token_head_{layer}"

@@ -166,3 +166,32 @@ def test_a_story_is_quoted_where_it_ran_first(tmp_path: Path) -> None:
     (hit,) = answer.hits
     assert hit.passage.date is not None and hit.passage.date.isoformat() == "2024-05-30"
     assert [c.source for c in hit.also][-1] == "Reuters" and len(hit.also) == 2
+
+
+def test_the_first_run_quoted_in_place_of_a_reprint_highlights_the_same_sentence(tmp_path: Path) -> None:
+    from embeddings.hash_encoder import HashEncoder
+
+    story = (
+        "The launch came as Seoul and Washington held joint drills near the border this week. North Korea "
+        "fired a barrage of short-range ballistic missiles into the sea on Thursday, the South's military said."
+    )
+    # The first run carries the agency's dateline and note, so its sentences stand elsewhere in its text.
+    first = "SEOUL, May 30 (Yonhap) -- Updated with the military's statement at 10 a.m. " + story
+    rows = [
+        {"id": "y", "title": "Missiles fired", "date": "2024-05-30", "source": "Yonhap", "text": first},
+        {"id": "r", "title": "North Korea fires missiles at sea", "date": "2024-05-31", "source": "Reuters"},
+        {"id": "a", "title": "Launch reported", "date": "2024-05-31", "source": "AFP"},
+    ]
+    for row in rows[1:]:
+        row["text"] = story
+    (tmp_path / "wire.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    index_paths(tmp_path / "index", [tmp_path / "wire.jsonl"], lambda: HashEncoder(64))
+    retriever = Retriever.open(tmp_path / "index", "hash-64")
+    try:
+        answer = retriever.ask(Query("What did North Korea fire into the sea?", k=3, apply_bar=False))
+    finally:
+        retriever.close()
+    (hit,) = answer.hits
+    assert hit.passage.source == "Yonhap"
+    lit = hit.passage.text[hit.highlight[0] : hit.highlight[1]]
+    assert lit.startswith("North Korea fired a barrage") and lit.endswith("the South's military said.")

@@ -8,6 +8,7 @@ once k quotes are kept, a few more candidates are read for copies only.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 
 from qa.config import Search
@@ -15,17 +16,18 @@ from qa.index.records import StoredPassage
 from qa.search.answers import Copy
 from qa.search.candidates import CandidateSource
 from qa.search.dedupe import copied_from, shingles
-from qa.search.highlight import best_sentence
 from qa.search.scoring import Ranked, Texts
 
 
 @dataclass(slots=True)
 class Shown:
-    """A quote kept for the answer, its text's shingles, and the other outlets' copies found so far."""
+    """A quote kept for the answer, its text's shingles, the other outlets' copies found so far, and
+    (once chosen) the span of its answering sentence."""
 
     passage: StoredPassage
     shingles: frozenset[int]
     copies: list[Copy] = field(default_factory=list)
+    highlight: tuple[int, int] | None = None
 
     def sorted_copies(self) -> tuple[Copy, ...]:
         """Oldest first, one per outlet."""
@@ -91,19 +93,29 @@ def select(ranked: Ranked, k: int, texts: Texts, source: CandidateSource, config
     return kept
 
 
-def first_runs(shown: list[Shown], texts: Texts, question: str) -> list[Shown]:
-    """Quote each story where it ran first: a copy dated before the quote kept, and holding the same
-    answering sentence, takes its place; the later runs, the kept one among them, are listed under it
-    (a reprint's "on Thursday" then points at the right day, and no answer is lost to an edit)."""
+def _found_in(sentence: str, text: str) -> tuple[int, int] | None:
+    """Where `sentence` stands in `text`, however either spaces its words (None: not there)."""
+    words = sentence.split()
+    match = re.search(r"\s+".join(map(re.escape, words)), text) if words else None
+    return match.span() if match else None
+
+
+def first_runs(shown: list[Shown], texts: Texts) -> list[Shown]:
+    """Quote each story where it ran first: a copy dated before the quote kept, and holding its
+    highlighted sentence, takes its place with that sentence highlighted; the later runs, the kept
+    one among them, are listed under it (a reprint's "on Thursday" then points at the right day, and
+    no answer is lost to an edit)."""
     out = []
     for s in shown:
-        start, end = best_sentence(question, s.passage.text)
-        sentence = " ".join(s.passage.text[start:end].split())
-        dated = [
-            c
+        start, end = s.highlight or (0, 0)
+        sentence = s.passage.text[start:end]
+        at = {
+            c.passage_id: span
             for c in s.copies
-            if c.date and c.passage_id in texts.known and sentence in " ".join(texts.known[c.passage_id].text.split())
-        ]
+            if c.date and c.passage_id in texts.known
+            if (span := _found_in(sentence, texts.known[c.passage_id].text)) is not None
+        }
+        dated = [c for c in s.copies if c.passage_id in at]
         earliest = min(dated, key=lambda c: (c.date or dt.date.max, c.source), default=None)
         if earliest is None or earliest.date is None or not s.passage.date or earliest.date >= s.passage.date:
             out.append(s)
@@ -112,5 +124,5 @@ def first_runs(shown: list[Shown], texts: Texts, question: str) -> list[Shown]:
         old = s.passage
         later = [c for c in s.copies if c is not earliest]
         later.append(Copy(old.source, old.date, old.title, old.url, old.article_id, old.id))
-        out.append(Shown(first, s.shingles, later))
+        out.append(Shown(first, s.shingles, later, at[earliest.passage_id]))
     return out

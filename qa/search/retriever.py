@@ -33,7 +33,7 @@ from qa.search.question_dates import without_dates
 from qa.search.scoring import Step, Texts, favour_answer_type, fuse
 from qa.search.shard_client import ShardOpener
 from qa.search.text import as_written, named_words, word_forms
-from qa.search.verdict import hits, needs_mentions, verdict
+from qa.search.verdict import highlighted, hits, needs_mentions, verdict
 from qa.settings import model_cache
 
 # Re-scoring steps after the fused score, in order; each is `Step` (qa.search.scoring).
@@ -199,8 +199,8 @@ class Retriever:
         for step in self._steps:
             ranked = step(ranked, reading, texts, self.config)
         shown = select(ranked, reading.query.k, texts, self.source, self.config)
-        shown = first_runs(shown, texts, reading.query.question)
-        found = hits(shown, ranked, reading, self.config)
+        shown = first_runs(highlighted(shown, ranked, reading, self.config), texts)
+        found = hits(shown, ranked)
         # A question naming what the archive never mentions: asked of the archive only when the
         # verdict may hang on it, or to say why nothing was found.
         missing: tuple[str, ...] = ()

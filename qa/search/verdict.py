@@ -1,4 +1,4 @@
-"""The last step: quotes become hits with their best sentence, and the relevance bar decides
+"""The last step: quotes get their best sentence and become hits, and the relevance bar decides
 between an answer and "nothing relevant"."""
 
 from __future__ import annotations
@@ -14,26 +14,32 @@ from qa.search.question import Reading
 from qa.search.scoring import Ranked
 
 
-def hits(shown: list[Shown], ranked: Ranked, reading: Reading, config: Search) -> list[Hit]:
-    """Each quote kept, ranked, with the sentence that best answers the question highlighted: by what
-    each sentence shows (qa.search.highlight) and, in the quotes the judge read, its reading of them."""
+def highlighted(shown: list[Shown], ranked: Ranked, reading: Reading, config: Search) -> list[Shown]:
+    """Each quote with the sentence that best answers the question: by what each sentence shows
+    (qa.search.highlight) and, in the quotes the judge read, its reading of them."""
     question, expected = reading.query.question, reading.expected
-    spans = [
-        judged_sentence(question, s.passage.text, ranked.read[s.passage.id], expected, config.judging)
-        if s.passage.id in ranked.read
-        else best_sentence(question, s.passage.text, expected, config.highlighting)
-        for s in shown
-    ]
+    for s in shown:
+        read = ranked.read.get(s.passage.id)
+        s.highlight = (
+            judged_sentence(question, s.passage.text, read, expected, config.judging)
+            if read is not None
+            else best_sentence(question, s.passage.text, expected, config.highlighting)
+        )
+    return shown
+
+
+def hits(shown: list[Shown], ranked: Ranked) -> list[Hit]:
+    """Each quote kept, ranked, with its highlight (`highlighted`)."""
     return [
         Hit(
             rank,
             s.passage,
             ranked.score[s.passage.id],
-            span,
+            s.highlight or (0, 0),
             also=s.sorted_copies(),
             relevance=ranked.candidates[s.passage.id].cosine,
         )
-        for rank, (s, span) in enumerate(zip(shown, spans, strict=True), 1)
+        for rank, s in enumerate(shown, 1)
     ]
 
 

@@ -236,7 +236,7 @@ class Judging:
     """The token score a sentence past what the judge read (it reads 192 tokens) counts as."""
     highlighting: Highlighting = field(
         default_factory=lambda: Highlighting(
-            coverage=0.831, words=-0.0385, kind=3.73, names=0.726, people=0.526, numbers=0.689, position=-0.178,
+            coverage=0.831, words=-0.0385, kind=3.73, names=0.726, people=0.526, numbers=0.688, position=-0.178,
             quoted=0.103,
         )
     )  # fmt: skip

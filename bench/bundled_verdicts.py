@@ -57,6 +57,21 @@ QUESTIONS: list[tuple[str, str | None]] = [
     ("What is the name of Kim Jong Un's daughter?", None),
     ("How tall is the Ryugyong Hotel?", None),
     ("Who is the president of Russia?", None),
+    # Written later (2026-12-06), run once before the change they led to (a quote holding every word
+    # the question names is on the topic; "the name of" is how a question asks), labelled by reading
+    # the corpus: the last five are the on-topic questions it cannot answer that still get quotes.
+    ("Who is Sergei Lavrov?", "Russian counterpart"),
+    ("What is the name of the North Korean news agency?", "KCNA"),
+    ("What is the capital of North Korea?", "Pyongyang"),
+    ("Who is the foreign minister of North Korea?", "Choe Son-hui"),
+    ("What currency does North Korea use?", None),
+    ("Who founded the Workers' Party of Korea?", None),
+    ("What did Kim Jong Un tell his army?", None),
+    ("How many people live in Pyongyang?", None),
+    ("Who is the prime minister of South Korea?", None),
+    ("How long is the border between China and North Korea?", None),
+    ("When did North Korea join the United Nations?", None),
+    ("How many missiles did North Korea fire last year?", None),
 ]
 
 

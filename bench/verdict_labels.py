@@ -98,10 +98,16 @@ def main() -> None:
     seen: dict[str, float] = {}
 
     def recording(
-        reading: Reading, found: list[Hit], ranked: Ranked, config: Search, unmentioned: tuple[str, ...] = ()
+        reading: Reading,
+        found: list[Hit],
+        ranked: Ranked,
+        config: Search,
+        unmentioned: tuple[str, ...] = (),
+        *,
+        named: bool = False,
     ) -> Answer:
         seen["best"] = max((c.cosine for c in ranked.candidates.values()), default=0.0)
-        return verdict(reading, found, ranked, config, unmentioned)
+        return verdict(reading, found, ranked, config, unmentioned, named=named)
 
     setattr(retriever_module, "verdict", recording)  # noqa: B010 - the name Retriever calls
     articles = [(a.date.isoformat() if a.date else None, a.text) for a in retriever.articles()]

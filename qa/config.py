@@ -168,7 +168,9 @@ class Verdict:
     """Below this cosine between the question and its best candidate, nothing in the archive answers
     it. Not higher: a bar fitted on rtqa-train 2023 Q1 (0.453, docs/benchmarks.md) catches 14% of the
     dev set's unanswerable questions, but short questions as a chat user types them score as low
-    ("Who is Wang Huning?" 0.41 on the bundled corpus, which answers it), and so do chance mentions."""
+    ("Who is Wang Huning?" 0.41 on the bundled corpus, which answers it), and so do chance mentions.
+    Nor does it apply when a quote holds every word the question names, in some form: "Who is Sergei
+    Lavrov?" scores 0.27 against the one passage that names him, in passing."""
     unmentioned_bar: float = 0.6
     """When a word of the question appears nowhere in the archive ("What is the population of
     Pyongyang?" over news that never says "population"), nothing answers it unless a candidate is

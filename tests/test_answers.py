@@ -68,6 +68,22 @@ def test_an_on_topic_question_the_archive_cannot_answer(retriever: Retriever) ->
     assert any("Kim Song Nam" in h.passage.text for h in answer.hits)
 
 
+def test_a_short_question_about_a_name_the_archive_mentions_is_answered(retriever: Retriever) -> None:
+    # Sergei Lavrov is named once, in passing, in a passage about Choe Son-hui: far from the question
+    # by meaning (cosine 0.27, under the relevance bar), yet the one passage holding both his names.
+    answer = retriever.ask(Query("Who is Sergei Lavrov?", k=3))
+    assert not answer.nothing_found
+    start, end = answer.hits[0].highlight
+    assert "her Russian counterpart, Sergei Lavrov" in answer.hits[0].passage.text[start:end]
+
+
+def test_the_name_of_something_is_not_a_word_the_archive_must_mention(retriever: Retriever) -> None:
+    # No article says "name"; one names the agency.
+    answer = retriever.ask(Query("What is the name of the North Korean news agency?", k=3))
+    assert not answer.nothing_found and not answer.unmentioned
+    assert any("KCNA" in h.passage.text for h in answer.hits)
+
+
 def test_a_word_in_another_form_is_still_mentioned(retriever: Retriever) -> None:
     # The article says Kim "oversaw" the artillery firing; "oversee" is not in it.
     answer = retriever.ask(Query("What did Kim oversee on the eve of the anniversary?", k=3))

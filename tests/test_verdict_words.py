@@ -8,7 +8,7 @@ import datetime as dt
 from qa.present.words import nothing_found
 from qa.search.answers import Answer
 from qa.search.question_dates import without_dates
-from qa.search.text import as_written, named_words, word_forms
+from qa.search.text import as_written, holds_all, named_words, word_forms
 
 
 def test_numbers_and_units_are_not_words_an_archive_must_mention() -> None:
@@ -18,6 +18,20 @@ def test_numbers_and_units_are_not_words_an_archive_must_mention() -> None:
     # Nor how it asks, nor the halves of a negation ("won't" is no "won").
     assert named_words("How many people, and how much money?") == ["people", "money"]
     assert named_words("Why won’t Kim's sister meet them, and why didn't he?") == ["kim", "sister", "meet"]
+
+
+def test_the_name_of_a_thing_is_how_a_question_asks() -> None:
+    # An archive names the agency ("KCNA"); it need not say "name".
+    assert named_words("What is the name of the North Korean news agency?") == ["north", "korean", "news", "agency"]
+    assert named_words("What are the names of the ministers?") == ["ministers"]
+    assert named_words("Who was named chairman?") == ["named", "chairman"]
+
+
+def test_a_passage_holds_every_word_in_some_form() -> None:
+    forms = {w: word_forms(w) for w in ["oversee", "artillery"]}
+    assert holds_all(forms, "Kim oversaw an artillery drill.")
+    assert not holds_all(forms, "Kim oversaw a parade.")
+    assert not holds_all({}, "A question with no words to hold.")
 
 
 def test_a_period_the_question_names_is_read_from_dates_not_text() -> None:

@@ -32,8 +32,8 @@ from qa.search.question import Reading, read_question
 from qa.search.question_dates import without_dates
 from qa.search.scoring import Step, Texts, favour_answer_type, fuse
 from qa.search.shard_client import ShardOpener
-from qa.search.text import as_written, named_words, word_forms
-from qa.search.verdict import highlighted, hits, needs_mentions, verdict
+from qa.search.text import as_written, holds_all, named_words, word_forms
+from qa.search.verdict import below_relevance, highlighted, hits, needs_mentions, verdict
 from qa.settings import model_cache
 
 # Re-scoring steps after the fused score, in order; each is `Step` (qa.search.scoring).
@@ -201,12 +201,15 @@ class Retriever:
         shown = select(ranked, reading.query.k, texts, self.source, self.config)
         shown = first_runs(highlighted(shown, ranked, reading, self.config), texts)
         found = hits(shown, ranked)
-        # A question naming what the archive never mentions: asked of the archive only when the
-        # verdict may hang on it, or to say why nothing was found.
+        # The words the question names, weighed only when the verdict may hang on them: a word the
+        # archive never mentions, or every word held by one quote (on the topic, however far).
         missing: tuple[str, ...] = ()
+        named = False
         if needs_mentions(ranked, reading, self.config):
             asked = reading.query.question
             forms = {w: word_forms(w) for w in named_words(without_dates(asked))}
             absent = set(self.source.unmentioned([f for fs in forms.values() for f in fs]))
             missing = tuple(as_written(w, asked) for w, fs in forms.items() if absent.issuperset(fs))
-        return verdict(reading, found, ranked, self.config, missing)
+            if below_relevance(ranked, reading, self.config):
+                named = any(holds_all(forms, f"{h.passage.title} {h.passage.text}") for h in found)
+        return verdict(reading, found, ranked, self.config, missing, named=named)

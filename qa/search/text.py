@@ -16,9 +16,10 @@ STOPWORDS = frozenset(
     yours yourself following week weeks last said says say according""".split()  # noqa: SIM905
 )
 _TOKEN = re.compile(r"\w+", re.UNICODE)
-# How a question asks, which no archive need hold: "how many", "how much", and negations ("don't",
-# "won't": split at the apostrophe they leave "don", "won").
-_ASKING = re.compile(r"\bhow\s+(?:many|much)\b|\b\w+n['’]t\b", re.UNICODE | re.IGNORECASE)
+# How a question asks, which no archive need hold: "how many", "how much", "the name of" (an archive
+# names the thing, it need not say "name"), and negations ("don't", "won't": split at the apostrophe
+# they leave "don", "won").
+_ASKING = re.compile(r"\bhow\s+(?:many|much)\b|\bnames?\s+of\b|\b\w+n['’]t\b", re.UNICODE | re.IGNORECASE)
 
 
 def content_words(text: str) -> list[str]:
@@ -38,6 +39,12 @@ def as_written(word: str, text: str) -> str:
     """`word` (a lowercased content word of `text`) as `text` spells it: "GDP", not "gdp"."""
     found = re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text, re.IGNORECASE)
     return found.group(0) if found else word
+
+
+def holds_all(forms: dict[str, list[str]], text: str) -> bool:
+    """Whether `text` holds every word of `forms` (word -> its forms, `word_forms`) in some form."""
+    tokens = set(_TOKEN.findall(text.lower()))
+    return bool(forms) and all(tokens.intersection(fs) for fs in forms.values())
 
 
 def word_forms(word: str) -> list[str]:

@@ -55,8 +55,20 @@ def needs_mentions(ranked: Ranked, reading: Reading, config: Search) -> bool:
     return reading.query.apply_bar and best_cosine(ranked) < config.verdict.unmentioned_bar
 
 
+def below_relevance(ranked: Ranked, reading: Reading, config: Search) -> bool:
+    """Whether the best candidate is below the relevance bar: then the question is off the archive's
+    topic unless a quote holds every word it names (`verdict`'s `named`)."""
+    return reading.query.apply_bar and best_cosine(ranked) < config.verdict.relevance_bar
+
+
 def verdict(
-    reading: Reading, found: list[Hit], ranked: Ranked, config: Search, unmentioned: tuple[str, ...] = ()
+    reading: Reading,
+    found: list[Hit],
+    ranked: Ranked,
+    config: Search,
+    unmentioned: tuple[str, ...] = (),
+    *,
+    named: bool = False,
 ) -> Answer:
     """The answer: the hits, or "nothing relevant" when the best candidate of all is below the bar
     (unless the query ranks regardless, as evaluation does); quotes off the topic are left out.
@@ -66,6 +78,9 @@ def verdict(
     the config gives it a bar, its best score decides; otherwise the best cosine. `unmentioned`: the
     question's words the archive never holds; with them, the best candidate must clear the
     unmentioned bar instead; below the relevance bar they are kept to say why nothing was found.
+    `named`: a quote holds every word the question names ("Sergei Lavrov" for "Who is Sergei
+    Lavrov?"), so the question is on the archive's topic however low the cosine: short questions
+    about a name score low against a passage that mentions it in passing.
     """
     cfg = config.verdict
     query = reading.query
@@ -73,7 +88,7 @@ def verdict(
     if ranked.judged and config.judging.bar is not None:
         below = max(ranked.judged.values()) < config.judging.bar
     else:
-        below = best < cfg.relevance_bar
+        below = best < cfg.relevance_bar and not named
     missing = unmentioned if best < cfg.unmentioned_bar else ()
     answer = Answer(query.question, query.as_of, since=query.since, until=query.until, notes=reading.notes)
     if found and (below or missing) and query.apply_bar:

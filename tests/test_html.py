@@ -12,6 +12,7 @@ import pytest
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+from embeddings.factory import indexing_encoder
 from embeddings.hash_encoder import HashEncoder
 from qa.index.indexer import index_paths
 from qa.ingest.articles import Article
@@ -214,5 +215,26 @@ def test_pages_and_a_warc_indexed_and_asked(tmp_path: Path) -> None:
         top = answer.hits[0]
         assert top.passage.source == "ferries.example.com"
         assert top.passage.date == dt.date(2024, 2, 3)
+    finally:
+        retriever.close()
+
+
+@needs_html_dev
+def test_nothing_relevant_over_one_page_still_shows_the_nearest_passages(tmp_path: Path, model_cache: Path) -> None:
+    # One real page, the real model: vague questions land far from every passage. Whatever the
+    # verdict, the reader sees quotes, or "nothing relevant" with the nearest passages under it.
+    shutil.copy(HTML_DEV / "bbc.com.52241221.html", tmp_path)
+    index_dir = tmp_path / "index"
+    index_paths(
+        index_dir,
+        [tmp_path / "bbc.com.52241221.html"],
+        lambda: indexing_encoder(None, cache_dir=model_cache, precision="fp32"),
+    )
+    retriever = Retriever.open(index_dir)
+    try:
+        for question in ("What is the story about?", "Tell me about the story", "What is this about?"):
+            answer = retriever.ask(Query(question, k=3))
+            assert answer.hits or answer.closest, question
+            assert answer.nothing_found == (not answer.hits), question
     finally:
         retriever.close()

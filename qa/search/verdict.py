@@ -91,9 +91,11 @@ def verdict(
         below = best < cfg.relevance_bar and not named
     missing = unmentioned if best < cfg.unmentioned_bar else ()
     answer = Answer(query.question, query.as_of, since=query.since, until=query.until, notes=reading.notes)
-    if found and (below or missing) and query.apply_bar:
-        return replace(answer, nothing_found=True, closest=tuple(found[: cfg.closest]), unmentioned=missing)
-    if query.apply_bar:
-        on_topic = [h for h in found if h.relevance >= cfg.quote_floor]
+    if found and query.apply_bar:
+        # Quotes off the topic are left out; when none is left, it is "nothing relevant" as below the
+        # bar, with the nearest passages kept in view (never an empty page without a reason).
+        on_topic = [] if below or missing else [h for h in found if h.relevance >= cfg.quote_floor]
+        if not on_topic:
+            return replace(answer, nothing_found=True, closest=tuple(found[: cfg.closest]), unmentioned=missing)
         found = [replace(h, rank=rank) for rank, h in enumerate(on_topic, 1)]
     return replace(answer, hits=tuple(found), nothing_found=not found, unmentioned=() if found else missing)

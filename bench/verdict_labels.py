@@ -27,6 +27,7 @@ import datetime as dt
 import json
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -98,16 +99,10 @@ def main() -> None:
     seen: dict[str, float] = {}
 
     def recording(
-        reading: Reading,
-        found: list[Hit],
-        ranked: Ranked,
-        config: Search,
-        unmentioned: tuple[str, ...] = (),
-        *,
-        named: bool = False,
+        reading: Reading, found: list[Hit], ranked: Ranked, config: Search, *rest: Any, **named: Any
     ) -> Answer:
         seen["best"] = max((c.cosine for c in ranked.candidates.values()), default=0.0)
-        return verdict(reading, found, ranked, config, unmentioned, named=named)
+        return verdict(reading, found, ranked, config, *rest, **named)
 
     setattr(retriever_module, "verdict", recording)  # noqa: B010 - the name Retriever calls
     articles = [(a.date.isoformat() if a.date else None, a.text) for a in retriever.articles()]

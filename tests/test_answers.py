@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import pytest
 
+from qa.config import Search, Verdict
 from qa.errors import DatelineError
 from qa.search.query import Query
 from qa.search.retriever import Retriever
@@ -75,6 +77,12 @@ def test_a_short_question_about_a_name_the_archive_mentions_is_answered(retrieve
     assert not answer.nothing_found
     start, end = answer.hits[0].highlight
     assert "her Russian counterpart, Sergei Lavrov" in answer.hits[0].passage.text[start:end]
+
+
+def test_a_quote_naming_every_word_counts_with_the_unmentioned_check_off(retriever: Retriever) -> None:
+    # The two rules read the same words, but each stands on its own setting.
+    off = retriever.with_config(replace(Search(), verdict=replace(Verdict(), unmentioned_bar=0.0)))
+    assert not off.ask(Query("Who is Sergei Lavrov?", k=3)).nothing_found
 
 
 def test_the_name_of_something_is_not_a_word_the_archive_must_mention(retriever: Retriever) -> None:

@@ -205,11 +205,12 @@ class Retriever:
         # archive never mentions, or every word held by one quote (on the topic, however far).
         missing: tuple[str, ...] = ()
         named = False
-        if needs_mentions(ranked, reading, self.config):
+        mentions, below = needs_mentions(ranked, reading, self.config), below_relevance(ranked, reading, self.config)
+        if mentions or below:  # each rule on its own: turning the unmentioned check off keeps the other
             asked = reading.query.question
             forms = {w: word_forms(w) for w in named_words(without_dates(asked))}
-            absent = set(self.source.unmentioned([f for fs in forms.values() for f in fs]))
-            missing = tuple(as_written(w, asked) for w, fs in forms.items() if absent.issuperset(fs))
-            if below_relevance(ranked, reading, self.config):
-                named = any(holds_all(forms, f"{h.passage.title} {h.passage.text}") for h in found)
+            if mentions:
+                absent = set(self.source.unmentioned([f for fs in forms.values() for f in fs]))
+                missing = tuple(as_written(w, asked) for w, fs in forms.items() if absent.issuperset(fs))
+            named = below and any(holds_all(forms, f"{h.passage.title} {h.passage.text}") for h in found)
         return verdict(reading, found, ranked, self.config, missing, named=named)

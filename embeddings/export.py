@@ -15,6 +15,7 @@ import json
 import logging
 import os
 import re
+import secrets
 import warnings
 from pathlib import Path
 from typing import Any
@@ -45,10 +46,21 @@ def _source_record(graph: Path) -> Path:
     return graph.with_name(graph.stem + ".source.json")
 
 
+def temp_beside(target: Path) -> Path:
+    """A file name beside `target` that no other process or thread writing the same target uses: the
+    cache is shared by every DATELINE_HOME, so two processes may make one graph at once."""
+    return target.with_name(f"{target.name}.tmp{os.getpid()}-{secrets.token_hex(4)}")
+
+
 def record_source(model_dir: Path, graph: Path) -> None:
-    """Note beside a graph which weights it was made of, so a later set-up can tell when they are gone."""
+    """Note beside a graph which weights it was made of, so a later set-up can tell when they are gone
+    (atomically: `stale_graphs` in another process must never read half a record)."""
     record = {"model": str(model_dir.resolve()), "stamp": _stamp(model_dir), "export": EXPORT_VERSION}
-    _source_record(graph).write_text(json.dumps(record), encoding="utf-8")
+    target = _source_record(graph)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = temp_beside(target)
+    tmp.write_text(json.dumps(record), encoding="utf-8")
+    os.replace(tmp, target)
 
 
 def stale_graphs(cache_dir: Path) -> list[Path]:
@@ -98,9 +110,9 @@ def int8_path(graph: Path, *, every_layer: bool = False) -> Path:
 def export_onnx(model_dir: Path, target: Path) -> Path:
     """Write the model's transformer (token embeddings out) as an ONNX graph, atomically, with a
     record of the weights it was made of."""
-    graph = _export(model_dir, target, "last_hidden_state")
-    record_source(model_dir, graph)
-    return graph
+    # The record first: `dateline prepare` in another process takes a graph without one for stale.
+    record_source(model_dir, target)
+    return _export(model_dir, target, "last_hidden_state")
 
 
 def _export(model_dir: Path, target: Path, output: str) -> Path:
@@ -139,26 +151,30 @@ def _export(model_dir: Path, target: Path, output: str) -> Path:
     axes = {0: "batch", 1: "tokens"}
     out_axes = {0: "batch"} if output == "logits" else axes
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(target.name + f".tmp{os.getpid()}")
-    with warnings.catch_warnings(), torch.no_grad():
-        warnings.simplefilter("ignore")
-        torch.onnx.export(
-            Output(model),
-            (ids, torch.ones_like(ids), torch.zeros_like(ids)),
-            str(tmp),
-            input_names=["input_ids", "attention_mask", "token_type_ids"],
-            output_names=[output],
-            dynamic_axes={"input_ids": axes, "attention_mask": axes, "token_type_ids": axes, output: out_axes},
-            opset_version=17,
-            dynamo=False,
-        )
+    tmp = temp_beside(target)
     fused = tmp.with_name(tmp.name + ".fused")
     try:
-        if fuse(tmp, model_dir, fused):
-            os.replace(fused, tmp)
-    except Exception:  # noqa: BLE001 - an unfused graph gives the same results, a little slower
+        with warnings.catch_warnings(), torch.no_grad():
+            warnings.simplefilter("ignore")
+            torch.onnx.export(
+                Output(model),
+                (ids, torch.ones_like(ids), torch.zeros_like(ids)),
+                str(tmp),
+                input_names=["input_ids", "attention_mask", "token_type_ids"],
+                output_names=[output],
+                dynamic_axes={"input_ids": axes, "attention_mask": axes, "token_type_ids": axes, output: out_axes},
+                opset_version=17,
+                dynamo=False,
+            )
+        try:
+            if fuse(tmp, model_dir, fused):
+                os.replace(fused, tmp)
+        except Exception:  # noqa: BLE001 - an unfused graph gives the same results, a little slower
+            pass
+        os.replace(tmp, target)
+    finally:  # an export that failed part way leaves nothing in the shared cache
+        tmp.unlink(missing_ok=True)
         fused.unlink(missing_ok=True)
-    os.replace(tmp, target)
     return target
 
 
@@ -191,7 +207,7 @@ def quantize_onnx(graph: Path, target: Path, *, ffn_down_fp32: bool = True) -> P
     import onnx
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
-    tmp = target.with_name(target.name + f".tmp{os.getpid()}")
+    tmp = temp_beside(target)
     root = logging.getLogger()
     level = root.level
     root.setLevel(logging.ERROR)  # the quantizer logs advice to the root logger, meant for its developers

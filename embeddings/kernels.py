@@ -16,6 +16,7 @@ import hashlib
 import json
 import os
 import platform
+import secrets
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
@@ -216,9 +217,9 @@ def calibrate(
 
 
 def save(choice: Choice, cache_dir: Path, model: str, role: str = "passages") -> None:
-    """Write the record atomically (two indexing runs may calibrate at once)."""
+    """Write the record atomically (two indexing runs, from any DATELINE_HOME, may calibrate at once)."""
     target = record_path(cache_dir, model, role)
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(target.name + f".tmp{os.getpid()}")
+    tmp = target.with_name(f"{target.name}.tmp{os.getpid()}-{secrets.token_hex(4)}")
     tmp.write_text(choice.to_json(), encoding="utf-8")
     os.replace(tmp, target)

@@ -16,10 +16,16 @@ def dateline_home() -> Path:
 
 
 def model_cache() -> Path:
-    """Where exported model graphs are kept: $DATELINE_CACHE, else DATELINE_HOME/models."""
+    """Where the graphs and kernel records made from an installed model are kept: $DATELINE_CACHE,
+    else $XDG_CACHE_HOME/dateline, else ~/.cache/dateline. One per user, not per DATELINE_HOME: they
+    depend on the model and the machine, not on the archive, and a new home would wait ~10 s to
+    make them again."""
     if cache := os.environ.get("DATELINE_CACHE"):
         return Path(cache).expanduser()
-    return dateline_home() / "models"
+    xdg = os.environ.get("XDG_CACHE_HOME", "")
+    # The XDG spec: a relative path there is invalid and is ignored.
+    base = Path(xdg) if os.path.isabs(xdg) else Path.home() / ".cache"
+    return base / "dateline"
 
 
 def bundled_corpus() -> Path:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import gzip
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -136,7 +137,8 @@ def test_an_unknown_kind_is_refused_in_one_line_on_the_command_line_as_in_a_dire
 
 
 def dateline(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
-    env = {"DATELINE_HOME": str(home), "PATH": "/usr/bin:/bin"}
+    # The graph cache too: outside it a child would make graphs in the real ~/.cache.
+    env = {"DATELINE_HOME": str(home), "DATELINE_CACHE": os.environ["DATELINE_CACHE"], "PATH": "/usr/bin:/bin"}
     return subprocess.run(
         [sys.executable, "-m", "tui.launcher", *args], capture_output=True, text=True, cwd=ROOT, env=env
     )

@@ -5,6 +5,7 @@ a broken page, and JSON with RFC 2822 dates."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import sqlite3
 import subprocess
@@ -28,7 +29,8 @@ FERRY_PAGE = page(
 
 
 def dateline(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
-    env = {"DATELINE_HOME": str(home), "PATH": "/usr/bin:/bin"}
+    # The graph cache too: outside it a child would make graphs in the real ~/.cache.
+    env = {"DATELINE_HOME": str(home), "DATELINE_CACHE": os.environ["DATELINE_CACHE"], "PATH": "/usr/bin:/bin"}
     return subprocess.run(
         [sys.executable, "-m", "tui.launcher", *args], capture_output=True, text=True, cwd=ROOT, env=env
     )

@@ -24,7 +24,7 @@ class VectorIndexError(Exception):
 
 
 class IdSet:
-    """Ids a search is restricted to (a date filter); its FAISS selector is built once and reused."""
+    """Ids a search is restricted to (a date or outlet filter); its FAISS selector is built once and reused."""
 
     def __init__(self, ids: Ids) -> None:
         self.ids = np.ascontiguousarray(ids, dtype=np.int64)
@@ -221,7 +221,7 @@ class VectorIndex:
     ) -> tuple[npt.NDArray[np.float32], Ids]:
         """The k nearest ids and scores for each query; -1 pads missing results.
 
-        `allowed` restricts the search to those ids (a date filter), exactly, not by over-fetching:
+        `allowed` restricts the search to those ids (a date or outlet filter), exactly, not by over-fetching:
         one set for all queries, or one per query (questions of a batch with different as-of days).
         """
         import faiss

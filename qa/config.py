@@ -278,6 +278,9 @@ class Answering:
     max_k: int = 50
     """The most quotes one question may ask for (`-k`, a question file's `k`, the chat's `/k`): more
     is no longer evidence a reader goes through, and each one costs a search for its copies."""
+    outlets_named: int = 8
+    """Outlets (those with the most articles first) a "no articles from X" note names when a source
+    filter matches none; `dateline info` lists them all."""
 
 
 @dataclass(frozen=True, slots=True)

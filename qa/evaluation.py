@@ -22,6 +22,7 @@ from typing import Any
 
 from qa.config import Answering
 from qa.errors import DatelineError
+from qa.search.outlets import matches
 from qa.search.query import Query
 from qa.search.retriever import Retriever
 
@@ -121,18 +122,26 @@ def evaluate(
     k: int = Answering().eval_k,
     batch: int = 64,
     headlines: bool = True,
+    sources: tuple[str, ...] = (),
 ) -> tuple[dict[str, float], list[dict[str, Any]]]:
     """Answer each answerable question as of its date; the summary and one record per question.
 
     Each record's passages hold the text read for each quote (with its headline unless `headlines`
-    is False), so the reference scorer run on them computes the same summary.
+    is False), so the reference scorer run on them computes the same summary. With `sources` only
+    those outlets are searched, and a question counts when one of their articles answers it.
     """
-    articles = ((a.date.isoformat() if a.date else None, f"{a.title} {a.text}") for a in retriever.articles())
+    articles = (
+        (a.date.isoformat() if a.date else None, f"{a.title} {a.text}")
+        for a in retriever.articles()
+        if not sources or matches(a.source, sources)
+    )
     kept = answerable(questions, articles)
     records: list[dict[str, Any]] = []
     for i in range(0, len(kept), batch):
         chunk = kept[i : i + batch]
-        queries = [Query(q.question, k=k, as_of=dt.date.fromisoformat(q.date), apply_bar=False) for q in chunk]
+        queries = [
+            Query(q.question, k=k, as_of=dt.date.fromisoformat(q.date), sources=sources, apply_bar=False) for q in chunk
+        ]
         for q, answer in zip(chunk, retriever.ask_many(queries), strict=True):
             ranked = [
                 (

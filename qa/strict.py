@@ -84,17 +84,24 @@ def _highlights(judged: Judged, answer: Answer) -> tuple[int, int]:
 
 
 def strict(
-    retriever: Retriever, judged: list[Judged], *, k: int = Answering().eval_k, batch: int = 64
+    retriever: Retriever,
+    judged: list[Judged],
+    *,
+    k: int = Answering().eval_k,
+    batch: int = 64,
+    sources: tuple[str, ...] = (),
 ) -> tuple[dict[str, float], list[dict[str, Any]]]:
     """The strict summary (R@1/3/5/10, MRR@10, AR@200w/1000w, highlight accuracy) and, per question,
-    an `ask --json` object plus its id (what score.py strict reads)."""
+    an `ask --json` object plus its id (what score.py strict reads); `sources`: only those outlets searched."""
     ranks: dict[int, int] = {1: 0, 3: 0, 5: 0, 10: 0}
     mrr, budgets, holding, right = 0.0, dict.fromkeys(BUDGETS, 0), 0, 0
     records: list[dict[str, Any]] = []
     for i in range(0, len(judged), batch):
         chunk = judged[i : i + batch]
         queries = [
-            Query(j.question.question, k=k, as_of=dt.date.fromisoformat(j.question.date), apply_bar=False)
+            Query(
+                j.question.question, k=k, as_of=dt.date.fromisoformat(j.question.date), sources=sources, apply_bar=False
+            )
             for j in chunk
         ]
         for j, answer in zip(chunk, retriever.ask_many(queries), strict=True):

@@ -81,6 +81,7 @@ def main(workdir: Path) -> None:
     if interfaces != ["lo"]:
         sys.exit(f"not in a loopback-only network namespace (interfaces: {interfaces}); no cluster started")
     import datetime as dt
+    from dataclasses import replace
 
     import ray
     from ray.cluster_utils import Cluster
@@ -114,6 +115,9 @@ def main(workdir: Path) -> None:
 
         one = Retriever.open(single, judge=True)
         want = [seen(a) for a in one.ask_many(queries)]
+        # Kept to one outlet, named in other capitals than the archive stores it.
+        by_outlet = [replace(q, sources=("CNN.com",)) for q in queries]
+        want_by_outlet = one.ask_many(by_outlet)
         one.close()
         # A question as a user asks it: the command line, the archive served by the cluster.
         printed = io.StringIO()
@@ -126,6 +130,9 @@ def main(workdir: Path) -> None:
         out["ask_first"] = (printed_answer["passages"] or printed_answer["closest"])[0]["article_id"]
         out["one_first"] = want[0][0][0]
         served = open_retriever(Settings(archive, ray=cluster.address))
+        got_by_outlet = served.ask_many(by_outlet)
+        out["by_outlet_same"] = [seen(a) == seen(w) for a, w in zip(got_by_outlet, want_by_outlet, strict=True)]
+        out["by_outlet_sources"] = sorted({h.passage.source for a in got_by_outlet for h in a.hits})
         half = len(queries) // 2
         first = [seen(a) for a in served.ask_many(queries[:half])]
         # The shard most questions read dies between the two halves of the batch; Ray restarts it.

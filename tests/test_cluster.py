@@ -60,6 +60,11 @@ def test_the_archive_served_by_shard_actors_answers_as_one_index(seen: dict[str,
     assert seen["actor_nodes"] == 3  # the shards are spread over every node
 
 
+def test_the_archive_served_by_shard_actors_keeps_to_an_outlet_as_one_index(seen: dict[str, Any]) -> None:
+    assert all(seen["by_outlet_same"]), seen["by_outlet_same"]
+    assert seen["by_outlet_sources"] == ["cnn.com"]
+
+
 def test_a_shard_actor_killed_mid_batch_is_restarted_and_the_batch_completes(seen: dict[str, Any]) -> None:
     assert seen["restarted"]
     assert len(seen["same_as_one_index"]) == 10

@@ -22,7 +22,7 @@ from qa.present.markdown import answer_markdown
 from qa.present.rows import CSV_COLUMNS, csv_rows, json_record
 from qa.progress import Progress
 from qa.search.answers import Answer
-from qa.search.query import Query
+from qa.search.query import Query, outlet_names
 from qa.search.retriever import Retriever
 
 FORMATS = ("txt", "jsonl", "csv")
@@ -37,6 +37,8 @@ class Question:
     line: int
     as_of: dt.date | None = None
     k: int | None = None
+    sources: tuple[str, ...] = ()
+    """The question's own outlets (its `source`: a name or a comma-separated list); empty: the run's --source."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,8 +180,24 @@ def _make(record: dict[str, Any], number: int) -> Question | BadLine:
     k = _k(record.get("k"))
     if isinstance(k, str):
         return BadLine(number, k)
+    sources = _sources(record.get("source"))
+    if isinstance(sources, str):
+        return BadLine(number, sources)
     ident = record.get("id")
-    return Question(str(ident) if ident not in (None, "") else str(number), question.strip(), number, date, k)
+    return Question(str(ident) if ident not in (None, "") else str(number), question.strip(), number, date, k, sources)
+
+
+def _sources(value: object) -> tuple[str, ...] | str:
+    """A question's own outlets (none: the run's --source), or what is wrong with them."""
+    if value in (None, ""):
+        return ()
+    if isinstance(value, str):
+        names = outlet_names([value])
+    elif isinstance(value, list) and all(isinstance(v, str) for v in value):
+        names = outlet_names(value)
+    else:
+        return f"source must be an outlet's name or a list of names, not {value!r}"
+    return names or f"source names no outlet: {value!r}"
 
 
 def _k(value: object) -> int | str | None:
@@ -239,6 +257,7 @@ def run_batch(
     as_of: dt.date | None,
     progress: bool,
     batch_size: int = _ANSWERING.batch_size,
+    sources: tuple[str, ...] = (),
 ) -> BatchSummary:
     """Answer the questions in batches (one model call each), writing every answer as soon as it exists."""
     summary = BatchSummary()
@@ -247,7 +266,10 @@ def run_batch(
     try:
         for b in range(0, len(questions), batch_size):
             chunk = questions[b : b + batch_size]
-            queries = [Query(q.question, k=k if q.k is None else q.k, as_of=q.as_of or as_of) for q in chunk]
+            queries = [
+                Query(q.question, k=k if q.k is None else q.k, as_of=q.as_of or as_of, sources=q.sources or sources)
+                for q in chunk
+            ]
             try:
                 answers: list[Answer | None] = list(retriever.ask_many(queries))
                 errors: list[str | None] = [None] * len(chunk)
@@ -283,6 +305,8 @@ class BatchJob:
     k: int = 5
     as_of: dt.date | None = None
     resume: bool = False
+    sources: tuple[str, ...] = ()
+    """--source: the outlets every question is kept to, unless it names its own."""
 
 
 def _read_job_questions(job: BatchJob, fmt: str, on_bad: Callable[[str], None]) -> tuple[list[Question], int]:
@@ -335,12 +359,14 @@ def answer_file(job: BatchJob, open_retriever: Callable[[], Retriever], on_bad: 
         retriever.warm()
         if job.output == "-":
             writer = Writer(sys.stdout, out_fmt, fresh=True)
-            summary = run_batch(retriever, todo, writer, k=job.k, as_of=job.as_of, progress=True)
+            summary = run_batch(retriever, todo, writer, k=job.k, as_of=job.as_of, progress=True, sources=job.sources)
         else:
             fresh = not (job.resume and out_path.exists() and out_path.stat().st_size > 0)
             with _open_output(out_path, fresh) as stream:
                 writer = Writer(stream, out_fmt, fresh=fresh)
-                summary = run_batch(retriever, todo, writer, k=job.k, as_of=job.as_of, progress=True)
+                summary = run_batch(
+                    retriever, todo, writer, k=job.k, as_of=job.as_of, progress=True, sources=job.sources
+                )
     finally:
         retriever.close()
     summary.bad_lines, summary.skipped_done = bad, len(questions) - len(todo)

@@ -4,7 +4,18 @@ from __future__ import annotations
 
 import argparse
 
-from qa.cli.options import as_of_option, as_of_value, index_options, judge_option, k_option, k_value, ray_option, say
+from qa.cli.options import (
+    as_of_option,
+    as_of_value,
+    index_options,
+    judge_option,
+    k_option,
+    k_value,
+    ray_option,
+    say,
+    source_option,
+    sources_value,
+)
 from qa.errors import ExitCode
 from qa.settings import Settings
 
@@ -19,6 +30,7 @@ def declare(p: argparse.ArgumentParser) -> None:
     p.add_argument("--input-format", choices=["txt", "jsonl", "csv"], help="default: from the extension")
     k_option(p, "passages per question")
     as_of_option(p, "answer as of this day, unless a question gives its own date")
+    source_option(p, ", unless a question names its own (a `source` field or column)")
     p.add_argument("--resume", action="store_true", help="skip the questions already answered in OUT")
     index_options(p)
     judge_option(p)
@@ -30,7 +42,14 @@ def run(args: argparse.Namespace, settings: Settings) -> ExitCode:
     from qa.cli.options import open_retriever
 
     job = BatchJob(
-        args.questions, args.output, args.input_format, args.format, k_value(args), as_of_value(args), args.resume
+        args.questions,
+        args.output,
+        args.input_format,
+        args.format,
+        k_value(args),
+        as_of_value(args),
+        args.resume,
+        sources_value(args),
     )
     summary = answer_file(job, lambda: open_retriever(settings), say)
     say(str(summary))

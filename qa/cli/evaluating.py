@@ -6,7 +6,7 @@ import argparse
 import json
 from pathlib import Path
 
-from qa.cli.options import index_options, judge_option, ray_option
+from qa.cli.options import index_options, judge_option, ray_option, say, source_option, sources_value
 from qa.errors import ExitCode
 from qa.settings import Settings
 
@@ -34,6 +34,7 @@ def declare(p: argparse.ArgumentParser) -> None:
         action="store_true",
         help="read the quote text alone, without the headline each quote is shown under",
     )
+    source_option(p, "; without --strict, a question counts when an article of those outlets answers it")
     index_options(p)
     judge_option(p)
     ray_option(p, "answer from a sharded archive served by this Ray cluster")
@@ -42,19 +43,24 @@ def declare(p: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace, settings: Settings) -> ExitCode:
     from qa.cli.options import open_retriever
     from qa.evaluation import evaluate, load_questions, summary_text, write_records
+    from qa.search.outlets import searched_outlets
     from qa.strict import load_qrels, strict
 
+    sources = sources_value(args)
     questions = load_questions(args.questions)
     judged = (
         load_qrels(args.qrels or args.questions.with_name("qrels.jsonl"), questions, args.within) if args.strict else []
     )
     retriever = open_retriever(settings)
     try:
+        if sources:  # an outlet the archive lacks is said once here, not in every question's record
+            for note in searched_outlets(sources, retriever.stats().sources)[1]:
+                say(note)
         retriever.warm()
         if args.strict:
-            summary, records = strict(retriever, judged)
+            summary, records = strict(retriever, judged, sources=sources)
         else:
-            summary, records = evaluate(retriever, questions, headlines=not args.quotes_only)
+            summary, records = evaluate(retriever, questions, headlines=not args.quotes_only, sources=sources)
     finally:
         retriever.close()
     if args.out:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from qa.config import Answering, Config
 from qa.errors import DatelineError
 from qa.ingest.dates import parse_cli_date
-from qa.search.query import Query
+from qa.search.query import Query, outlet_names
 from qa.settings import Settings
 
 if TYPE_CHECKING:
@@ -85,11 +85,35 @@ def as_of_value(args: argparse.Namespace) -> dt.date | None:
 
 
 def filter_options(parser: argparse.ArgumentParser) -> None:
-    """-k, --as-of, --since and --until: what one question is answered with."""
+    """-k, --as-of, --since, --until and --source: what one question is answered with."""
     k_option(parser)
     as_of_option(parser, "answer as of this day: nothing published later is shown")
     parser.add_argument("--since", metavar="DATE", help="only articles from this day (YYYY-MM-DD, YYYY-MM, YYYY)")
     parser.add_argument("--until", metavar="DATE", help="only articles up to this day")
+    source_option(parser)
+
+
+def source_option(parser: argparse.ArgumentParser, more: str = "") -> None:
+    """--source NAME: repeatable, each a name or a comma-separated list; `more` ends its help."""
+    parser.add_argument(
+        "--source",
+        metavar="NAME",
+        action="append",
+        help="only articles from this outlet, named as `dateline info` lists it, in any case; repeat it or"
+        f" separate names with commas for several (--source cnn.com --source 'USA Today'){more}",
+    )
+
+
+def sources_value(args: argparse.Namespace) -> tuple[str, ...]:
+    """--source as given, checked here once for every command that takes it (none: every outlet)."""
+    if not args.source:
+        return ()
+    names = outlet_names(args.source)
+    if not names:
+        raise DatelineError(
+            "--source needs an outlet's name, e.g. --source cnn.com; `dateline info` lists the archive's", "Bad option"
+        )
+    return names
 
 
 def query_value(args: argparse.Namespace) -> Query:
@@ -102,4 +126,5 @@ def query_value(args: argparse.Namespace) -> Query:
         as_of=as_of_value(args),
         since=parse_cli_date(args.since) if args.since else None,
         until=parse_cli_date(args.until, end=True) if args.until else None,
+        sources=sources_value(args),
     )

@@ -146,8 +146,10 @@ class RayShard:
         vectors: Vectors = self._call("vectors", ids)
         return vectors
 
-    def leads(self, since: dt.date | None, until: dt.date | None, limit: int) -> tuple[list[int], int]:
-        leads: tuple[list[int], int] = self._or(([], 0), "leads", since, until, limit)
+    def leads(
+        self, since: dt.date | None, until: dt.date | None, limit: int, sources: tuple[str, ...] | None = None
+    ) -> tuple[list[int], int]:
+        leads: tuple[list[int], int] = self._or(([], 0), "leads", since, until, limit, sources)
         return leads
 
     def newest_date(self) -> dt.date | None:

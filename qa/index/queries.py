@@ -41,6 +41,14 @@ def _date_clauses(column: str, since: dt.date | None, until: dt.date | None) -> 
     return clauses, args
 
 
+def _source_clause(sources: Sequence[str] | None) -> tuple[str, list[str]]:
+    """The join to a passage's article and the condition keeping `sources` (None: no condition);
+    the caller adds the names as arguments."""
+    if sources is None:
+        return "", []
+    return " JOIN articles a ON a.id = p.article_id", [f"a.source IN ({','.join('?' * len(sources))})"]
+
+
 class Queries:
     """The read side of `Store` (a mixin: the connection is the store's)."""
 
@@ -111,30 +119,51 @@ class Queries:
                 out[pid] = (article_id, _date(date))
         return out
 
-    def allowed_ids(self, since: dt.date | None, until: dt.date | None) -> np.ndarray | None:
-        """Passage ids dated within [since, until]; None when the range admits every passage."""
-        if since is None and until is None:
-            return None
-        lo, hi, undated = self.conn.execute("SELECT min(date), max(date), sum(date IS NULL) FROM passages").fetchone()
-        if (
-            not undated
-            and lo is not None
-            and (since is None or since.isoformat() <= lo)
-            and (until is None or until.isoformat() >= hi)
-        ):
-            return None
-        clauses, args = _date_clauses("date", since, until)
-        clauses.insert(0, "date IS NOT NULL")
-        rows = self.conn.execute(f"SELECT id FROM passages WHERE {' AND '.join(clauses)}", args).fetchall()
+    def allowed_ids(
+        self, since: dt.date | None, until: dt.date | None, sources: Sequence[str] | None = None
+    ) -> np.ndarray | None:
+        """Passage ids dated within [since, until] and, with `sources` (stored names), from those
+        outlets; None when the filters admit every passage."""
+        if sources is None:
+            if since is None and until is None:
+                return None
+            lo, hi, undated = self.conn.execute(
+                "SELECT min(date), max(date), sum(date IS NULL) FROM passages"
+            ).fetchone()
+            if (
+                not undated
+                and lo is not None
+                and (since is None or since.isoformat() <= lo)
+                and (until is None or until.isoformat() >= hi)
+            ):
+                return None
+        elif not sources:
+            return np.zeros(0, dtype=np.int64)
+        clauses, args = _date_clauses("p.date", since, until)
+        if since or until:
+            clauses.insert(0, "p.date IS NOT NULL")
+        joined, more = _source_clause(sources)
+        rows = self.conn.execute(
+            f"SELECT p.id FROM passages p{joined} WHERE {' AND '.join([*clauses, *more])}",
+            [*args, *(sources or ())],
+        ).fetchall()
         return np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
 
-    def leads(self, since: dt.date | None, until: dt.date | None, limit: int) -> tuple[list[int], int]:
-        """The opening passage of each dated article within [since, until], oldest first (at most
-        `limit`), and how many such articles there are."""
-        clauses, args = _date_clauses("date", since, until)
-        where = " AND ".join(["ordinal = 0", "date IS NOT NULL", *clauses])
-        count = int(self.conn.execute(f"SELECT count(*) FROM passages WHERE {where}", args).fetchone()[0])
-        rows = self.conn.execute(f"SELECT id FROM passages WHERE {where} ORDER BY date, id LIMIT ?", [*args, limit])
+    def leads(
+        self, since: dt.date | None, until: dt.date | None, limit: int, sources: Sequence[str] | None = None
+    ) -> tuple[list[int], int]:
+        """The opening passage of each dated article within [since, until] (and from `sources`, stored
+        names, when given), oldest first (at most `limit`), and how many such articles there are."""
+        if sources is not None and not sources:
+            return [], 0
+        clauses, args = _date_clauses("p.date", since, until)
+        joined, more = _source_clause(sources)
+        where = " AND ".join(["p.ordinal = 0", "p.date IS NOT NULL", *clauses, *more])
+        args += sources or ()
+        count = int(self.conn.execute(f"SELECT count(*) FROM passages p{joined} WHERE {where}", args).fetchone()[0])
+        rows = self.conn.execute(
+            f"SELECT p.id FROM passages p{joined} WHERE {where} ORDER BY p.date, p.id LIMIT ?", [*args, limit]
+        )
         return [int(r[0]) for r in rows.fetchall()], count
 
     def date_range(self) -> tuple[dt.date | None, dt.date | None, int]:
@@ -143,15 +172,27 @@ class Queries:
         return _date(lo), _date(hi), int(undated or 0)
 
     def keyword_search(
-        self, match: str, k: int, since: dt.date | None, until: dt.date | None, title_weight: float = 0.5
+        self,
+        match: str,
+        k: int,
+        since: dt.date | None,
+        until: dt.date | None,
+        title_weight: float = 0.5,
+        sources: Sequence[str] | None = None,
     ) -> list[tuple[int, float]]:
-        """(passage id, bm25 score: higher is better) for an FTS5 MATCH expression."""
+        """(passage id, bm25 score: higher is better) for an FTS5 MATCH expression (`sources`: only
+        passages of those outlets, stored names)."""
+        if sources is not None and not sources:
+            return []
         clauses, args = _date_clauses("p.date", since, until)
         clauses.insert(0, "passages_fts MATCH ?")
         args.insert(0, match)
+        joined, more = _source_clause(sources)
+        clauses += more
+        args += sources or ()
         sql = (
             f"SELECT p.id, -bm25(passages_fts, {float(title_weight)}, 1.0) FROM passages_fts"
-            " JOIN passages p ON p.id = passages_fts.rowid"
+            f" JOIN passages p ON p.id = passages_fts.rowid{joined}"
             f" WHERE {' AND '.join(clauses)} ORDER BY bm25(passages_fts, {float(title_weight)}, 1.0) LIMIT ?"
         )
         try:

@@ -80,6 +80,8 @@ class Answer:
     as_of: dt.date | None
     since: dt.date | None = None
     until: dt.date | None = None
+    sources: tuple[str, ...] = ()
+    """The outlets the question was kept to, as the user named them (empty: every outlet)."""
     hits: tuple[Hit, ...] = ()
     nothing_found: bool = False
     """True when no passage cleared the relevance bar; `closest` then holds the best few anyway."""
@@ -96,6 +98,7 @@ class Answer:
             "as_of": self.as_of.isoformat() if self.as_of else None,
             "since": self.since.isoformat() if self.since else None,
             "until": self.until.isoformat() if self.until else None,
+            "sources": list(self.sources),
             "nothing_found": self.nothing_found,
             "passages": [h.to_json() for h in self.hits],
             "closest": [h.to_json() for h in self.closest],

@@ -26,6 +26,9 @@ from qa.search.bm25 import KeywordStats, phrases
 from qa.search.question import Reading
 from qa.search.text import fts_query
 
+Filter = tuple[dt.date | None, dt.date | None, tuple[str, ...] | None]
+"""What a search is kept inside: since, until, and the outlets (stored names; None: every one)."""
+
 
 @dataclass(frozen=True, slots=True)
 class Candidate:
@@ -70,8 +73,11 @@ class CandidateSource(Protocol):
         """Cosine between each passage and a question's vector."""
         ...
 
-    def leads(self, since: dt.date | None, until: dt.date | None, limit: int) -> tuple[list[int], int]:
-        """The opening passage of each article dated in the range, oldest first, and how many there are."""
+    def leads(
+        self, since: dt.date | None, until: dt.date | None, limit: int, sources: tuple[str, ...] | None = None
+    ) -> tuple[list[int], int]:
+        """The opening passage of each article dated in the range (of `sources`, when given: stored
+        names), oldest first, and how many there are."""
         ...
 
     def date_range(self) -> tuple[dt.date | None, dt.date | None, int]:
@@ -93,6 +99,10 @@ class ArchiveSource(CandidateSource, Protocol):
     def articles(self) -> Iterator[Article]: ...
 
     def stats(self) -> Stats: ...
+
+    def outlets(self) -> list[tuple[str, int]]:
+        """Each outlet (source) the archive holds and its articles, most first."""
+        ...
 
     def article(self, article_id: str) -> Article | None: ...
 
@@ -124,9 +134,10 @@ class IndexSource:
         self._passages = store.passage_count()
         self._range: tuple[dt.date | None, dt.date | None, int] | None = None
         self._totals: tuple[int, int] | None = None
+        self._outlets: list[tuple[str, int]] | None = None
         self._df: dict[str, int] = {}
-        # Date filters repeat across a batch (one as-of day per question file week): compute each once.
-        self._allowed: dict[tuple[dt.date | None, dt.date | None], IdSet | None] = {}
+        # Date and source filters repeat across a batch (one as-of day per question file week): compute each once.
+        self._allowed: dict[Filter, IdSet | None] = {}
         # Keyword searches run on a thread of their own with its own connection: SQLite works without
         # the GIL, so they overlap with encoding the questions and with ranking in Python.
         self._keyword_pool: ThreadPoolExecutor | None = None
@@ -157,6 +168,7 @@ class IndexSource:
             self._df.clear()
             self._range = None
             self._totals = None
+            self._outlets = None
             self._passages = self.store.passage_count()
             self.generation = generation
         return changed
@@ -175,6 +187,11 @@ class IndexSource:
 
     def stats(self) -> Stats:
         return self.store.stats()
+
+    def outlets(self) -> list[tuple[str, int]]:
+        if self._outlets is None:
+            self._outlets = self.store.stats().sources
+        return self._outlets
 
     def article(self, article_id: str) -> Article | None:
         return self.store.article(article_id)
@@ -198,8 +215,10 @@ class IndexSource:
         vectors = reconstruct(self.vectors, np.array(ids, dtype=np.int64))
         return [float(c) for c in (vectors @ question).tolist()]
 
-    def leads(self, since: dt.date | None, until: dt.date | None, limit: int) -> tuple[list[int], int]:
-        return self.store.leads(since, until, limit)
+    def leads(
+        self, since: dt.date | None, until: dt.date | None, limit: int, sources: tuple[str, ...] | None = None
+    ) -> tuple[list[int], int]:
+        return self.store.leads(since, until, limit, sources)
 
     def date_range(self) -> tuple[dt.date | None, dt.date | None, int]:
         if self._range is None:
@@ -251,10 +270,10 @@ class IndexSource:
     ) -> list[tuple[list[int], dict[int, float]]]:
         """Each question's dense pool (ids, best first) and keyword pool (id -> BM25)."""
         cfg = self.config
-        # All questions are searched together, each inside its own date range: one pass over the vectors.
+        # All questions are searched together, each inside its own dates and outlets: one pass over the vectors.
         dense: list[list[int]] = [[] for _ in readings]
         if cfg.dense and len(readings):
-            allowed = [self._allowed_ids(r.since, r.until) for r in readings]
+            allowed = [self._allowed_ids(r.since, r.until, r.sources) for r in readings]
             _, ids = self.vectors.search(vectors, cfg.pool, allowed)
             dense = [[int(pid) for pid in row if pid >= 0] for row in ids.tolist()]
         return [(dense[i], job.result() if job is not None else {}) for i, job in enumerate(keyword)]
@@ -276,9 +295,9 @@ class IndexSource:
             self._keyword_store = Store.open(self.store.directory)
             self._keyword_pool = ThreadPoolExecutor(1, thread_name_prefix="dateline-keyword")
         assert self._keyword_store is not None
-        allowed = self._allowed_ids(reading.since, reading.until)
+        allowed = self._allowed_ids(reading.since, reading.until, reading.sources)
         return self._keyword_pool.submit(
-            self._keyword, self._keyword_store, match, reading.since, reading.until, allowed
+            self._keyword, self._keyword_store, match, (reading.since, reading.until, reading.sources), allowed
         )
 
     def _informative(self, word: str) -> bool:
@@ -292,20 +311,23 @@ class IndexSource:
             self._df[word] = self.store.document_frequency(word)
         return self._df[word] <= max(cfg.common_words * self._passages, cfg.common_words_floor)
 
-    def _allowed_ids(self, since: dt.date | None, until: dt.date | None) -> IdSet | None:
-        if (since, until) not in self._allowed:
+    def _allowed_ids(
+        self, since: dt.date | None, until: dt.date | None, sources: tuple[str, ...] | None = None
+    ) -> IdSet | None:
+        key = (since, until, sources)
+        if key not in self._allowed:
             # Each set holds up to one id per passage (and a selector and a sorted copy): bound the
             # cache by ids, not entries, so a million-passage archive stays within its memory.
             if len(self._allowed) > 64 or sum(len(a) for a in self._allowed.values() if a) > 4_000_000:
                 self._allowed.clear()
-            ids = self.store.allowed_ids(since, until)
-            self._allowed[(since, until)] = None if ids is None else IdSet(ids)
-        return self._allowed[(since, until)]
+            ids = self.store.allowed_ids(since, until, sources)
+            self._allowed[key] = None if ids is None else IdSet(ids)
+        return self._allowed[key]
 
-    def _keyword(
-        self, store: Store, match: str, since: dt.date | None, until: dt.date | None, allowed: IdSet | None
-    ) -> dict[int, float]:
-        """The best `pool` keyword matches within the dates (`allowed`: the ids there, None for all), by BM25."""
+    def _keyword(self, store: Store, match: str, where: Filter, allowed: IdSet | None) -> dict[int, float]:
+        """The best `pool` keyword matches within the filter (`where`: dates and stored outlet names;
+        `allowed`: the ids it admits, None for all), by BM25."""
+        since, until, sources = where
         cfg = self.config
         if allowed is None:
             return dict(store.keyword_search(match, cfg.pool, None, None, cfg.title_weight))
@@ -317,5 +339,5 @@ class IndexSource:
         inside = allowed.contains(np.array([pid for pid, _ in found], dtype=np.int64))
         kept = [hit for hit, ok in zip(found, inside.tolist(), strict=True) if ok][: cfg.pool]
         if len(kept) < cfg.pool and len(found) == deep:
-            return dict(store.keyword_search(match, cfg.pool, since, until, cfg.title_weight))
+            return dict(store.keyword_search(match, cfg.pool, since, until, cfg.title_weight, sources))
         return dict(kept)

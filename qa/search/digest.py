@@ -19,7 +19,7 @@ _READ_PER_STORY = 4
 def digest(reading: Reading, question: Vectors, source: CandidateSource, config: Search) -> Answer:
     """The period's stories: no relevance bar (every story of the period answers the question)."""
     query, cfg = reading.query, config.collapse
-    ids, count = source.leads(reading.since, reading.until, query.k * _READ_PER_STORY)
+    ids, count = source.leads(reading.since, reading.until, query.k * _READ_PER_STORY, reading.sources)
     texts = source.passages(ids)
     kept: list[Shown] = []
     for pid in ids:

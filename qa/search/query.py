@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from qa.errors import DatelineError
@@ -17,6 +18,8 @@ class Query:
     as_of: dt.date | None = None
     since: dt.date | None = None
     until: dt.date | None = None
+    sources: tuple[str, ...] = ()
+    """Outlets to search, as the user named them (matched case-insensitively); empty: every outlet."""
     apply_bar: bool = True
     """False to rank even when nothing clears the relevance bar (evaluation does)."""
 
@@ -34,3 +37,14 @@ class Query:
         if self.as_of and self.until:
             return min(self.as_of, self.until)
         return self.as_of or self.until
+
+
+def outlet_names(values: Iterable[str]) -> tuple[str, ...]:
+    """Outlet names as given, each value one name or a comma-separated list: spaces tidied, each
+    name once (case-insensitively), in the order given."""
+    names: dict[str, str] = {}
+    for value in values:
+        for part in value.split(","):
+            if name := " ".join(part.split()):
+                names.setdefault(name.casefold(), name)
+    return tuple(names.values())

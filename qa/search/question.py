@@ -4,11 +4,12 @@ whether it only asks what happened in a period (then the period's stories are li
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 from qa.config import Search
 from qa.search.answer_types import AnswerType, expected_type
+from qa.search.outlets import searched_outlets
 from qa.search.query import Query
 from qa.search.question_dates import MONTHS, DateHint, read_dates
 from qa.search.text import content_words
@@ -64,6 +65,10 @@ class Archive(Protocol):
 
     def date_range(self) -> tuple[dt.date | None, dt.date | None, int]: ...
 
+    def outlets(self) -> list[tuple[str, int]]:
+        """Each outlet (source) the archive holds and its articles, most first."""
+        ...
+
 
 @dataclass(frozen=True, slots=True)
 class Reading:
@@ -83,6 +88,8 @@ class Reading:
     """How the question was read, for the user ("searched articles from ...")."""
     digest: bool = False
     """True when the question only asks what happened in the period it names: its stories are listed."""
+    sources: tuple[str, ...] | None = None
+    """The outlets searched, as the archive stores their names (none matched: empty); None: every outlet."""
 
 
 def _span(since: dt.date | None, until: dt.date | None) -> str:
@@ -108,7 +115,17 @@ def _filter_notes(query: Query, archive: Archive) -> list[str]:
 
 
 def read_question(query: Query, newest: dt.date | None, archive: Archive, config: Search) -> Reading:
-    """Read a question against the archive (what it holds decides how a named period is searched)."""
+    """Read a question against the archive (what it holds decides how a named period is searched,
+    and which stored outlets a source filter means)."""
+    reading = _read_dates(query, newest, archive, config)
+    if not query.sources:
+        return reading
+    sources, notes = searched_outlets(query.sources, archive.outlets())
+    return replace(reading, sources=sources, notes=(*reading.notes, *notes))
+
+
+def _read_dates(query: Query, newest: dt.date | None, archive: Archive, config: Search) -> Reading:
+    """The question's dates, period and kind of answer."""
     since, until = query.since, query.latest
     reference = query.as_of or newest or dt.date.today()
     hint = read_dates(query.question, reference, config.dates) if config.dates.enabled else None

@@ -185,7 +185,8 @@ class Retriever:
             keyword = source.keyword_jobs(readings)
             vectors = self.encoder.encode_queries([q.question for q in queries])
             pools = source.pools_with(readings, vectors, keyword)
-            return [self._answer(r, p, vectors[i]) for i, (r, p) in enumerate(zip(readings, pools, strict=True))]
+            answers = [self._answer(r, p, vectors[i]) for i, (r, p) in enumerate(zip(readings, pools, strict=True))]
+            return [replace(a, sources=q.sources) if q.sources else a for a, q in zip(answers, queries, strict=True)]
 
     def _answer(self, reading: Reading, pool: Pool, question: Vectors) -> Answer:
         """One question through the ranking steps to its answer (a period's stories, when that is all it asks)."""

@@ -55,7 +55,7 @@ class ShardClient(Protocol):
         matches: Sequence[str],
         stats: KeywordStats | None,
     ) -> Pending:
-        """Start searching the shard for these questions (inside each one's dates): `matches` are
+        """Start searching the shard for these questions (inside each one's dates and outlets): `matches` are
         their keyword searches, scored with `stats` (the archive's; None: the shard's own)."""
         ...
 
@@ -67,7 +67,9 @@ class ShardClient(Protocol):
 
     def vectors(self, ids: list[int]) -> Vectors: ...
 
-    def leads(self, since: dt.date | None, until: dt.date | None, limit: int) -> tuple[list[int], int]: ...
+    def leads(
+        self, since: dt.date | None, until: dt.date | None, limit: int, sources: tuple[str, ...] | None = None
+    ) -> tuple[list[int], int]: ...
 
     def newest_date(self) -> dt.date | None: ...
 
@@ -148,8 +150,10 @@ class LocalShard:
 
         return reconstruct(self.source.vectors, np.array(ids, dtype=np.int64))
 
-    def leads(self, since: dt.date | None, until: dt.date | None, limit: int) -> tuple[list[int], int]:
-        return self.source.leads(since, until, limit)
+    def leads(
+        self, since: dt.date | None, until: dt.date | None, limit: int, sources: tuple[str, ...] | None = None
+    ) -> tuple[list[int], int]:
+        return self.source.leads(since, until, limit, sources)
 
     def newest_date(self) -> dt.date | None:
         return self.source.newest_date()

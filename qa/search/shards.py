@@ -47,6 +47,7 @@ class ShardedSource:
         self._totals: tuple[int, int] | None = None
         self._hits: dict[str, int] = {}
         self._newest: dt.date | None = None
+        self._outlets: list[tuple[str, int]] | None = None
 
     def _open_all(self) -> list[ShardClient]:
         opened: list[ShardClient] = []
@@ -88,11 +89,17 @@ class ShardedSource:
         else:  # a run into the archive commits shard by shard, then the manifest
             changed = any([client.refresh() for client in self.shards])
         if changed:
-            self._totals, self._hits, self._newest = None, {}, None
+            self._totals, self._hits, self._newest, self._outlets = None, {}, None, None
         return changed
 
     def stats(self) -> Stats:
         return combined([s.stats() for s in self.shards])
+
+    def outlets(self) -> list[tuple[str, int]]:
+        """Every shard's outlets, summed (once per generation)."""
+        if self._outlets is None:
+            self._outlets = self.stats().sources
+        return self._outlets
 
     def article(self, article_id: str) -> Article | None:
         return next((a for s in self.shards if (a := s.article(article_id)) is not None), None)
@@ -235,13 +242,15 @@ class ShardedSource:
     def cosines(self, ids: list[int], question: Vectors) -> list[float]:
         return [float(c) for c in (self._vectors(ids) @ question).tolist()]
 
-    def leads(self, since: dt.date | None, until: dt.date | None, limit: int) -> tuple[list[int], int]:
+    def leads(
+        self, since: dt.date | None, until: dt.date | None, limit: int, sources: tuple[str, ...] | None = None
+    ) -> tuple[list[int], int]:
         # Shards hold disjoint periods in date order, so their openings, one shard after another,
         # are oldest first across the archive too.
         ids: list[int] = []
         count = 0
         for n in self._reads(since, until):
-            local, found = self.shards[n].leads(since, until, limit)
+            local, found = self.shards[n].leads(since, until, limit, sources)
             count += found
             ids += [_global(n, pid) for pid in local]
         return ids[:limit], count

@@ -21,7 +21,7 @@ from qa.errors import DatelineError
 from qa.ingest.dates import parse_cli_date
 from qa.present.markdown import answer_markdown
 from qa.search.answers import Answer
-from qa.search.query import Query
+from qa.search.query import Query, outlet_names
 from qa.search.text import content_words
 
 _CONNECTIVE = re.compile(r"^\s*(and|but|also|so|then|what about|how about|and what|and who|and how|what else)\b", re.I)
@@ -118,6 +118,8 @@ class Conversation:
     as_of: dt.date | None = None
     since: dt.date | None = None
     until: dt.date | None = None
+    sources: tuple[str, ...] = ()
+    """The outlets searched (`/source`), as the user named them; empty: every outlet."""
     turns: list[Answer] = field(default_factory=list)
     history: list[str] = field(default_factory=list)
     read_as: str = ""
@@ -134,7 +136,8 @@ class Conversation:
             text = carry_topic(question, self.read_as or previous)
             followed = previous
         self.read_as = text
-        return Query(text, k=self.k, as_of=self.as_of, since=self.since, until=self.until), followed
+        query = Query(text, k=self.k, as_of=self.as_of, since=self.since, until=self.until, sources=self.sources)
+        return query, followed
 
     def record(self, question: str, answer: Answer, followed: str | None = None, filters: str = "") -> Answer:
         """Keep an answer (under the question as the user typed it), with how it was read.
@@ -185,6 +188,14 @@ class Conversation:
         if name == "until":
             self._dates(until=None if off else parse_cli_date(arg, end=True))
             return f"until {self.until}" if self.until else "no end date"
+        if name == "source":
+            names = () if off else outlet_names([arg])
+            if not off and not names:
+                raise DatelineError(
+                    "/source takes an outlet's name or names (/source off: every outlet)", "Bad command"
+                )
+            self.sources = names
+            return f"only articles from {', '.join(names)}" if names else "articles from every outlet"
         raise DatelineError(f"unknown command /{name}; press F1 for the list", "Bad command")
 
     def _dates(self, **dates: dt.date | None) -> None:
@@ -197,6 +208,8 @@ class Conversation:
         parts = [f"k={self.k}", f"as of {self.as_of}" if self.as_of else "as of today"]
         if self.since or self.until:
             parts.append(f"{self.since or '…'} → {self.until or '…'}")
+        if self.sources:
+            parts.append(f"from {', '.join(self.sources)}")
         return " · ".join(parts)
 
     def to_markdown(self) -> str:

@@ -29,6 +29,7 @@ Commands typed in the input:
 /asof 2024-03-31    answer as of that day (/asof off)
 /since 2024-03      only articles from then on (/since off)
 /until 2024-06-30   only articles up to then (/until off)
+/source cnn.com     only articles from that outlet (/source off)
 /export notes.md    save the conversation
 /clear              clear the conversation
 

@@ -9,6 +9,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
+from textual import events
 from textual._xterm_parser import XTermParser
 from textual.events import Paste
 from textual.widget import Widget
@@ -58,6 +59,39 @@ async def test_letters_typed_on_a_card_go_to_the_input_in_order(tmp_path: Path) 
         ask = app.query_one("#ask", Input)
         assert focused(app) is ask and ask.value == "who is Kim"
         assert isinstance(app.screen, type(app.screen_stack[0]))
+
+
+async def test_every_key_pressed_on_a_card_goes_to_the_input(tmp_path: Path) -> None:
+    """The first key moves focus to the input, and the input's own focus handling keeps it there."""
+    app = canned_app(tmp_path)
+    async with app.run_test(size=(100, 34)) as pilot:
+        await answered(pilot, app)
+        ask = app.query_one("#ask", Input)
+        await pilot.press("tab", *"Who is")  # one key after another, as a terminal sends them
+        assert focused(app) is ask and ask.value == "Who is"
+        await pilot.press("space", *"Kim")
+        assert ask.value == "Who is Kim"
+
+
+async def test_keys_pressed_after_closing_the_article_go_to_the_input(tmp_path: Path) -> None:
+    app = canned_app(tmp_path)
+    async with app.run_test(size=(100, 34)) as pilot:
+        await answered(pilot, app)
+        ask = app.query_one("#ask", Input)
+        for sent in ("keys", "burst"):
+            ask.value = ""
+            await pilot.press("tab", "o")
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            assert isinstance(app.screen, ArticleScreen)
+            if sent == "keys":
+                await pilot.press("escape", *"Who is")
+            else:  # Esc and the letters behind it queued together: they reach the chat, not the closing view
+                app.post_message(events.Key("escape", "\x1b"))
+                burst(app, "Who is")
+                await pilot.pause()
+            assert not isinstance(app.screen, ArticleScreen), sent
+            assert focused(app) is ask and ask.value == "Who is", sent
 
 
 async def test_escape_and_tab_on_a_card_return_to_the_input(tmp_path: Path) -> None:

@@ -67,7 +67,9 @@ class HistoryInput(Input):
     ]
 
     def __init__(self, history: list[str], **kwargs: object) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]
+        # No select-all on focus: a key typed on a card moves focus here and goes in, and the focus
+        # event that comes after it would select that key, so the next one replaced it.
+        super().__init__(select_on_focus=False, **kwargs)  # type: ignore[arg-type]
         self.history = history
         self.position = 0
 

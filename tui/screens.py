@@ -41,8 +41,12 @@ the passage comes to the question's meaning; cards go in order of
 how well they answer it."""
 
 
+# Closing is a priority binding, taken by the app as the key arrives: keys typed right after it then
+# go to the chat below (a card, which types them into the input), not to this screen as it closes.
+
+
 class HelpScreen(ModalScreen[None]):
-    BINDINGS = [Binding("escape,q,f1,question_mark", "dismiss", "Close")]
+    BINDINGS = [Binding("escape,q,f1,question_mark", "dismiss", "Close", priority=True)]
 
     def compose(self) -> ComposeResult:
         # Scrolls when the terminal is shorter than the keys (24 lines is).
@@ -55,7 +59,7 @@ class HelpScreen(ModalScreen[None]):
 class ArticleScreen(ModalScreen[None]):
     """The whole article, the quoted passage highlighted and scrolled into view."""
 
-    BINDINGS = [Binding("escape,q", "dismiss", "Close")]
+    BINDINGS = [Binding("escape,q", "dismiss", "Close", priority=True)]
 
     def __init__(self, article: Article, start: int, end: int) -> None:
         super().__init__()

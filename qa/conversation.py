@@ -2,8 +2,10 @@
 
 Follow-ups, the documented mechanism: a question that opens with a connective ("and", "what about",
 "also", ...) or leans on a pronoun ("he", "they", "that", ...) while naming little of its own (at most
-six content words) follows up the conversation. It carries the conversation's topic, the names and
-the period of the question before it as that question was read (so a chain of follow-ups keeps it):
+six content words) follows up the conversation; a pronoun after a name in the same question means
+that name ("Who is Sun Weidong and why did he visit Pyongyang?" stands alone). A follow-up carries
+the conversation's topic, the names and the period of the question before it as that question was
+read (so a chain of follow-ups keeps it):
 - "what about X?" asks the previous question again about X: both are searched together;
 - a follow-up naming someone or something of its own ("and what did Kim say?") keeps only the period;
 - one naming nothing ("When was that?", "what did he say?") takes the names and the period.
@@ -249,5 +251,19 @@ def carry_topic(question: str, before: str) -> str:
 
 
 def is_followup(question: str) -> bool:
-    words = content_words(question)
-    return len(words) <= MAX_FOLLOWUP_WORDS and bool(_CONNECTIVE.search(question) or _PRONOUN.search(question))
+    """Whether a question leans on the one before it: a connective, or a pronoun it names nothing for.
+
+    A pronoun after a name in the same question ("Who is Sun Weidong and why did he visit?") is
+    taken to mean that name, so the question stands alone.
+    """
+    if len(content_words(question)) > MAX_FOLLOWUP_WORDS:
+        return False
+    if _CONNECTIVE.search(question):
+        return True
+    return any(not _names_before(question, pronoun.start()) for pronoun in _PRONOUN.finditer(question))
+
+
+def _names_before(question: str, end: int) -> bool:
+    """Whether the question names someone or something before `end`, its capitalised first word aside."""
+    first = re.match(r"\s*\S+", question)
+    return bool(names(question[first.end() if first else 0 : end]))

@@ -339,3 +339,23 @@ async def test_a_follow_up_naming_someone_new_is_about_them(bundled_index: Path)
         # Not the same Choe cards again: Kim's own words come first.
         assert [c.hit.passage.id for c in cards[:3]] != first[:3]
         assert any("Kim said" in c.hit.passage.text or "Kim Yo Jong" in c.hit.passage.text for c in cards[:3])
+
+
+async def test_a_question_naming_whom_its_pronoun_means_is_not_a_follow_up(bundled_index: Path) -> None:
+    """ "he" after "Sun Weidong" in the same question is Sun Weidong: read alone, highlighted as alone."""
+    question = "Who is Sun Weidong and why did he visit Pyongyang?"
+    app = DatelineApp(Settings(bundled_index), build_default=False)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await opened(pilot, app)
+        await ask(pilot, app, "What did Xi say to Kim in March 2024?")
+        await ask(pilot, app, question)
+        line = list(app.query(QuestionLine))[-1]
+        assert line.question == question and "follow-up" not in str(line.render())
+        first = [c for c in app.query(AnswerCard) if c.hit.rank == 1][-1]
+        assert app.engine is not None
+        alone = app.engine.ask(Query(question)).hits[0]
+        start, end = first.hit.highlight
+        assert first.hit.passage.id == alone.passage.id and (start, end) == alone.highlight
+        assert "visit" in first.hit.passage.text[start:end]
+        await ask(pilot, app, "What did he say?")  # a real follow-up still is one
+        assert "read as a follow-up to: " + question in str(list(app.query(QuestionLine))[-1].render())

@@ -1,0 +1,50 @@
+"""The chat's conversation logic without the UI: which questions follow up."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa.conversation import Conversation, is_followup
+from qa.search.answers import Answer
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Who is Sun Weidong and why did he visit Pyongyang?",
+        "Why did Choe Son-hui say that?",
+        "What did Xi say to Kim?",
+        "Who led the North Korean delegation that met Wang Yi?",
+    ],
+)
+def test_a_question_naming_what_its_pronoun_means_stands_alone(question: str) -> None:
+    assert not is_followup(question)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What did he say?",
+        "And Russia?",
+        "When was that?",
+        "what about Liu Jianchao?",
+        "and what did Kim say?",
+        "What did he tell Kim?",  # the name comes after the pronoun: "he" is someone before
+        "In March, what did he say?",  # a month is no one "he" could be
+    ],
+)
+def test_a_real_follow_up_is_still_one(question: str) -> None:
+    assert is_followup(question)
+
+
+def test_the_chat_reads_a_complete_question_alone_after_another() -> None:
+    conversation = Conversation()
+    first = "What did Xi say to Kim in March 2024?"
+    conversation.query(first)
+    conversation.record(first, Answer(first, None))
+    second = "Who is Sun Weidong and why did he visit Pyongyang?"
+    query, followed = conversation.query(second)
+    assert followed is None and query.question == second  # searched as typed: no topic carried
+    conversation.record(second, Answer(second, None))
+    query, followed = conversation.query("What did he say?")
+    assert followed == second and query.question == "What did he say? (Sun Weidong, Pyongyang)"

@@ -8,6 +8,8 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from textual.geometry import Region
+from textual.widget import Widget
 from textual.widgets import Input
 
 from qa.index.records import Stats
@@ -141,3 +143,25 @@ def test_a_saved_conversation_has_a_blank_line_before_each_question() -> None:
     markdown = conversation.to_markdown()
     assert markdown.startswith("# dateline conversation\n\n_k=5 · as of today_\n\n## Who is Kim Song Nam?\n\n")
     assert "_Nothing relevant in this archive._\n\n## What is the GDP of France?\n\n" in markdown
+
+
+def shown(widget: Widget) -> list[str]:
+    """The lines a widget draws, as the terminal shows them."""
+    return [strip.text.rstrip() for strip in widget.render_lines(Region(0, 0, *widget.size))]
+
+
+async def test_the_status_bar_keeps_the_as_of_day_and_filters_at_60_columns(tmp_path: Path) -> None:
+    app = canned_app(tmp_path)
+    async with app.run_test(size=(60, 24)) as pilot:
+        await opened(pilot, app)
+        bar = app.query_one("#status")
+        await answered(pilot, app, "/asof 2024-02-01")
+        assert shown(bar) == [" 5 articles · 2024-01 → 2024-10  │  k=5 · as of 2024-02-01"]
+        await answered(pilot, app, "/since 2024-01-01")
+        await answered(pilot, app, "/until 2024-01-31")
+        # The index's size gives way, never the filters.
+        assert shown(bar) == [" k=5 · as of 2024-02-01 · 2024-01-01 → 2024-01-31"]
+        await pilot.resize_terminal(100, 24)
+        await pilot.pause()
+        whole = " 5 articles · 2024-01-27 → 2024-10-06  │  k=5 · as of 2024-02-01 · 2024-01-01 → 2024-01-31"
+        assert shown(bar) == [whole]

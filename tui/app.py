@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from rich.text import Text
 from textual import on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
@@ -70,7 +69,8 @@ class DatelineApp(App[None]):
         self.waiting: deque[Asked] = deque()
         self.searching: Asked | None = None
         self.engine_error: str | None = None
-        self.corpus_text = "opening the index…"
+        self.corpus: tuple[str, ...] = ("opening the index…",)
+        """What the status bar says of the index, in forms from the longest to the shortest."""
 
     def compose(self) -> ComposeResult:
         yield StatusBar(id="status")
@@ -92,7 +92,7 @@ class DatelineApp(App[None]):
         """Open the index and load the model off the UI thread (the import alone takes seconds)."""
         try:
             engine = self.open_engine(
-                self.settings, self.build_default, lambda text: self.call_from_thread(self._set_corpus_text, text)
+                self.settings, self.build_default, lambda text: self.call_from_thread(self._set_corpus, text)
             )
             self.post_message(EngineReady(engine, engine.stats()))
         except DatelineError as exc:
@@ -100,8 +100,8 @@ class DatelineApp(App[None]):
         except Exception as exc:  # noqa: BLE001 - any failure becomes a notice, never a crash
             self.post_message(EngineFailed(f"could not open the index: {exc or type(exc).__name__}"))
 
-    def _set_corpus_text(self, text: str) -> None:
-        self.corpus_text = text
+    def _set_corpus(self, text: str) -> None:
+        self.corpus = (text,)
         self.refresh_status()
 
     @on(EngineReady)
@@ -120,7 +120,7 @@ class DatelineApp(App[None]):
         self.engine_error = message.error
         for notice in self.query(".pending-load"):
             notice.remove()
-        self.corpus_text = "no index"
+        self.corpus = ("no index",)
         self.refresh_status()
         self.add(Notice(message.error, "error"))
         self.notify(message.error, title="Cannot answer yet", severity="error", timeout=10)
@@ -132,12 +132,18 @@ class DatelineApp(App[None]):
 
     def _corpus_stats(self, s: Stats) -> str:
         """Show the index's size and dates in the status bar; returns the span of dates."""
-        span = f"{s.first_date} → {s.last_date}" if s.first_date else "undated"
-        self.corpus_text = f"{s.articles} articles · {span}"
+        count = f"{s.articles} articles"
+        if s.first_date and s.last_date:
+            span = f"{s.first_date} → {s.last_date}"
+            months = f"{s.first_date:%Y-%m} → {s.last_date:%Y-%m}"
+            self.corpus = (f"{count} · {span}", f"{count} · {months}", count)
+        else:
+            span = "undated"
+            self.corpus = (f"{count} · {span}", count)
         return span
 
     def refresh_status(self) -> None:
-        self.query_one(StatusBar).update(Text(f" {self.corpus_text}  │  {self.conversation.filters_text()}"))
+        self.query_one(StatusBar).show(self.corpus, self.conversation.filters_text())
 
     # -- asking ------------------------------------------------------------------------------
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import events
 from textual.binding import Binding
@@ -128,8 +129,32 @@ class Notice(Static):
         super().__init__(Text(text), classes=f"notice {kind}")
 
 
-class StatusBar(Static):
-    pass
+class StatusBar(Widget):
+    """The index (its size and dates) and the conversation's filters, on one line of any width.
+
+    The index is said in the longest of its forms that fits beside the filters, or not at all: the
+    filters (k, the as-of day, the date range) decide what an answer shows, so they are never cut.
+    """
+
+    SEPARATOR = "  │  "
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.corpus: tuple[str, ...] = ()
+        self.filters = ""
+
+    def show(self, corpus: tuple[str, ...], filters: str) -> None:
+        """Show the index in `corpus`'s forms, longest first, and the filters."""
+        self.corpus, self.filters = corpus, filters
+        self.refresh()
+
+    def render(self) -> Text:
+        width = self.content_region.width
+        for form in self.corpus:
+            line = f" {form}{self.SEPARATOR}{self.filters}"
+            if cell_len(line) <= width:
+                return Text(line)
+        return Text(f" {self.filters}")
 
 
 class Log(VerticalScroll, can_focus=False):

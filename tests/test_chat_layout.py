@@ -3,22 +3,26 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from rich.cells import cell_len
 from textual.geometry import Region
 from textual.widget import Widget
 from textual.widgets import Input
 
 from qa.index.records import Stats
+from qa.ingest.articles import Article
 from qa.search.answers import Answer
 from qa.search.query import Query
 from qa.settings import Settings
 from tests.pilot import opened
 from tui.app import DatelineApp
 from tui.engine import Engine
+from tui.screens import ArticleScreen
 from tui.widgets import AnswerCard, QuestionLine
 
 from .test_chat_keys import answered, canned_app
@@ -165,3 +169,52 @@ async def test_the_status_bar_keeps_the_as_of_day_and_filters_at_60_columns(tmp_
         await pilot.pause()
         whole = " 5 articles · 2024-01-27 → 2024-10-06  │  k=5 · as of 2024-02-01 · 2024-01-01 → 2024-01-31"
         assert shown(bar) == [whole]
+
+
+URL = "https://www.example-news.com/world/asia-pacific/geneva-talks-full-statement-2024-03-28/index.html?utm_source=rss"
+
+
+def _url_lines(lines: list[str]) -> list[str]:
+    """The lines a URL is shown on: from the one where it starts to the one where it is whole."""
+    first = next(i for i, line in enumerate(lines) if "https://" in line)
+    taken = [lines[first][lines[first].index("https://") :]]
+    while URL not in "".join(taken):
+        first += 1
+        taken.append(lines[first])
+    return taken
+
+
+async def test_the_article_keeps_the_quotes_paragraph_whole_and_breaks_urls_only_where_they_divide(
+    tmp_path: Path,
+) -> None:
+    text = (
+        "Officials met in Geneva on Tuesday.\n\n"
+        "The talks began at noon. They ended late in the evening. Observers called them a first step.\n\n"
+        f"The full statement is at {URL} for readers."
+    )
+    start = text.index("The talks")
+    end = text.index(" They ended")
+    article = Article("a1", "Talks in Geneva", dt.date(2024, 3, 28), "Yonhap", URL, "x.txt", "x.txt", text)
+    app = canned_app(tmp_path)
+    async with app.run_test(size=(60, 30)) as pilot:
+        await opened(pilot, app)
+        await app.push_screen(ArticleScreen(article, start, end))
+        await pilot.pause()
+        screen = app.screen
+        lines = [line for part in screen.query_one("#article").children for line in shown(part)]
+        # The paragraph goes on after the quote, on the same line, with no stray space starting a line.
+        assert "The talks began at noon. They ended" in lines[2]
+        assert not [line for line in lines if line.startswith(" ")]
+        quoted = screen.query_one("#quoted")
+        marked = [
+            "".join(s.text for s in strip if s.style and s.style.reverse)
+            for strip in quoted.render_lines(Region(0, 0, *quoted.size))
+        ]
+        assert "".join(marked) == "The talks began at noon."
+        width = screen.query_one("#article").scrollable_content_region.width
+        for url_lines in (_url_lines(lines), _url_lines(shown(screen.query_one("#article-url")))):
+            assert len(url_lines) > 1 and all(cell_len(line) <= width for line in url_lines)
+            # Each line of the URL ends where it divides (after a slash, hyphen or dot, before its
+            # query), never inside a word.
+            breaks = itertools.pairwise(url_lines)
+            assert all(line[-1] in "/-._" or after[0] in "?&#" for line, after in breaks), url_lines

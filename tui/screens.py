@@ -11,6 +11,7 @@ from textual.widgets import Footer, Static
 
 from qa.ingest.articles import Article
 from qa.present.words import safe
+from tui.widgets import UrlWrapped
 
 KEYS = """\
 Enter        ask the question in the input
@@ -68,15 +69,35 @@ class ArticleScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         a = self.article
         head = Text(safe(a.title), style="bold")
-        head.append(f"\n{a.date_text} · {safe(a.source)}" + (f" · {safe(a.url)}" if a.url else ""), style="cyan")
+        head.append(f"\n{a.date_text} · {safe(a.source)}", style="cyan")
         # The header stays above the scrolling text, so scrolling to a quote far down never hides it.
         with Vertical(id="article-box"):
             yield Static(head, id="article-head")
+            if a.url:
+                yield Static(UrlWrapped.of(Text(safe(a.url), style="cyan")), id="article-url")
             with VerticalScroll(id="article"):
-                yield Static(Text(safe(a.text[: self.start])), id="before")
-                yield Static(Text(safe(a.text[self.start : self.end]), style="bold reverse"), id="quoted")
-                yield Static(Text(safe(a.text[self.end :])), id="after")
+                yield from self._text()
         yield Footer()
+
+    def _text(self) -> list[Static]:
+        """The text before the quote's paragraphs, those paragraphs (the quote marked in them), the rest.
+
+        Split between paragraphs, never inside one: the quote's own lines wrap as the paragraph does.
+        """
+        text = self.article.text
+        first = text.rfind("\n", 0, self.start) + 1
+        last = text.find("\n", self.end)
+        last = len(text) if last < 0 else last
+        quoted = Text(safe(text[first : self.start]))
+        quoted.append(safe(text[self.start : self.end]), style="bold reverse")
+        quoted.append(safe(text[self.end : last]))
+        parts = [Static(UrlWrapped.of(quoted), id="quoted")]
+        # Each widget ends a line, so the line end between two of them is not written again.
+        if first:
+            parts.insert(0, Static(UrlWrapped.of(Text(safe(text[: first - 1]))), id="before"))
+        if last < len(text):
+            parts.append(Static(UrlWrapped.of(Text(safe(text[last + 1 :]))), id="after"))
+        return parts
 
     def on_mount(self) -> None:
         self.call_after_refresh(self._show_quote)

@@ -7,12 +7,18 @@ article shows as typed; control characters are made visible first (qa.present.te
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from rich.cells import cell_len
 from rich.text import Text
 from textual import events
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.css.styles import RulesMap
+from textual.strip import Strip
+from textual.style import Style
+from textual.visual import RenderOptions, Visual
 from textual.widget import Widget
 from textual.widgets import Input, Static
 
@@ -28,6 +34,59 @@ def relevance_bar(relevance: float, gauge: Gauge = _GAUGE) -> str:
     """Five dots for the cosine: `gauge.low` (0.3) and below is one dot, one more every `gauge.step` (0.1)."""
     filled = max(1, min(5, round((relevance - gauge.low) / gauge.step) + 1))
     return "●" * filled + "○" * (5 - filled)
+
+
+# A URL, and the places it divides: after a slash (not inside the scheme's `//`), hyphen, underscore or
+# dot, and before its query, a parameter or its fragment (`?`, `&`, `#`).
+_URL = re.compile(r"\b(?:https?://|www\.)\S+", re.IGNORECASE)
+_URL_DIVIDES = re.compile(r"(?<=[/\-_.])(?!/)|(?=[?&#])")
+
+
+def url_breaks(url: str, width: int) -> list[int]:
+    """Where the lines of a URL end so that each fits `width`: the last place it divides before the edge."""
+    breaks, start, fit = [], 0, 0
+    for at in sorted({m.start() for m in _URL_DIVIDES.finditer(url)} - {0} | {len(url)}):
+        if at - start > width and fit > start:
+            breaks.append(fit)
+            start = fit
+        fit = at
+    return breaks
+
+
+class UrlWrapped(Visual):
+    """Text that wraps between words as Textual wraps it, and a URL too long for a line where it divides.
+
+    Textual cuts a word longer than the line at the edge; a URL is one such word, cut mid-word.
+    """
+
+    def __init__(self, content: Content) -> None:
+        self.content = content
+
+    @classmethod
+    def of(cls, text: Text) -> UrlWrapped:
+        return cls(Content.from_rich_text(text))
+
+    def __str__(self) -> str:
+        return str(self.content)
+
+    def at(self, width: int) -> Content:
+        """The text with a line end where each URL longer than `width` divides."""
+        cuts = [
+            url.start() + at
+            for url in _URL.finditer(self.content.plain)
+            if cell_len(url.group()) > width
+            for at in url_breaks(url.group(), width)
+        ]
+        return Content("\n").join(self.content.divide(cuts)) if cuts else self.content
+
+    def render_strips(self, width: int, height: int | None, style: Style, options: RenderOptions) -> list[Strip]:
+        return self.at(width).render_strips(width, height, style, options)
+
+    def get_optimal_width(self, rules: RulesMap, container_width: int) -> int:
+        return self.content.get_optimal_width(rules, container_width)
+
+    def get_height(self, rules: RulesMap, width: int) -> int:
+        return self.at(width).get_height(rules, width)
 
 
 # A question longer than this is echoed shortened: a pasted page would push its answer off screen.
@@ -94,7 +153,7 @@ class AnswerCard(Static, can_focus=True):
             cite.append(f"\n{safe(p.headline)}", style="italic")
         if hit.also:
             cite.append(f"\nalso in: {safe(also_in(hit))}", style="dim")
-        super().__init__(cite + Text("\n") + quote, classes="card closest" if closest else "card")
+        super().__init__(UrlWrapped.of(cite + Text("\n") + quote), classes="card closest" if closest else "card")
 
     async def _on_key(self, event: events.Key) -> None:
         # Before the bindings (they run when the key has bubbled to the app): a letter typed on a card

@@ -217,16 +217,24 @@ class Conversation:
     def to_markdown(self) -> str:
         """The conversation as Markdown: the filters, then each question as batch's report writes it.
 
-        Under a question: how it was read, and its filters where they differ from the ones above.
+        Under a question: how it was read, and its filters where they differ from the ones above or
+        it was answered as of a day (batch's line for that day alone would leave `k` out).
         """
         now = self.filters_text()
         lines = ["# dateline conversation", "", f"_{now}_", ""]
         reads = self.read + [()] * (len(self.turns) - len(self.read))
         body = "".join(  # each section ends in a blank line
-            answer_markdown(answer.question, answer, read=[r for r in read if r != f"filters: {now}"])
-            for answer, read in zip(self.turns, reads, strict=True)
+            _section(answer, read, now) for answer, read in zip(self.turns, reads, strict=True)
         )
         return "\n".join(lines) + "\n" + body  # a blank line between the filters and the first question
+
+
+def _section(answer: Answer, read: tuple[str, ...], now: str) -> str:
+    """One question's section of the saved conversation; `now` is the filters at its top."""
+    if answer.as_of and any(r.startswith("filters: ") for r in read):
+        # Its filters line says the day, with k and the range beside it.
+        return answer_markdown(answer.question, replace(answer, as_of=None), read=read)
+    return answer_markdown(answer.question, answer, read=[r for r in read if r != f"filters: {now}"])
 
 
 def names(text: str) -> list[str]:

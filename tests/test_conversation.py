@@ -1,6 +1,8 @@
-"""The chat's conversation logic without the UI: which questions follow up."""
+"""The chat's conversation logic without the UI: which questions follow up, what the export says."""
 
 from __future__ import annotations
+
+import datetime as dt
 
 import pytest
 
@@ -48,3 +50,14 @@ def test_the_chat_reads_a_complete_question_alone_after_another() -> None:
     conversation.record(second, Answer(second, None))
     query, followed = conversation.query("What did he say?")
     assert followed == second and query.question == "What did he say? (Sun Weidong, Pyongyang)"
+
+
+def test_the_export_says_k_beside_the_as_of_day_of_each_question() -> None:
+    conversation = Conversation()
+    conversation.command("/k 3")
+    conversation.command("/asof 2024-02-01")
+    question = "Who met Choe Son-hui?"
+    conversation.record(question, Answer(question, dt.date(2024, 2, 1)), filters=conversation.filters_text())
+    markdown = conversation.to_markdown()
+    assert f"## {question}\n\n_filters: k=3 · as of 2024-02-01_\n\n" in markdown
+    assert "_as of 2024-02-01_" not in markdown  # no line with the day and without k

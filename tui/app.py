@@ -112,7 +112,8 @@ class DatelineApp(App[None]):
         self.refresh_status()
         for notice in self.query(".pending-load"):
             notice.remove()
-        self.add(Notice(f"Ready: {s.articles} articles, {span}. Ask a question; F1 shows the keys."))
+        size = f"{s.articles} article{'' if s.articles == 1 else 's'}"
+        self.add(Notice(f"Ready: {size}, {span}. Ask a question; F1 shows the keys."))
         self.next_search()
 
     @on(EngineFailed)
@@ -132,7 +133,7 @@ class DatelineApp(App[None]):
 
     def _corpus_stats(self, s: Stats) -> str:
         """Show the index's size and dates in the status bar; returns the span of dates."""
-        count = f"{s.articles} articles"
+        count = f"{s.articles} article{'' if s.articles == 1 else 's'}"
         if s.first_date and s.last_date:
             span = f"{s.first_date} → {s.last_date}"
             months = f"{s.first_date:%Y-%m} → {s.last_date:%Y-%m}"

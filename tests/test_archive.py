@@ -94,12 +94,12 @@ def test_the_archive_answers_as_one_index_with_keywords_scored_over_the_whole_ar
 
 
 def test_the_archive_says_what_no_shard_mentions(archive: Path) -> None:
-    # "population" is in no shard; "artillery" is in one only (October 2024).
+    # "Lukashenko" and "Shoigu" are in no shard; "artillery" is in one only (October 2024).
     many = Retriever.open(archive)
     try:
-        assert many.source.unmentioned(["population", "artillery", "pyongyang"]) == ("population",)
-        answer = many.ask(Query("What is the population of Pyongyang?"))
-        assert answer.nothing_found and answer.unmentioned == ("population",)
+        assert many.source.unmentioned(["lukashenko", "artillery", "shoigu"]) == ("lukashenko", "shoigu")
+        answer = many.ask(Query("What did Lukashenko tell Shoigu?"))
+        assert answer.nothing_found and answer.unmentioned == ("Lukashenko", "Shoigu")
     finally:
         many.close()
 

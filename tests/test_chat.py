@@ -121,9 +121,9 @@ async def test_an_on_topic_question_the_archive_cannot_answer_says_why(bundled_i
     app = DatelineApp(Settings(bundled_index), build_default=False)
     async with app.run_test(size=(100, 30)) as pilot:
         await opened(pilot, app)
-        await ask(pilot, app, "What is the population of Pyongyang?")
+        await ask(pilot, app, "What did Lukashenko tell Shoigu?")
         notices = [str(n.render()) for n in app.query(Notice)]
-        assert "Nothing relevant in this archive. No article in it mentions “population”." in notices
+        assert "Nothing relevant in this archive. No article in it mentions “Lukashenko” or “Shoigu”." in notices
         cards = list(app.query(AnswerCard))
         assert cards and all(c.closest for c in cards)
 

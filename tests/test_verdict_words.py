@@ -8,7 +8,7 @@ import datetime as dt
 from qa.present.words import nothing_found
 from qa.search.answers import Answer
 from qa.search.question_dates import without_dates
-from qa.search.text import as_written, holds_all, named_words, word_forms
+from qa.search.text import as_written, holds_all, is_name, named_words, word_forms
 
 
 def test_numbers_and_units_are_not_words_an_archive_must_mention() -> None:
@@ -60,3 +60,16 @@ def test_the_verdict_names_what_the_archive_never_mentions() -> None:
     assert nothing_found(one) == "Nothing relevant in this archive. No article in it mentions “population”."
     three = Answer("Who won the election?", None, nothing_found=True, unmentioned=("won", "presidential", "election"))
     assert nothing_found(three).endswith("mentions “won”, “presidential” or “election”.")
+
+
+def test_only_names_are_words_an_archive_must_mention() -> None:
+    # A name is written with a capital past a sentence's start; verbs, words of time and common nouns
+    # ("decide", "late", "cinemas") may be said in other terms, so they never decide the verdict.
+    question = "How much military aid did the US decide to give Ukraine in late March?"
+    assert [w for w in named_words(question) if is_name(w, question)] == ["us", "ukraine", "march"]
+    question = "A live-action remake of which Disney animation hit cinemas this week?"
+    assert [w for w in named_words(question) if is_name(w, question)] == ["disney"]
+    # A capital at a sentence's start says nothing: "Officials" opens the second sentence.
+    question = "Hamlin collapsed on the field. Officials said which team does he play for?"
+    assert [w for w in named_words(question) if is_name(w, question)] == []
+    assert is_name("gdp", "What is the GDP of France?") and is_name("iphone", "Who sold the iPhone?")

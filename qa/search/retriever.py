@@ -32,7 +32,7 @@ from qa.search.question import Reading, read_question
 from qa.search.question_dates import without_dates
 from qa.search.scoring import Step, Texts, favour_answer_type, fuse
 from qa.search.shard_client import ShardOpener
-from qa.search.text import as_written, holds_all, named_words, word_forms
+from qa.search.text import as_written, holds_all, is_name, named_words, word_forms
 from qa.search.verdict import below_relevance, highlighted, hits, needs_mentions, verdict
 from qa.settings import model_cache
 
@@ -212,6 +212,11 @@ class Retriever:
             forms = {w: word_forms(w) for w in named_words(without_dates(asked))}
             if mentions:
                 absent = set(self.source.unmentioned([f for fs in forms.values() for f in fs]))
-                missing = tuple(as_written(w, asked) for w, fs in forms.items() if absent.issuperset(fs))
+                names_only = self.config.verdict.unmentioned_words == "names"
+                missing = tuple(
+                    as_written(w, asked)
+                    for w, fs in forms.items()
+                    if absent.issuperset(fs) and (is_name(w, asked) or not names_only)
+                )
             named = below and any(holds_all(forms, f"{h.passage.title} {h.passage.text}") for h in found)
         return verdict(reading, found, ranked, self.config, missing, named=named)

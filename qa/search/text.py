@@ -41,6 +41,19 @@ def as_written(word: str, text: str) -> str:
     return found.group(0) if found else word
 
 
+def is_name(word: str, text: str) -> bool:
+    """Whether `word` (a lowercased content word of `text`) is a name there: written with a capital
+    letter somewhere other than the start of a sentence ("Pyongyang", "GDP", "iPhone"). A name is
+    seldom said in other words, so an archive that never mentions it is seldom about it; a common word
+    ("population", "cinemas", "decide", "late") may be said in other terms, or be how a question asks."""
+    for found in re.finditer(rf"(?<!\w){re.escape(word)}(?!\w)", text, re.IGNORECASE):
+        written = found.group(0)
+        opening = not text[: found.start()].strip() or text[: found.start()].rstrip()[-1] in '.?!:;"“('
+        if not opening and any(c.isupper() for c in written):
+            return True
+    return False
+
+
 def holds_all(forms: dict[str, list[str]], text: str) -> bool:
     """Whether `text` holds every word of `forms` (word -> its forms, `word_forms`) in some form."""
     tokens = set(_TOKEN.findall(text.lower()))

@@ -76,8 +76,8 @@ def verdict(
     The bar is judged on every candidate, not on the quotes shown: how many quotes were asked for
     never turns an answer into "nothing relevant". When the answer judge read the best candidates and
     the config gives it a bar, its best score decides; otherwise the best cosine. `unmentioned`: the
-    question's words the archive never holds; with them, the best candidate must clear the
-    unmentioned bar instead; below the relevance bar they are kept to say why nothing was found.
+    question's names the archive never holds; with enough of them (`Verdict.unmentioned_least`), the
+    best candidate must clear the unmentioned bar instead; when nothing is found they say why.
     `named`: a quote holds every word the question names ("Sergei Lavrov" for "Who is Sergei
     Lavrov?"), so the question is on the archive's topic however low the cosine: short questions
     about a name score low against a passage that mentions it in passing.
@@ -90,11 +90,12 @@ def verdict(
     else:
         below = best < cfg.relevance_bar and not named
     missing = unmentioned if best < cfg.unmentioned_bar else ()
+    decides = len(missing) >= cfg.unmentioned_least
     answer = Answer(query.question, query.as_of, since=query.since, until=query.until, notes=reading.notes)
     if found and query.apply_bar:
         # Quotes off the topic are left out; when none is left, it is "nothing relevant" as below the
         # bar, with the nearest passages kept in view (never an empty page without a reason).
-        on_topic = [] if below or missing else [h for h in found if h.relevance >= cfg.quote_floor]
+        on_topic = [] if below or decides else [h for h in found if h.relevance >= cfg.quote_floor]
         if not on_topic:
             return replace(answer, nothing_found=True, closest=tuple(found[: cfg.closest]), unmentioned=missing)
         found = [replace(h, rank=rank) for rank, h in enumerate(on_topic, 1)]

@@ -1,11 +1,15 @@
-"""Test helpers: an encoder that counts what it is asked to encode, and Ctrl-C for child processes."""
+"""Test helpers: an encoder that counts what it is asked to encode, the file a quote comes from, and
+Ctrl-C for child processes."""
 
 from __future__ import annotations
 
 import signal
+from pathlib import Path
 
 from embeddings.base import Vectors
 from embeddings.hash_encoder import HashEncoder
+from qa.search.answers import Hit
+from qa.search.retriever import Retriever
 
 
 class CountingEncoder(HashEncoder):
@@ -21,6 +25,13 @@ class CountingEncoder(HashEncoder):
         self.calls += 1
         self.texts_encoded += len(texts)
         return super()._encode(texts)
+
+
+def file_of(retriever: Retriever, hit: Hit) -> str:
+    """The name of the file a quote's article was read from (a bundled text file names no outlet)."""
+    article = retriever.article(hit.passage.article_id)
+    assert article is not None
+    return Path(article.path).name
 
 
 def ctrl_c_reaches_the_child() -> None:

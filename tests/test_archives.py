@@ -168,7 +168,7 @@ def test_export_writes_what_was_read_and_reads_back_the_same(tmp_path: Path) -> 
     exported = [json.loads(line) for line in out.read_text().splitlines()]
     assert {(e["title"], e["date"], e["source"], e["url"], e["text"]) for e in exported} == {
         ("Ferries", "2024-10-06", "Lisbon Post", "u1", STORY),
-        ("Undated note", None, "news.jsonl", "", STORY + " Again."),
+        ("Undated note", None, "", "", STORY + " Again."),  # no outlet named: none, not the file's name
     }
     again = articles([out])
     assert {(a.title, a.date, a.text) for a in again} == {
@@ -193,5 +193,5 @@ def test_a_headline_made_from_the_opening_words_is_not_shown_above_them(tmp_path
         home=tmp_path,
     ).stdout
     citation = shown.splitlines()[0]
-    assert citation.startswith("1. undated · story.txt  (score ") and "ferry service" not in citation
+    assert citation.startswith("1. undated  (score ") and "ferry service" not in citation  # no headline, no outlet
     assert shown.count("The ferry service between Lisbon") == 1

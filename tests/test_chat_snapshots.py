@@ -57,8 +57,8 @@ class CannedEngine:
 
     def __init__(self) -> None:
         self.articles = {a.id: a for a in _articles()}
-        kim = next(a for a in self.articles.values() if a.source.startswith("003_"))
-        wang = next(a for a in self.articles.values() if a.source.startswith("002_"))
+        kim = next(a for a in self.articles.values() if Path(a.path).name.startswith("003_"))
+        wang = next(a for a in self.articles.values() if Path(a.path).name.startswith("002_"))
         first = _hit(1, kim, "Kim Song Nam, led a delegation", 0.66, DELEGATION)
         copy = Copy("Yonhap", dt.date(2024, 3, 29), kim.title, "", "copy", 99)
         self.answers = {

@@ -8,10 +8,12 @@ import io
 import os
 from pathlib import Path
 
+import pytest
 from openpyxl import Workbook
 from pypdf import PdfReader, PdfWriter
 
 from embeddings.hash_encoder import HashEncoder
+from qa.cli import main
 from qa.index.indexer import index_paths
 from qa.ingest.articles import Article
 from qa.ingest.items import Item, Problem
@@ -255,6 +257,66 @@ def test_feed_item_without_text_or_title(tmp_path: Path) -> None:
     assert article.title_derived and article.date is None
 
 
+ALERTS_RSS = """<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/"><channel>
+  <title>My news alerts</title><link>https://alerts.example/</link>
+  <item><title>Ferry service to Porto resumes</title><link>https://news.google.com/rss/articles/a1</link>
+    <source url="https://lisbonpost.example">Lisbon Post</source>
+    <description>Ferry service between Lisbon and Porto resumed on Monday after the storm.</description></item>
+  <item><title>Harbour wall repaired</title><link>https://news.google.com/rss/articles/a2</link>
+    <source url="https://www.harbourtimes.example/rss"/>
+    <description>Workers finished repairing the harbour wall damaged in the storm.</description></item>
+  <item><title>Storm closes schools</title><link>https://news.google.com/rss/articles/a3</link>
+    <dc:creator>Ana Costa</dc:creator>
+    <description>Schools along the coast closed on Friday as the storm arrived.</description></item>
+</channel></rss>
+"""
+
+ALERTS_ATOM = """<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom"><title>My news alerts</title><id>urn:alerts</id>
+  <updated>2024-10-08T00:00:00Z</updated>
+  <entry><title>Bridge toll to rise</title><id>urn:b1</id><updated>2024-10-08T00:00:00Z</updated>
+    <link href="https://valleycourier.example/toll"/>
+    <source><id>urn:vc</id><title>Valley Courier</title><updated>2024-10-08T00:00:00Z</updated></source>
+    <author><name>Rui Lopes</name></author>
+    <content type="text">The bridge toll will rise by ten cents in January, the operator said.</content></entry>
+  <entry><title>Snow closes the pass</title><id>urn:b2</id><updated>2024-10-08T00:00:00Z</updated>
+    <link href="https://mountainpost.example/pass"/>
+    <source><id>urn:mp</id><author><name>Mountain Post</name></author></source>
+    <content type="text">Early snow closed the mountain pass to traffic on Tuesday.</content></entry>
+  <entry><title>Museum opens new wing</title><id>urn:b3</id><updated>2024-10-08T00:00:00Z</updated>
+    <link href="https://museums.example/wing"/><author><name>Rita Sousa</name></author>
+    <content type="text">The city museum opened its new wing of modern art on Sunday.</content></entry>
+</feed>
+"""
+
+
+def test_an_alerts_feed_names_each_items_own_outlet(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # An alerts feed's own title is no outlet: each item names where it ran, in its <source>.
+    (tmp_path / "alerts.rss").write_text(ALERTS_RSS, encoding="utf-8")
+    (tmp_path / "alerts.atom").write_text(ALERTS_ATOM, encoding="utf-8")
+    outlets = {a.title: a.source for a in articles(list(read_paths([tmp_path])))}
+    assert outlets == {
+        "Ferry service to Porto resumes": "Lisbon Post",  # RSS <source url=...>Name</source>
+        "Harbour wall repaired": "harbourtimes.example",  # a <source url> without a name: its site
+        "Storm closes schools": "My news alerts",  # the item names no outlet (a byline is not one)
+        "Bridge toll to rise": "Valley Courier",  # Atom <source><title>
+        "Snow closes the pass": "Mountain Post",  # Atom <source><author>
+        "Museum opens new wing": "My news alerts",  # the entry's own author is a byline
+    }
+    # What a user sees: each quote cited under the outlet its item names.
+    index = tmp_path / "index"
+    index_paths(index, [tmp_path / "alerts.rss", tmp_path / "alerts.atom"], lambda: HashEncoder(64))
+    capsys.readouterr()
+    args = ["--index", str(index), "--model", "hash-64", "-k", "6"]
+    assert main(["ask", "Which ferry resumed after the storm?", *args]) == 0
+    citations = [line for line in capsys.readouterr().out.splitlines() if line[:1].isdigit()]
+    assert len(citations) == 6
+    assert any("Lisbon Post · Ferry service to Porto resumes" in c for c in citations)
+    assert any("Mountain Post · Snow closes the pass" in c for c in citations)
+    assert sum("My news alerts" in c for c in citations) == 2
+
+
 def test_feed_dates_feedparser_reads_and_bad_ones(tmp_path: Path) -> None:
     feed = (
         '<?xml version="1.0"?><rss version="2.0"><channel><title>T</title>'
@@ -284,7 +346,7 @@ def test_pdf_text_layer_title_and_date(tmp_path: Path) -> None:
     assert council.source == "Civic Ledger"
     assert "four percent more from January" in council.text
     untitled = found["City council approves new water rates"]  # the first line
-    assert untitled.date is None and untitled.source == "untitled.pdf" and untitled.title_derived
+    assert untitled.date is None and untitled.source == "" and untitled.title_derived  # no publisher: no outlet
     [problem] = problems(items)
     assert problem.path.endswith("scan.pdf") and "no text layer" in problem.message
 

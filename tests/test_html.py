@@ -131,10 +131,10 @@ def test_a_page_named_alone_or_in_a_directory_or_saved_as_txt(tmp_path: Path) ->
     no_markup(as_txt)
 
 
-def test_a_page_with_no_site_or_link_is_named_by_its_file(tmp_path: Path) -> None:
+def test_a_page_with_no_site_or_link_names_no_outlet(tmp_path: Path) -> None:
     (tmp_path / "harbour.html").write_bytes(page("Harbour wall to be built"))
     (article,) = articles(list(read_file(tmp_path / "harbour.html")))
-    assert article.source == "harbour.html"
+    assert article.source == ""  # not its file name, which would be cited as an outlet
     assert article.url == ""
 
 

@@ -88,7 +88,7 @@ def test_jsonl_records_with_aliases(tmp_path: Path) -> None:
         "https://example.com/a",
     )
     assert first.text.startswith("A storm hit")
-    assert second.date is None and second.source == "news.jsonl"
+    assert second.date is None and second.source == ""  # no outlet named: none, not the file's name
 
 
 def test_json_array(tmp_path: Path) -> None:

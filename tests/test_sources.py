@@ -4,6 +4,7 @@ named are searched, in any case, by every kind of search; an outlet the archive 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -17,11 +18,44 @@ from qa.conversation import Conversation
 from qa.errors import DatelineError
 from qa.index.archiving import index_archive
 from qa.index.indexer import index_paths
+from qa.ingest.articles import Article
+from qa.ingest.readers import read_file
 from qa.search.answers import Answer
 from qa.search.query import Query, outlet_names
 from qa.search.retriever import Retriever
 from tests.conftest import CORPUS
 from tests.pilot import opened, settle
+
+
+@pytest.fixture(scope="module")
+def named_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled articles as records naming an outlet each: their file's name (the text files
+    themselves name none, and a file name is never taken for an outlet)."""
+    rows = []
+    for path in sorted(CORPUS.iterdir()):
+        for article in read_file(path):
+            assert isinstance(article, Article)
+            row = {"title": "" if article.title_derived else article.title, "source": path.name, "text": article.text}
+            rows.append(row | ({"date": article.date.isoformat()} if article.date else {}))
+    named = tmp_path_factory.mktemp("named") / "corpus.jsonl"
+    named.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    return named
+
+
+@pytest.fixture(scope="module")
+def bundled_index(tmp_path_factory: pytest.TempPathFactory, model_cache: Path, named_corpus: Path) -> Path:
+    """conftest's bundled index, of the articles with their outlets named (fp32, the exact model)."""
+    directory = tmp_path_factory.mktemp("bundled-named") / "index"
+    index_paths(directory, [named_corpus], lambda: indexing_encoder(None, cache_dir=model_cache, precision="fp32"))
+    return directory
+
+
+@pytest.fixture(scope="module")
+def retriever(bundled_index: Path) -> Iterator[Retriever]:
+    opened = Retriever.open(bundled_index)
+    yield opened
+    opened.close()
+
 
 DELEGATION = "Who led the North Korean delegation that met Wang Yi?"
 ANNIVERSARY = "What did Xi and Kim say on the anniversary of diplomatic relations?"
@@ -102,10 +136,10 @@ def test_a_period_s_stories_are_those_of_the_outlet(retriever: Retriever) -> Non
 
 
 @pytest.fixture(scope="module")
-def archive(tmp_path_factory: pytest.TempPathFactory, model_cache: Path) -> Path:
+def archive(tmp_path_factory: pytest.TempPathFactory, model_cache: Path, named_corpus: Path) -> Path:
     directory = tmp_path_factory.mktemp("archive") / "news"
     encoder = indexing_encoder(None, cache_dir=model_cache, precision="fp32")
-    index_archive(directory, [CORPUS], lambda: encoder, shard_by="month")
+    index_archive(directory, [named_corpus], lambda: encoder, shard_by="month")
     return directory
 
 

@@ -34,7 +34,7 @@ class Article:
     date: dt.date | None
     """Publication date; None when the source gives none (shown as "undated", never today)."""
     source: str
-    """The outlet, or the file name when the input does not say."""
+    """The outlet the input names; "" when it names none (a file name is not an outlet)."""
     url: str
     path: str
     key: str

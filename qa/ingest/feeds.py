@@ -1,4 +1,5 @@
-"""RSS 2.0, RSS 1.0 (RDF) and Atom feeds: each item an article with its own date, link and outlet."""
+"""RSS 2.0, RSS 1.0 (RDF) and Atom feeds: each item an article with its own date, link and outlet
+(the item's `<source>`, else the feed's title, else the link's host)."""
 
 from __future__ import annotations
 
@@ -57,15 +58,13 @@ def _entry(path: Path, entry: Any, number: int, feed_title: str, limits: Indexin
     date, bad = _date(entry)
     if bad:
         yield Problem(str(path), f"{where}: bad date ({bad}); indexed as undated", fatal=False)
-    host = urlparse(link).hostname or ""
-    outlet = feed_title or host.removeprefix("www.")
+    outlet = _outlet(entry) or feed_title or _host(link)
     ident = entry.get("id") or link or str(number)
     result = make_article(
         path,
         f"{path.resolve()}#{ident}",
         title or derive_title(text),
         date,
-        outlet or path.name,
         link,
         text,
         not title,
@@ -77,6 +76,25 @@ def _entry(path: Path, entry: Any, number: int, feed_title: str, limits: Indexin
         yield Problem(result.path, f"{where}: {result.message}")
     else:
         yield result
+
+
+def _outlet(entry: Any) -> str:
+    """The outlet the item itself names, "" when it names none.
+
+    An aggregated feed (alerts, a news search) names each item's outlet in its `<source>`:
+    RSS 2.0's `<source url="...">Name</source>`, or Atom's `<source>` (the feed the entry was
+    copied from: its title, else its author); feedparser reads both into `entry.source`. RSS
+    `<source url>` without a name gives the site's host. The item's own author (RSS `author`,
+    `dc:creator`, Atom `author`) is a byline in a single outlet's feed, not an outlet.
+    """
+    source = dict.get(entry, "source") or {}
+    name = _plain(source.get("title", ""), source.get("title_detail")) or _plain(source.get("author", ""))
+    return name or _host(str(source.get("href", "") or ""))
+
+
+def _host(url: str) -> str:
+    """A link's host as an outlet: "news.example" for https://www.news.example/story."""
+    return (urlparse(url).hostname or "").removeprefix("www.")
 
 
 def _date(entry: Any) -> tuple[dt.date | None, str]:

@@ -60,7 +60,6 @@ def read_html(
         key or str(path.resolve()),
         title or derive_title(text),
         _date(doc.date) or captured,
-        outlet or path.name,
         page_url,
         text,
         not title,

@@ -64,7 +64,6 @@ def make_article(
     key: str,
     title: str,
     date: dt.date | None,
-    source: str,
     url: str,
     text: str,
     derived: bool,
@@ -73,7 +72,11 @@ def make_article(
     limits: Indexing,
     from_feed: bool = False,
 ) -> Article | Problem:
-    """An article, or the reason it cannot be one. `outlet` is the outlet the input names, if any."""
+    """An article, or the reason it cannot be one.
+
+    `outlet` is the outlet the input names, "" when it names none: then none is shown, as a file
+    name shown where an outlet goes would be cited as one.
+    """
     text = text.rstrip()
     if not text.strip():
         return Problem(str(path), "no article text, skipped")
@@ -83,7 +86,7 @@ def make_article(
         id=content_id(text, date, outlet, title),
         title=title.strip() or derive_title(text),
         date=date,
-        source=source,
+        source=outlet.strip(),
         url=url,
         path=str(path),
         key=key,

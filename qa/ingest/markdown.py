@@ -83,7 +83,6 @@ def read_markdown(path: Path, text: str, limits: Indexing) -> Iterator[Item]:
         str(path.resolve()),
         title or derive_title(body),
         date,
-        outlet or path.name,
         url,
         body,
         not title,

@@ -59,7 +59,6 @@ def read_pdf(path: Path, data: bytes, limits: Indexing) -> Iterator[Item]:
         str(path.resolve()),
         title,
         date,
-        publisher or path.name,
         "",
         text,
         not meta_title,

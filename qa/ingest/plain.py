@@ -29,7 +29,7 @@ def read_text(path: Path, text: str, limits: Indexing) -> Iterator[Item]:
     elif (line := _DATE_LINE.match(text)) and (day := _date_or_none(line.group("date"), limits)):
         date, text = day, text[line.end() :]
     title, body, derived = _split_headline(text)
-    yield make_article(path, str(path.resolve()), title, date, path.name, "", body, derived, outlet="", limits=limits)
+    yield make_article(path, str(path.resolve()), title, date, "", body, derived, outlet="", limits=limits)
 
 
 def _date_or_none(value: str, limits: Indexing) -> dt.date | None:

@@ -81,7 +81,6 @@ def from_record(path: Path, record: object, number: int, limits: Indexing, label
         f"{path.resolve()}#{key_part}",
         title or derive_title(text),
         date,
-        fields["source"] or path.name,
         fields["url"],
         text,
         not title,

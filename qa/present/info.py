@@ -12,6 +12,8 @@ from qa.present.words import safe
 
 # Outlets named on the `sources` line before "and N more".
 TOP_SOURCES = 8
+# How the `sources` line counts the articles whose input names no outlet (a text file).
+NO_OUTLET = "no outlet named"
 
 
 DEFAULT_QUESTIONS = "fp32 ONNX (the exact model)"
@@ -70,7 +72,7 @@ def info_text(info: IndexInfo) -> str:
     index_dir, stats, meta, manifest = info.index_dir, info.stats, info.meta, info.manifest
     embedding, judge, questions = info.embedding, info.judge, info.questions
     span = f"{stats.first_date} to {stats.last_date}" if stats.first_date else "no dated articles"
-    top = ", ".join(f"{safe(s)} ({n})" for s, n in stats.sources[:TOP_SOURCES])
+    top = ", ".join(f"{safe(s) or NO_OUTLET} ({n})" for s, n in stats.sources[:TOP_SOURCES])
     more = f", and {len(stats.sources) - TOP_SOURCES} more" if len(stats.sources) > TOP_SOURCES else ""
     return "\n".join(
         [

@@ -42,11 +42,12 @@ def citation(hit: Hit) -> str:
 
 
 def reference(hit: Hit) -> str:
-    """A written citation: outlet, “headline”, date <url> (Markdown, a copied quote)."""
+    """A written citation: outlet, “headline”, date <url> (Markdown, a copied quote); no outlet when
+    the article names none."""
     p = hit.passage
     url = f" <{p.url}>" if p.url else ""
-    headline = f"“{p.headline}”, " if p.headline else ""
-    return f"{p.source}, {headline}{hit.date_text}{url}"
+    parts = [p.source, f"“{p.headline}”" if p.headline else "", hit.date_text]
+    return ", ".join(part for part in parts if part) + url
 
 
 def also_in(hit: Hit) -> str:

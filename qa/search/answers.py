@@ -23,8 +23,9 @@ class Copy:
 
     @property
     def label(self) -> str:
-        """How an "also in" entry reads: the outlet and its date."""
-        return f"{self.source} ({self.date.isoformat() if self.date else 'undated'})"
+        """How an "also in" entry reads: the outlet and its date (its headline when it names no outlet)."""
+        where = self.source or (f"“{self.title}”" if self.title else "an article naming no outlet")
+        return f"{where} ({self.date.isoformat() if self.date else 'undated'})"
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -91,6 +92,9 @@ class Answer:
     decided it."""
     notes: tuple[str, ...] = field(default=())
     """How the question was read, e.g. a date range it names ("in March 2024")."""
+    digest: bool = False
+    """True when the hits are a period's stories, listed oldest first ("What happened in March
+    2024?"): every one answers, and no score ranks them, so none is shown."""
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -15,8 +15,12 @@ from pathlib import Path
 import pytest
 
 from embeddings.hash_encoder import HashEncoder
+from embeddings.judge import Judge, JudgeReading, Scores, load_judge
+from qa.batch import Question, Writer, run_batch
 from qa.cli import main
+from qa.config import Search
 from qa.index.indexer import index_paths
+from qa.search.retriever import Retriever
 from tests.conftest import CORPUS, ROOT
 from tests.helpers import ctrl_c_reaches_the_child
 
@@ -73,12 +77,14 @@ def test_csv_in_csv_out(hash_index: Path, tmp_path: Path) -> None:
         "score",
         "best_sentence",
         "also_in",
+        "url",
     ]
     assert all(r["best_sentence"] and r["best_sentence"] in r["quote"] for r in rows)
     assert [(r["id"], r["rank"]) for r in rows] == [("q1", "1"), ("q1", "2"), ("q2", "1"), ("q2", "2")]
     assert rows[0]["question"] == "Who met Choe Son-hui, and where?"
-    article = (CORPUS / rows[0]["source"]).read_text(encoding="utf-8")
-    assert rows[0]["quote"] in article  # verbatim
+    assert any(rows[0]["quote"] in f.read_text(encoding="utf-8") for f in CORPUS.iterdir())  # verbatim
+    # The bundled text files name no outlet and no link: none is shown, not a file name.
+    assert all(r["source"] == "" and r["url"] == "" for r in rows)
 
 
 def test_markdown_report(hash_index: Path, tmp_path: Path) -> None:
@@ -305,11 +311,11 @@ def test_a_question_without_quotes_has_every_csv_column(tmp_path: Path) -> None:
     out = tmp_path / "a.csv"
     assert batch(index, str(questions), "-o", str(out)) == 0
     rows = list(csv.reader(io.StringIO(out.read_text())))
-    assert len(rows) == 2 and len(rows[1]) == len(rows[0]) == 10
+    assert len(rows) == 2 and len(rows[1]) == len(rows[0]) == 11
     (row,) = csv.DictReader(io.StringIO(out.read_text()))
     assert row["id"] == "1" and row["question"] == "Quantum chromodynamics lattice gauge theory?"
     assert row["title"] == "nothing found"
-    assert row["rank"] == row["quote"] == row["score"] == row["best_sentence"] == ""
+    assert row["rank"] == row["quote"] == row["score"] == row["best_sentence"] == row["url"] == ""
 
 
 def _answered_pairs(out: Path, fmt: str) -> list[tuple[str, str]]:
@@ -372,3 +378,111 @@ def test_duplicate_ids_are_warned_about_and_each_answered_after_resume(
         ("b", "What did Xi say?"),
         ("a", "Where is Pyongyang?"),
     ]
+
+
+def test_csv_rows_carry_each_quotes_link(tmp_path: Path) -> None:
+    articles = tmp_path / "wire.jsonl"
+    articles.write_text(
+        json.dumps(
+            {
+                "title": "Bank lifts rates",
+                "date": "2024-03-06",
+                "source": "Paper B",
+                "url": "https://paper-b.example/rates",
+                "text": "The central bank raised its main interest rate by half a point on Tuesday.",
+            }
+        )
+        + "\n"
+    )
+    index = tmp_path / "index"
+    index_paths(index, [articles], lambda: HashEncoder(64))
+    questions = tmp_path / "q.txt"
+    questions.write_text("How much did the central bank raise its rate?\n")
+    out = tmp_path / "a.csv"
+    assert batch(index, str(questions), "-o", str(out)) == 0
+    (row,) = csv.DictReader(io.StringIO(out.read_text()))
+    assert (row["source"], row["url"]) == ("Paper B", "https://paper-b.example/rates")
+
+
+def test_resume_appends_to_a_csv_from_before_the_url_column_in_its_own_columns(
+    hash_index: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    questions = tmp_path / "q.txt"
+    questions.write_text("Who is Kim Song Nam?\nWhat did Xi say?\nWhere is Pyongyang?\n")
+    out = tmp_path / "a.csv"
+    assert batch(hash_index, str(questions), "-o", str(out), "-k", "2") == 0
+    # The file an older dateline wrote: no url column, and stopped after the first question.
+    rows = list(csv.reader(io.StringIO(out.read_text())))
+    old = [row[:-1] for row in rows if row[0] in ("id", "1")]
+    with open(out, "w", newline="") as fh:
+        csv.writer(fh).writerows(old)
+    capsys.readouterr()
+    assert batch(hash_index, str(questions), "-o", str(out), "-k", "2", "--resume") == 0
+    err = capsys.readouterr().err
+    assert ", 1 already done;" in err and "has no url column" in err
+    resumed = list(csv.reader(io.StringIO(out.read_text())))
+    assert resumed[: len(old)] == old
+    assert all(len(row) == len(old[0]) == 10 for row in resumed)
+    assert _answered_pairs(out, "csv") == [
+        ("1", "Who is Kim Song Nam?"),
+        ("2", "What did Xi say?"),
+        ("3", "Where is Pyongyang?"),
+    ]
+    # A file with the url column resumes in it.
+    fresh = tmp_path / "b.csv"
+    assert batch(hash_index, str(questions), "-o", str(fresh), "-k", "2") == 0
+    kept = [row for row in csv.reader(io.StringIO(fresh.read_text())) if row[0] in ("id", "1")]
+    with open(fresh, "w", newline="") as fh:
+        csv.writer(fh).writerows(kept)
+    assert batch(hash_index, str(questions), "-o", str(fresh), "-k", "2", "--resume") == 0
+    assert "has no url column" not in capsys.readouterr().err
+    assert {len(row) for row in csv.reader(io.StringIO(fresh.read_text()))} == {11}
+    assert len(_answered_pairs(fresh, "csv")) == 3
+
+
+class FileWatchingJudge:
+    """The shipped answer judge, reading the output file each time it is asked about a question: what
+    a reporter watching the file sees while the batch runs."""
+
+    def __init__(self, judge: Judge, out: Path) -> None:
+        self.judge, self.out = judge, out
+        self.answers_on_disk: list[tuple[str, int]] = []
+
+    @property
+    def name(self) -> str:
+        return self.judge.name
+
+    @property
+    def reads_tokens(self) -> bool:
+        return self.judge.reads_tokens
+
+    def score(self, question: str, passages: list[str]) -> Scores:
+        return self.judge.score(question, passages)
+
+    def read(self, question: str, passages: list[str]) -> list[JudgeReading]:
+        self.answers_on_disk.append((question, len(self.out.read_text().splitlines())))
+        return self.judge.read(question, passages)
+
+
+def test_each_answer_is_in_the_file_before_the_next_question_is_answered(retriever: Retriever, tmp_path: Path) -> None:
+    asked = [
+        "Who led the North Korean delegation that met Wang Yi?",
+        "Which Chinese vice foreign minister visited Pyongyang?",
+        "What did Xi Jinping tell Kim Jong Un he hoped to deepen?",
+        "Which war did Beijing back Pyongyang in?",
+    ]
+    questions = [Question(str(n), q, n) for n, q in enumerate(asked, 1)]
+    out = tmp_path / "a.jsonl"
+    shipped = load_judge()
+    assert shipped is not None
+    judge = FileWatchingJudge(shipped, out)
+    judged = Retriever(retriever.source, retriever.encoder, Search(), judge)
+    with open(out, "w", encoding="utf-8") as stream:
+        summary = run_batch(judged, questions, Writer(stream, "jsonl", fresh=True), k=3, as_of=None, progress=False)
+    assert summary.answered == 4
+    # All four are one group (encoded together), yet each answer was in the file, flushed, before
+    # the next question was judged: an interruption loses at most the question being answered.
+    assert judge.answers_on_disk == [(q, n) for n, q in enumerate(asked)]
+    records = [json.loads(line) for line in out.read_text().splitlines()]
+    assert [r["id"] for r in records] == ["1", "2", "3", "4"]
+    assert "Kim Song Nam" in records[0]["passages"][0]["text"]

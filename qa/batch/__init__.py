@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-from qa.batch.resume import answered, drop_partial_line, same_text
+from qa.batch.ahead import EncodedAhead
+from qa.batch.resume import answered, csv_columns, drop_partial_line, same_text
 from qa.config import Answering
 from qa.errors import DatelineError
 from qa.ingest.dates import parse_record_date
@@ -227,13 +228,17 @@ def _read_csv(text: str) -> Iterator[Question | BadLine]:
 
 
 class Writer:
-    """Writes one answer at a time in the chosen format and flushes it, so nothing done is lost."""
+    """Writes one answer at a time in the chosen format and flushes it, so nothing done is lost.
 
-    def __init__(self, stream: TextIO, fmt: str, *, fresh: bool) -> None:
+    `columns`: a CSV's columns, `CSV_COLUMNS` or an older file's own when --resume appends to it.
+    """
+
+    def __init__(self, stream: TextIO, fmt: str, *, fresh: bool, columns: list[str] = CSV_COLUMNS) -> None:
         self.stream, self.fmt = stream, fmt
         self._csv = csv.writer(stream) if fmt == "csv" else None
+        self._keep = [CSV_COLUMNS.index(c) for c in columns]
         if fresh and self._csv:
-            self._csv.writerow(CSV_COLUMNS)
+            self._csv.writerow(columns)
         if fresh and fmt == "md":
             stream.write("# dateline answers\n\n")
         stream.flush()
@@ -242,7 +247,7 @@ class Writer:
         if self.fmt == "jsonl":
             self.stream.write(json.dumps(json_record(q.id, q.question, answer, error), ensure_ascii=False) + "\n")
         elif self._csv is not None:
-            self._csv.writerows(csv_rows(q.id, q.question, answer, error))
+            self._csv.writerows([row[i] for i in self._keep] for row in csv_rows(q.id, q.question, answer, error))
         else:
             self.stream.write(answer_markdown(q.question, answer, error=error, anchor=f"<!-- id: {q.id} -->"))
         self.stream.flush()
@@ -259,23 +264,29 @@ def run_batch(
     batch_size: int = _ANSWERING.batch_size,
     sources: tuple[str, ...] = (),
 ) -> BatchSummary:
-    """Answer the questions in batches (one model call each), writing every answer as soon as it exists."""
+    """Answer the questions, writing (and counting on the bar) each answer as soon as it exists: an
+    interruption loses at most the one being answered. The questions of a group of `batch_size` are
+    encoded in one model call; each is then answered on its own."""
     summary = BatchSummary()
     start = time.monotonic()
     bar = Progress(len(questions), "answering", "questions") if progress and questions else None
+    ahead = EncodedAhead(retriever.encoder)
+    # The same open index and judge; only the encoder differs: it holds the group's vectors already.
+    answering = Retriever(retriever.source, ahead, retriever.config, retriever.judge)
     try:
         for b in range(0, len(questions), batch_size):
-            chunk = questions[b : b + batch_size]
-            queries = [
-                Query(q.question, k=k if q.k is None else q.k, as_of=q.as_of or as_of, sources=q.sources or sources)
-                for q in chunk
-            ]
-            try:
-                answers: list[Answer | None] = list(retriever.ask_many(queries))
-                errors: list[str | None] = [None] * len(chunk)
-            except DatelineError as exc:
-                answers, errors = [None] * len(chunk), [str(exc)] * len(chunk)
-            for q, answer, error in zip(chunk, answers, errors, strict=True):
+            group = questions[b : b + batch_size]
+            ahead.encode(q.question for q in group)
+            for q in group:
+                query = Query(
+                    q.question, k=k if q.k is None else q.k, as_of=q.as_of or as_of, sources=q.sources or sources
+                )
+                answer: Answer | None = None
+                error: str | None = None
+                try:
+                    answer = answering.ask(query)
+                except DatelineError as exc:
+                    error = str(exc)
                 writer.write(q, answer, error)
                 if error:
                     summary.failed += 1
@@ -283,8 +294,8 @@ def run_batch(
                     summary.nothing_found += 1
                 else:
                     summary.answered += 1
-            if bar:
-                bar.advance(len(chunk))
+                if bar:
+                    bar.advance()
     except KeyboardInterrupt:
         summary.interrupted = True
     finally:
@@ -362,8 +373,14 @@ def answer_file(job: BatchJob, open_retriever: Callable[[], Retriever], on_bad: 
             summary = run_batch(retriever, todo, writer, k=job.k, as_of=job.as_of, progress=True, sources=job.sources)
         else:
             fresh = not (job.resume and out_path.exists() and out_path.stat().st_size > 0)
+            columns = CSV_COLUMNS if fresh or out_fmt != "csv" else csv_columns(out_path)
+            if columns != CSV_COLUMNS:
+                on_bad(
+                    f"note: {job.output} has no url column (written by an older dateline); the answers added "
+                    "keep its columns: write a new file (without --resume) to get the links"
+                )
             with _open_output(out_path, fresh) as stream:
-                writer = Writer(stream, out_fmt, fresh=fresh)
+                writer = Writer(stream, out_fmt, fresh=fresh, columns=columns)
                 summary = run_batch(
                     retriever, todo, writer, k=job.k, as_of=job.as_of, progress=True, sources=job.sources
                 )

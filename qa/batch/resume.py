@@ -13,7 +13,7 @@ import json
 from collections import Counter
 from pathlib import Path
 
-from qa.present.rows import CSV_COLUMNS, NO_QUOTE, STATUS_COLUMN
+from qa.present.rows import CSV_COLUMNS, CSV_COLUMNS_BEFORE_URL, NO_QUOTE, STATUS_COLUMN
 
 Done = Counter[tuple[str, str]]
 _RANK, _OLD_STATUS = CSV_COLUMNS.index("rank"), 7  # rows before every column was written put it in `score`
@@ -43,6 +43,14 @@ def answered(path: Path, fmt: str) -> Done:
     return Counter((ident, same_text(question)) for ident, question in pairs)
 
 
+def csv_columns(path: Path) -> list[str]:
+    """The columns of the CSV output that --resume appends to: a file from before the `url` column
+    keeps its own, so every row stays under its header."""
+    with open(path, encoding="utf-8", errors="replace", newline="") as fh:
+        header = next(csv.reader(fh), None)
+    return CSV_COLUMNS_BEFORE_URL if header == CSV_COLUMNS_BEFORE_URL else CSV_COLUMNS
+
+
 def _jsonl(text: str) -> list[tuple[str, str]]:
     out = []
     for line in text.splitlines():
@@ -58,7 +66,7 @@ def _jsonl(text: str) -> list[tuple[str, str]]:
 def _csv(text: str) -> list[tuple[str, str]]:
     """One pair per answer: its rank-1 row, or the one row of a question without quotes."""
     rows = list(csv.reader(io.StringIO(text)))
-    if rows and rows[0] == CSV_COLUMNS:
+    if rows and rows[0] in (CSV_COLUMNS, CSV_COLUMNS_BEFORE_URL):
         rows = rows[1:]
     out = []
     for row in rows:

@@ -35,6 +35,15 @@ REF = dt.date(2024, 3, 29)
         # Last month's and last year's news keeps coming after they end, as for named periods.
         ("What happened last month?", "2024-02-01", "2024-03-31", True),
         ("How many crossings were there last year?", "2023-01-01", "2024-04-01", True),
+        # Part of a month: "late" its second half, "early" its first, "mid-" its middle; a few days' grace.
+        ("What happened in late March 2025?", "2025-03-16", "2025-04-03", True),
+        ("What happened in early March 2025?", "2025-03-01", "2025-03-18", True),
+        ("What happened in mid-March 2025?", "2025-03-11", "2025-03-23", True),
+        ("Who resigned in late February 2024?", "2024-02-16", "2024-03-03", True),
+        ("What has changed since late January?", "2024-01-16", None, True),
+        # Without a year, the latest one begun by the as-of day: late March 2024 up to it, late April 2023.
+        ("What happened in late March?", "2024-03-16", "2024-04-01", True),
+        ("What happened in late April?", "2023-04-16", "2023-05-03", True),
         # This month's events are often previewed the month before: a boost, not a filter.
         ("Which holiday is celebrated this month?", "2024-03-01", "2024-03-29", False),
         ("Which company announced layoffs this week?", "2024-03-22", "2024-03-29", False),
@@ -50,6 +59,27 @@ def test_dates_named_in_questions(question: str, since: str | None, until: str |
 @pytest.mark.parametrize("question", ["May I ask who won?", "Who leads the party?", "What did the 2024 budget do?"])
 def test_no_date_where_none_is_named(question: str) -> None:
     assert read_dates(question, REF) is None
+
+
+@pytest.mark.parametrize(
+    ("question", "label", "why"),
+    [
+        (
+            "What happened in March 2024?",
+            "March 2024",
+            "March 2024 and the 31 days after it, while its news is still coming",
+        ),
+        ("What happened in late March 2025?", "late March 2025", "late March 2025 and the 3 days after it, while"),
+        ("What happened in mid-March 2025?", "mid-March 2025", "mid-March 2025 and the 3 days after it, while"),
+        ("What was agreed on 3 February 2024?", "2024-02-03", "2024-02-03, the 7 days before it (previews), and the 3"),
+        ("What has changed since February 2024?", "February 2024", ""),
+    ],
+)
+def test_a_named_period_says_why_its_dates_reach_past_it(question: str, label: str, why: str) -> None:
+    hint = read_dates(question, REF)
+    assert hint is not None and hint.label == label
+    widened = hint.widened(hint.since, hint.until)
+    assert widened.startswith(why) if why else widened == ""
 
 
 @pytest.mark.parametrize(

@@ -8,21 +8,26 @@ from qa.present.words import CLOSEST, citation, nothing_found, safe
 from qa.search.answers import Answer, Hit
 
 BOLD, RESET = "\x1b[1m", "\x1b[0m"
+# The best sentence's marks where stdout is no terminal (a pipe, a file): Markdown's bold, as in
+# batch's report, so the highlight survives `| cat` and `> file` and reads as plain text.
+PLAIN_MARK = "**"
 
 
-def render_hit(hit: Hit, *, color: bool, width: int = 88) -> str:
+def render_hit(hit: Hit, *, color: bool, width: int = 88, scored: bool = True) -> str:
+    """A quote under its citation, the best sentence in bold (`color`) or between `PLAIN_MARK`s.
+
+    `scored`: show the fused score (a period's stories, listed oldest first, have none that means anything).
+    """
     p = hit.passage
     start, end = hit.highlight
-    lines = [f"{hit.rank}. {safe(citation(hit))}  (score {hit.score:.3f})"]
-    body = " ".join(p.text.split())
-    if color:
-        # Mark the best sentence after wrapping plain text, by splitting around it.
-        before, best, after = (" ".join(s.split()) for s in (p.text[:start], p.text[start:end], p.text[end:]))
-        marked = " ".join(s for s in (safe(before), "\x00" + safe(best) + "\x01", safe(after)) if s)
-        wrapped = textwrap.fill(marked, width=width, initial_indent='   "', subsequent_indent="    ")
-        lines.append(wrapped.replace("\x00", BOLD).replace("\x01", RESET) + '"')
-    else:
-        lines.append(textwrap.fill(safe(body), width=width, initial_indent='   "', subsequent_indent="    ") + '"')
+    lines = [f"{hit.rank}. {safe(citation(hit))}" + (f"  (score {hit.score:.3f})" if scored else "")]
+    # Marks touch the sentence's first and last words, so the wrap never leaves one alone on a line;
+    # escape codes go in after wrapping, as one-character stand-ins, so the wrap does not count them.
+    opening, closing = ("\x00", "\x01") if color else (PLAIN_MARK, PLAIN_MARK)
+    before, best, after = (" ".join(s.split()) for s in (p.text[:start], p.text[start:end], p.text[end:]))
+    marked = " ".join(s for s in (safe(before), opening + safe(best) + closing if best else "", safe(after)) if s)
+    wrapped = textwrap.fill(marked, width=width, initial_indent='   "', subsequent_indent="    ")
+    lines.append(wrapped.replace("\x00", BOLD).replace("\x01", RESET) + '"')
     if hit.also:
         # No-break spaces inside each entry keep an outlet and its date on one line.
         outlets = ", ".join(safe(c.label).replace(" ", "\xa0") for c in hit.also)
@@ -43,5 +48,5 @@ def render_answer(answer: Answer, *, color: bool, show_closest: bool = False) ->
         elif answer.closest:
             parts.append("(--closest shows the nearest passages anyway)")
     else:
-        parts.extend(render_hit(h, color=color) for h in answer.hits)
+        parts.extend(render_hit(h, color=color, scored=not answer.digest) for h in answer.hits)
     return "\n\n".join(parts)

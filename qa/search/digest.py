@@ -48,4 +48,5 @@ def digest(reading: Reading, question: Vectors, source: CandidateSource, config:
         hits=hits,
         nothing_found=not hits,
         notes=tuple(notes),
+        digest=True,
     )

@@ -54,6 +54,10 @@ _NO_TOPIC = frozenset(
         "recent",
         "since",
         "past",
+        # part of a month: "late March"
+        "early",
+        "mid",
+        "late",
     ]
 ) | frozenset(MONTHS)
 
@@ -149,9 +153,14 @@ def _read_dates(query: Query, newest: dt.date | None, archive: Archive, config: 
         note += f"searched articles dated {_span(since, until)}" if since or until else "searched all dates"
         return Reading(query, since, until, None, plain.reference, expected, (note, *notes))
     digest = not [w for w in content_words(query.question) if w not in _NO_TOPIC and not w.isdigit()]
+    # The period asked for, then the dates searched, and why they run past it (its news comes later).
+    searched = f"searched articles dated {_span(h_since, h_until)}"
+    if why := hint.widened(h_since, h_until):
+        searched += f" ({why})"
     if digest:
-        note = f"read as asking what happened then: the stories dated {_span(h_since, h_until)}"
-        note += ", oldest first, each by its opening"
+        note = (
+            f"read as asking what happened in {hint.label}: its stories, oldest first, each by its opening; {searched}"
+        )
     else:
-        note = f"read as asking about {hint.label}: searched articles dated {_span(h_since, h_until)}"
+        note = f"read as asking about {hint.label}: {searched}"
     return Reading(query, h_since, h_until, hint, plain.reference, expected, (note, *notes), digest)

@@ -11,7 +11,10 @@ from qa.errors import ExitCode
 from qa.settings import Settings, model_cache
 
 HELP = "answer one question with quoted, dated passages"
-EPILOG = 'example: dateline ask "Who led the North Korean delegation that met Wang Yi?" -k 3'
+EPILOG = (
+    'example: dateline ask "Who led the North Korean delegation that met Wang Yi?" -k 3. Each quote\'s best '
+    "sentence is bold on a terminal, and between ** when the output is piped or saved to a file."
+)
 
 
 def declare(p: argparse.ArgumentParser) -> None:

@@ -283,7 +283,8 @@ class Answering:
     """Files of questions: batch and evaluation."""
 
     batch_size: int = 32
-    """Questions encoded and searched together."""
+    """Questions `dateline batch` encodes together, in one model call; each is then answered and
+    written on its own, as soon as it is done."""
     eval_k: int = 20
     """Quotes ranked per benchmark question: enough to fill the largest word budget."""
     max_k: int = 50

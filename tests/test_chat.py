@@ -43,6 +43,20 @@ async def test_question_gives_dated_quoted_cards(bundled_index: Path) -> None:
         dated = next(c for c in cards if c.hit.passage.date == dt.date(2024, 3, 28))
         shown = str(dated.render())
         assert "2024-03-28" in shown and "Kim Song Nam" in shown and "before" in shown
+        # The bundled files name no outlet: the card shows none, not a file name or a bare separator.
+        cite = shown.splitlines()[0]
+        assert ".txt" not in shown and not cite.rstrip("●○ ").endswith("·")
+
+
+async def test_a_periods_stories_show_no_nearness(bundled_index: Path) -> None:
+    # Listed by date, not by how near each comes to the question: dots would mean nothing there.
+    app = DatelineApp(Settings(bundled_index), build_default=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await opened(pilot, app)
+        await ask(pilot, app, "What went on in late March 2024?")
+        cards = list(app.query(AnswerCard))
+        assert [c.hit.passage.date for c in cards] == [dt.date(2024, 3, 28)]
+        assert "●" not in str(cards[0].render()) and "○" not in str(cards[0].render())
 
 
 async def test_keys_open_copy_help_clear(bundled_index: Path, tmp_path: Path) -> None:

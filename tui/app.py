@@ -243,7 +243,7 @@ class DatelineApp(App[None]):
                 widgets.append(Notice(CLOSEST, "note"))
                 widgets.extend(AnswerCard(hit, reference, reference_name, closest=True) for hit in answer.closest)
         else:
-            widgets.extend(AnswerCard(hit, reference, reference_name) for hit in answer.hits)
+            widgets.extend(AnswerCard(hit, reference, reference_name, gauge=not answer.digest) for hit in answer.hits)
         # The answer goes under its own question, even when later questions are already queued below.
         await log.mount(*widgets, after=asked.placeholder)
         await asked.placeholder.remove()

@@ -69,7 +69,7 @@ class ArticleScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         a = self.article
         head = Text(safe(a.title), style="bold")
-        head.append(f"\n{a.date_text} · {safe(a.source)}", style="cyan")
+        head.append(f"\n{a.date_text}" + (f" · {safe(a.source)}" if a.source else ""), style="cyan")
         # The header stays above the scrolling text, so scrolling to a quote far down never hides it.
         with Vertical(id="article-box"):
             yield Static(head, id="article-head")

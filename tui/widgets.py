@@ -123,7 +123,8 @@ CARD_KEYS = frozenset({"o", "c", "question_mark"})
 
 
 class AnswerCard(Static, can_focus=True):
-    """One quote: the best sentence highlighted, then date, distance, source, title and relevance."""
+    """One quote: the best sentence highlighted, then date, distance, source, title and relevance
+    (`gauge`: off for a period's stories)."""
 
     BINDINGS = [
         Binding("o,enter", "app.open_article", "Open article"),
@@ -132,7 +133,15 @@ class AnswerCard(Static, can_focus=True):
         Binding("up", "app.card(-1)", show=False),
     ]
 
-    def __init__(self, hit: Hit, reference: dt.date, reference_name: str = "today", *, closest: bool = False) -> None:
+    def __init__(
+        self,
+        hit: Hit,
+        reference: dt.date,
+        reference_name: str = "today",
+        *,
+        closest: bool = False,
+        gauge: bool = True,
+    ) -> None:
         self.hit = hit
         self.closest = closest  # shown under "nothing relevant": the nearest there is, not an answer
         p = hit.passage
@@ -147,8 +156,10 @@ class AnswerCard(Static, can_focus=True):
         cite.append(hit.date_text, style="bold cyan")
         if p.date:
             cite.append(f" · {distance(p.date, reference, reference_name)}", style="cyan")
-        cite.append(f" · {safe(p.source)}", style="green")
-        cite.append(f"  {relevance_bar(hit.relevance)}", style="yellow")
+        if p.source:  # an input that names no outlet shows none
+            cite.append(f" · {safe(p.source)}", style="green")
+        if gauge:  # a period's stories are listed by date, not by nearness: their dots would mean nothing
+            cite.append(f"  {relevance_bar(hit.relevance)}", style="yellow")
         if p.headline:
             cite.append(f"\n{safe(p.headline)}", style="italic")
         if hit.also:

@@ -24,11 +24,12 @@ def searched_outlets(
 ) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The stored names to search for the outlets asked for (`outlets`: the archive's, most articles
     first), and notes for the user: what was searched, and which names the archive has no articles from."""
-    found = [stored for stored, _ in outlets if matches(stored, asked)]
-    missing = [a for a in asked if not any(matches(stored, [a]) for stored, _ in outlets)]
+    named_outlets = [stored for stored, _ in outlets if stored]  # articles that name no outlet have none to match
+    found = [stored for stored in named_outlets if matches(stored, asked)]
+    missing = [a for a in asked if not any(matches(stored, [a]) for stored in named_outlets)]
     notes = []
     if missing:
-        notes.append(_missing_note(missing, [stored for stored, _ in outlets], named))
+        notes.append(_missing_note(missing, named_outlets, named))
     if found:
         notes.append(f"searched only articles from {', '.join(found)}")
     return tuple(found), tuple(notes)
@@ -50,6 +51,8 @@ def _missing_note(missing: Sequence[str], outlets: Sequence[str], named: int) ->
     note = f"no articles from {' or '.join(missing)} in this archive"
     if near:
         note += f" (did you mean {' or '.join(near)}?)"
+    if not outlets:
+        return f"{note}: no article in it names its outlet"
     more = len(outlets) - named
     tail = f", and {more} more (`dateline info` lists them all)" if more > 0 else ""
     return f"{note}; its outlets: {', '.join(outlets[:named])}{tail}"

@@ -217,7 +217,7 @@ def test_keyword_search_within_dates_equals_the_filtered_search(
     try:
         for since, until in [(None, dt.date(2024, 2, 1)), (dt.date(2024, 1, 10), dt.date(2024, 1, 12)), (None, None)]:
             allowed = source._allowed_ids(since, until)
-            got = source._keyword(source.store, '"harbour" OR "ships"', since, until, allowed)
+            got = source._keyword(source.store, '"harbour" OR "ships"', (since, until, None), allowed)
             want = dict(source.store.keyword_search('"harbour" OR "ships"', 5, since, until, 0.5))
             assert got == want and len(got) == min(5, 60 if allowed is None else len(allowed))
     finally:

@@ -50,6 +50,29 @@ def test_unchanged_articles_are_never_embedded_again(tmp_path: Path, corpus_copy
     assert count(index) == first
 
 
+def test_an_index_made_by_an_older_reader_takes_the_outlets_read_now(tmp_path: Path, corpus_copy: Path) -> None:
+    # Older dateline stored a text file's name as its outlet. The article is the same (same id), so
+    # it is not embedded again, but the next run shows the outlet as it reads now: none.
+    encoder = CountingEncoder()
+    index = tmp_path / "index"
+    build(index, [corpus_copy], encoder)
+    store = Store.open(index)
+    store.conn.execute("UPDATE articles SET source = 'old.txt', url = 'file:///old.txt'")
+    store.conn.commit()
+    store.conn.close()
+    encoder.calls = encoder.texts_encoded = 0
+    report = build(index, [corpus_copy], encoder)
+    assert report.unchanged == 5 and report.relabelled == 5 and encoder.texts_encoded == 0
+    assert "5 unchanged (5 with a new outlet or link)" in report.summary(index)
+    retriever = Retriever.open(index, "hash-64")
+    try:
+        hits = retriever.ask(Query("Kim Song Nam", k=3, apply_bar=False)).hits
+        assert hits and all(h.passage.source == "" and h.passage.url == "" for h in hits)
+    finally:
+        retriever.close()
+    assert build(index, [corpus_copy], encoder).relabelled == 0
+
+
 def test_a_changed_article_replaces_the_old_one(tmp_path: Path, corpus_copy: Path) -> None:
     encoder = CountingEncoder()
     index = tmp_path / "index"

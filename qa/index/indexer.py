@@ -6,6 +6,7 @@ import hashlib
 import itertools
 import time
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -246,6 +247,9 @@ def _update(
         return f"{len(files)} files" + (f", {words}" if words else "")
 
     bar = Progress(total, "indexing", "articles", detail=detail) if progress and total else None
+    now = source.outlets()
+    relabel = {i: o for i, o in plan.outlets.items() if i not in plan.delete and now.get(i, o) != o}
+    report.relabelled = len(relabel)
     cache = EmbedCache(Layout(target.directory).embed_cache)
     sink = _Sink(target, encoder, cache, bar, config)
     if not carry and plan.replaced:
@@ -254,6 +258,8 @@ def _update(
     try:
         if carry:
             for article in source.articles():
+                if article.id in relabel:
+                    article = replace(article, source=relabel[article.id][0], url=relabel[article.id][1])
                 if article.id not in plan.delete:
                     sink.add(article)
         if plan.add:
@@ -276,9 +282,10 @@ def _update(
                 on_problem(problem)
         if not carry:
             target.delete_articles(sorted(plan.delete))
+            target.relabel(relabel)
         report.passages_embedded = sink.passages - sink.reused
         report.passages_reused = sink.reused
-        if sink.stored or plan.delete or target.meta.get("model") != meta["model"]:
+        if sink.stored or plan.delete or relabel or target.meta.get("model") != meta["model"]:
             target.commit(meta)
         else:
             target.rollback()

@@ -22,6 +22,9 @@ class Plan:
     delete: set[str] = field(default_factory=set)
     replaced: set[str] = field(default_factory=set)
     """Of `delete`, the old versions of articles read again with other content."""
+    outlets: dict[str, tuple[str, str]] = field(default_factory=dict)
+    """Outlet and link of each stored article read again unchanged: what its input says of them now
+    (a reader that learnt to read them differently relabels the article, without re-embedding it)."""
 
 
 def make_plan(
@@ -67,6 +70,7 @@ def make_plan(
         if item.id in stored or item.id in plan.add:
             if item.id in stored and item.id not in plan.delete:
                 report.unchanged += 1
+                plan.outlets[item.id] = (item.source, item.url)
             else:
                 report.duplicates += 1
             continue

@@ -68,6 +68,10 @@ class Queries:
         """id -> key of every stored article."""
         return dict(self.conn.execute("SELECT id, key FROM articles").fetchall())
 
+    def outlets(self) -> dict[str, tuple[str, str]]:
+        """id -> (source, url) of every stored article."""
+        return {i: (s, u) for i, s, u in self.conn.execute("SELECT id, source, url FROM articles")}
+
     def article(self, article_id: str) -> Article | None:
         row = self.conn.execute(
             "SELECT id, title, date, source, url, path, key, text, title_derived FROM articles WHERE id=?",

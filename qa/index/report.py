@@ -20,6 +20,8 @@ class IndexReport:
     passages_embedded: int = 0
     passages_reused: int = 0
     """Passages stored with a vector made before: by an interrupted run, or an edited article's unchanged ones."""
+    relabelled: int = 0
+    """Unchanged articles whose outlet or link reads differently now (an index made by an older dateline)."""
     rebuilt_because: str = ""
     problems: list[Problem] = field(default_factory=list)
 
@@ -30,8 +32,9 @@ class IndexReport:
     def summary(self, index_dir: Path) -> str:
         """The run's closing line: what happened to how many articles, and where."""
         reused = f", {self.passages_reused} reused" if self.passages_reused else ""
+        relabelled = f" ({self.relabelled} with a new outlet or link)" if self.relabelled else ""
         return (
-            f"{self.added} added, {self.replaced} replaced, {self.unchanged} unchanged, "
+            f"{self.added} added, {self.replaced} replaced, {self.unchanged} unchanged{relabelled}, "
             f"{_count(self.duplicates, 'duplicate')}, {self.pruned} pruned, {self.skipped} skipped; "
             f"{_count(self.passages_embedded, 'passage')} embedded{reused} -> {index_dir}"
         )

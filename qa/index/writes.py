@@ -72,6 +72,11 @@ class Writes:
             self.conn.execute("DELETE FROM passages WHERE article_id=?", (article_id,))
             self.conn.execute("DELETE FROM articles WHERE id=?", (article_id,))
 
+    def relabel(self, outlets: dict[str, tuple[str, str]]) -> None:
+        """Set the outlet and link of stored articles (id -> (source, url)); their text and vectors stay."""
+        rows = [(source, url, article_id) for article_id, (source, url) in outlets.items()]
+        self.conn.executemany("UPDATE articles SET source=?, url=? WHERE id=?", rows)
+
     def commit(self, meta: dict[str, str]) -> int:
         """End the update: record its meta and a new generation, and make it visible at once."""
         generation = int(self.generation) + 1

@@ -55,3 +55,35 @@ def test_a_period_question_in_a_batch_csv_has_no_score(bundled_index: Path, tmp_
     listed = [r for r in rows if r["question"] == MARCH]
     assert listed and all(r["score"] == "" and r["date"] for r in listed)
     assert all(r["score"] for r in rows if r["question"] != MARCH)  # a ranked answer keeps its score
+
+
+@pytest.mark.parametrize(
+    ("question", "listed"),
+    [
+        ("What went on in late March 2024?", ["2024-03-28"]),
+        ("What took place at the end of March 2024?", ["2024-03-28"]),
+        ("Summarize the news of the second half of March 2024", ["2024-03-28"]),
+        ("Which stories came out in early October 2024?", ["2024-10-06"]),
+        ("What occurred at the beginning of January 2024?", []),
+        ("What were the biggest stories of late January 2024?", ["2024-01-27"]),
+    ],
+)
+def test_a_period_asked_in_other_words_lists_its_stories(
+    bundled_index: Path, capsys: pytest.CaptureFixture[str], question: str, listed: list[str]
+) -> None:
+    out = ask(bundled_index, question, capsys)
+    if listed:
+        assert out.startswith("note: read as asking what happened in "), out
+        assert "Nothing relevant" not in out
+        assert all(f"\n1. {day}" in out or f"\n2. {day}" in out for day in listed)
+    else:  # nothing dated then: said so, not "read as asking about"
+        assert "but the archive has nothing from then" in out.splitlines()[0]
+
+
+def test_asking_only_what_is_new_lists_the_latest_week(bundled_index: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # No period named: the week up to the as-of day (or the archive's newest story).
+    for question in ("What's new?", "What happened last week?"):
+        assert main(["ask", question, "--index", str(bundled_index)]) == 0
+        out = capsys.readouterr().out
+        assert out.startswith("note: read as asking what happened in the "), out
+        assert "\n1. 2024-10-06" in out and "Nothing relevant" not in out

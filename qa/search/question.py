@@ -54,10 +54,47 @@ _NO_TOPIC = frozenset(
         "recent",
         "since",
         "past",
-        # part of a month: "late March"
+        # part of a month: "late March", "the end of March", "the first half of March"
         "early",
         "mid",
         "late",
+        "start",
+        "beginning",
+        "middle",
+        "end",
+        "half",
+        "first",
+        "second",
+        # other ways to ask what happened: "What took place…", "Summarize…", "the biggest stories of…"
+        "took",
+        "take",
+        "place",
+        "occurred",
+        "occur",
+        "came",
+        "come",
+        "out",
+        "published",
+        "ran",
+        "covered",
+        "coverage",
+        "articles",
+        "article",
+        "summarize",
+        "summarise",
+        "summary",
+        "recap",
+        "overview",
+        "roundup",
+        "top",
+        "main",
+        "major",
+        "biggest",
+        "big",
+        "key",
+        "important",
+        "developments",
+        "updates",
     ]
 ) | frozenset(MONTHS)
 
@@ -136,6 +173,13 @@ def _read_dates(query: Query, newest: dt.date | None, archive: Archive, config: 
     expected = expected_type(query.question) if config.answer_types.weight else None
     notes = _filter_notes(query, archive)
     plain = Reading(query, since, until, hint, query.as_of or newest, expected, tuple(notes))
+    words = content_words(query.question)
+    no_topic = bool(words) and not [w for w in words if w not in _NO_TOPIC and not w.isdigit()]
+    if no_topic:
+        # Asking only what happened: a vague period ("last week") is the period listed, and none at
+        # all ("What's new?") is the latest week.
+        week = DateHint(reference - dt.timedelta(days=7), reference, f"the week up to {reference}", True)
+        hint = week if hint is None else replace(hint, hard=True)
     if hint is None or not hint.hard:
         return plain
     h_since = max(filter(None, (since, hint.since)), default=None)
@@ -152,7 +196,7 @@ def _read_dates(query: Query, newest: dt.date | None, archive: Archive, config: 
         note = f"the question names {hint.label}, but the archive has nothing from then ({dates}); "
         note += f"searched articles dated {_span(since, until)}" if since or until else "searched all dates"
         return Reading(query, since, until, None, plain.reference, expected, (note, *notes))
-    digest = not [w for w in content_words(query.question) if w not in _NO_TOPIC and not w.isdigit()]
+    digest = no_topic
     # The period asked for, then the dates searched, and why they run past it (its news comes later).
     searched = f"searched articles dated {_span(h_since, h_until)}"
     if why := hint.widened(h_since, h_until):

@@ -4,8 +4,9 @@ Explicit periods (a month, part of one, a year, a day, "last month") become a da
 recent ones ("this week", "recently") become a soft boost toward that window. The reference day is
 the as-of day, or the newest article in the archive when there is none (the archive's "now").
 
-Part of a month: "early March" is its first half (1st to 15th), "mid-March" its middle (11th to
-20th), "late March" its second half (16th to the end). Halves, not thirds: the period filters, and
+Part of a month: "early March" (or "the start", "the beginning", "the first half of March") is its
+first half (1st to 15th), "mid-March" ("the middle of") its middle (11th to 20th), "late March" ("the
+end", "the second half of") its second half (16th to the end). Halves, not thirds: the period filters, and
 a story a reader calls "late March" may be dated the 18th.
 """
 
@@ -103,7 +104,13 @@ _DAY_MDY = re.compile(_PREP + _MONTH + r"\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+" +
 _DAY_DMY = re.compile(_PREP + r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH + r"\.?,?\s+" + _YEAR + r"\b", re.I)
 _ISO = re.compile(_PREP + r"\b((?:19|20)\d\d)-(\d\d)-(\d\d)\b", re.I)
 _PART = re.compile(
-    _PREP + r"\b(?:the\s+)?(early|mid|late)[-\s]?" + _MONTH + r"\b\.?(?:,?\s+(?:of\s+)?" + _YEAR + r"\b)?", re.I
+    _PREP
+    + r"\b(?:the\s+)?(early|mid|late|(?:start|beginning|middle|end|(?:first|second)\s+half)\s+of)[-\s]?"
+    + _MONTH
+    + r"\b\.?(?:,?\s+(?:of\s+)?"
+    + _YEAR
+    + r"\b)?",
+    re.I,
 )
 _MONTH_YEAR = re.compile(_PREP + r"\b" + _MONTH + r"\.?,?\s+(?:of\s+)?" + _YEAR + r"\b", re.I)
 _YEAR_ONLY = re.compile(r"\b(in|during|since|after|from|before|until|by)\s+" + _YEAR + r"\b", re.I)
@@ -176,11 +183,21 @@ def _latest_year(month: int, reference: dt.date, *, last: bool = False) -> int:
     return year - 1 if last and month == reference.month else year
 
 
+def _part_of(words: str) -> str:
+    """ "early", "mid" or "late" for the words naming a part of a month ("the end of", "first half of")."""
+    first = words.lower().split()[0]
+    if first in {"start", "beginning", "first"}:
+        return "early"
+    if first in {"middle", "mid"}:
+        return "mid"
+    return "late" if first in {"end", "second", "late"} else first
+
+
 def _part(m: re.Match[str], reference: dt.date, cfg: QuestionDates) -> DateHint:
     """ "late March 2024", "in mid-March", "since early May": part of a month, its news a few days after
     it (a day's grace: what happens in it are days' events). Without a year, the latest one begun by
     the reference day, up to that day."""
-    month, part = MONTHS[m.group(3).lower()], m.group(2).lower()
+    month, part = MONTHS[m.group(3).lower()], _part_of(m.group(2))
     low, high = _PARTS[part]
     year = int(m.group(4)) if m.group(4) else reference.year
     if not m.group(4) and dt.date(year, month, low) > reference:

@@ -107,7 +107,7 @@ def ask(root: Path, out: Path) -> None:
     from qa.search.question_dates import without_dates
     from qa.search.retriever import Retriever
     from qa.search.scoring import Ranked
-    from qa.search.text import as_written, holds_all, named_words, word_forms
+    from qa.search.text import as_written, holds_all, is_name, named_words, word_forms
     from qa.search.verdict import verdict
 
     folders = sorted(p.parent for p in root.glob("*/index"))
@@ -141,6 +141,7 @@ def ask(root: Path, out: Path) -> None:
                     found = seen["found"]
                     asked = q["question"]
                     forms = {w: word_forms(w) for w in named_words(without_dates(asked))}
+                    names = {w: fs for w, fs in forms.items() if is_name(w, asked)}
                     absent = set(retriever.source.unmentioned([f for fs in forms.values() for f in fs]))
                     words = [
                         {
@@ -168,6 +169,7 @@ def ask(root: Path, out: Path) -> None:
                         "judge": seen["judge"],
                         "words": words,
                         "holds_all": any(holds_all(forms, f"{h.passage.title} {h.passage.text}") for h in found),
+                        "holds_names": any(holds_all(names, f"{h.passage.title} {h.passage.text}") for h in found),
                         "quote_cosines": [h.relevance for h in answer.hits],
                         "top": f"{answer.hits[0].passage.title} | {answer.hits[0].passage.text}" if answer.hits else "",
                     }

@@ -58,7 +58,7 @@ class Rule:
     """How many of the question's words must be unmentioned."""
 
     def says_nothing(self, r: Record) -> bool:
-        if r["cosine"] < self.relevance and not r["holds_all"]:
+        if r["cosine"] < self.relevance and not (r["holds_all"] or r.get("holds_names", False)):
             return True
         if max(r["quote_cosines"], default=0.0) < 0.15:  # every quote under the quote floor
             return True

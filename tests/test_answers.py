@@ -96,6 +96,13 @@ def test_a_short_question_about_a_name_the_archive_mentions_is_answered(retrieve
     assert "her Russian counterpart, Sergei Lavrov" in answer.hits[0].passage.text[start:end]
 
 
+def test_a_short_question_about_a_name_is_answered_in_other_words(retriever: Retriever) -> None:
+    # "go" is nowhere, "visited" is: a quote naming everyone the question names puts it on the topic.
+    answer = retriever.ask(Query("Where did Blinken go?", k=3))
+    assert not answer.nothing_found
+    assert any("Blinken visited Seoul" in h.passage.text for h in answer.hits)
+
+
 def test_a_quote_naming_every_word_counts_with_the_unmentioned_check_off(retriever: Retriever) -> None:
     # The two rules read the same words, but each stands on its own setting.
     off = retriever.with_config(replace(Search(), verdict=replace(Verdict(), unmentioned_bar=0.0)))

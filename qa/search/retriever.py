@@ -218,5 +218,9 @@ class Retriever:
                     for w, fs in forms.items()
                     if absent.issuperset(fs) and (is_name(w, asked) or not names_only)
                 )
-            named = below and any(holds_all(forms, f"{h.passage.title} {h.passage.text}") for h in found)
+            names = {w: fs for w, fs in forms.items() if is_name(w, asked)}
+            named = below and any(
+                holds_all(forms, text) or holds_all(names, text)
+                for text in (f"{h.passage.title} {h.passage.text}" for h in found)
+            )
         return verdict(reading, found, ranked, self.config, missing, named=named)

@@ -78,9 +78,10 @@ def verdict(
     the config gives it a bar, its best score decides; otherwise the best cosine. `unmentioned`: the
     question's names the archive never holds; with enough of them (`Verdict.unmentioned_least`), the
     best candidate must clear the unmentioned bar instead; when nothing is found they say why.
-    `named`: a quote holds every word the question names ("Sergei Lavrov" for "Who is Sergei
-    Lavrov?"), so the question is on the archive's topic however low the cosine: short questions
-    about a name score low against a passage that mentions it in passing.
+    `named`: a quote holds every word the question names, or every name ("Sergei Lavrov" for "Who
+    is Sergei Lavrov?", "Blinken" for "Where did Blinken go?"), so the question is on the archive's
+    topic however low the cosine: short questions about a name score low against a passage that
+    mentions it in passing.
     """
     cfg = config.verdict
     query = reading.query

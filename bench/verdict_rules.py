@@ -56,9 +56,13 @@ class Rule:
     """Which unmentioned words count: any, noun (nouns and unknown words), name (capitalised)."""
     least: int = 1
     """How many of the question's words must be unmentioned."""
+    names_held: bool = True
+    """The relevance bar is also waived when a quote holds every name the question names (as
+    shipped since 2026-12-07; the rule before waived it only for every word)."""
 
     def says_nothing(self, r: Record) -> bool:
-        if r["cosine"] < self.relevance and not (r["holds_all"] or r.get("holds_names", False)):
+        held = r["holds_all"] or (self.names_held and r.get("holds_names", False))
+        if r["cosine"] < self.relevance and not held:
             return True
         if max(r["quote_cosines"], default=0.0) < 0.15:  # every quote under the quote floor
             return True
@@ -72,7 +76,7 @@ class Rule:
         return f"bar {self.relevance:g}; unmentioned {words}"
 
 
-SHIPPED = Rule(0.30, 0.6)
+SHIPPED = Rule(0.30, 0.6, names_held=False)
 """The rule dateline shipped before: any unmentioned word, below cosine 0.6."""
 
 
@@ -150,7 +154,7 @@ def main() -> None:
     for h in ("fit", "report"):
         rows = [
             row("shipped before", SHIPPED, halves[h]),
-            row("no unmentioned rule", Rule(SHIPPED.relevance, 0.0), halves[h]),
+            row("no unmentioned rule", Rule(SHIPPED.relevance, 0.0, names_held=False), halves[h]),
             row("best on fit, any rule", anything, halves[h]),
             row("best on fit, names only", best, halves[h]),
         ]

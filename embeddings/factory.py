@@ -121,6 +121,25 @@ def remove_stale(cache_dir: Path) -> int:
     return freed
 
 
+def remove_moved(old_dir: Path, cache_dir: Path) -> int:
+    """Delete the graphs and timing records an earlier dateline kept in `old_dir` (a home's
+    `models/`), now kept in `cache_dir` and no longer read there; the bytes freed. Only dateline's
+    own files (`*.onnx`, their records, `kernels-*.json`) go, and the folder only when left empty."""
+    if not old_dir.is_dir() or old_dir.resolve() == cache_dir.resolve():
+        return 0
+    freed = 0
+    for path in [*old_dir.glob("*.onnx"), *old_dir.glob("*.source.json"), *old_dir.glob("kernels-*.json")]:
+        try:
+            size = path.stat().st_size
+            path.unlink()
+        except OSError:
+            continue
+        freed += size
+    with contextlib.suppress(OSError):  # something else is in it: not ours to remove
+        old_dir.rmdir()
+    return freed
+
+
 def int8_missing(model: str | Path | None, cache_dir: Path) -> bool:
     """True when `load_encoder(..., int8=True)` will first export and quantize the model (~20 s, once)."""
     if _is_hash(model):

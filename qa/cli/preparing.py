@@ -6,7 +6,7 @@ import argparse
 
 from qa.cli.options import index_options, say
 from qa.errors import ExitCode
-from qa.settings import Settings, model_cache
+from qa.settings import Settings, dateline_home, model_cache
 
 HELP = "make the model's fast graphs now (the set-up does this), so no question waits on them"
 EPILOG = "example: dateline prepare"
@@ -17,12 +17,13 @@ def declare(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, settings: Settings) -> ExitCode:
-    from embeddings.factory import choose_question_path, indexing_encoder, prepare, remove_stale
+    from embeddings.factory import choose_question_path, indexing_encoder, prepare, remove_moved, remove_stale
 
     cache = model_cache()
     made = prepare(settings.model, cache)
     say(f"made {', '.join(made)}" if made else f"the model's graphs are ready in {cache}")
-    freed = remove_stale(cache)
+    # Graphs an earlier dateline made in this home's models/ are read from the per-user cache now.
+    freed = remove_stale(cache) + remove_moved(dateline_home() / "models", cache)
     if freed:
         say(f"removed {freed / 1e6:,.0f} MB of old model graphs (copies gone or changed, or from an earlier dateline)")
     # Choose how this machine embeds now, on the bundled articles' passages, not on the first run.

@@ -7,13 +7,14 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import trafilatura
 from trafilatura.settings import Document, set_date_params
 
 from qa.config import Indexing
 from qa.ingest.items import Item, Problem, derive_title, make_article
+from qa.ingest.page_meta import date_in_url, headline, page_meta
+from qa.ingest.page_meta import outlet as page_outlet
 
 # How trafilatura is asked: chosen by the count of html-dev pages read right (bench/html_extraction.py).
 EXTRACTION: dict[str, Any] = {"include_comments": False, "include_tables": True}
@@ -52,14 +53,19 @@ def read_html(
     if not isinstance(doc, Document) or not any(len(b.split()) >= _SENTENCE_WORDS for b in text.split("\n\n")):
         yield Problem(str(path), _NO_TEXT)
         return
-    page_url = url or _string(doc.url)
-    outlet = _string(doc.sitename) or _host(page_url)
+    # What the page says of itself, in the order qa/ingest/page_meta.py documents.
+    said = page_meta(data)
+    page_url = url or said.url or _string(doc.url)
     title = _string(doc.title)
+    outlet = page_outlet(
+        [*said.outlets, _string(doc.sitename)], said.headlines[0] if said.headlines else title, page_url
+    )
+    title = headline([title, *said.headlines], outlet, page_url)
     yield make_article(
         path,
         key or str(path.resolve()),
         title or derive_title(text),
-        _date(doc.date) or captured,
+        said.date or date_in_url(page_url) or _date(doc.date) or captured,
         page_url,
         text,
         not title,
@@ -77,15 +83,6 @@ def _paragraphs(text: str) -> str:
 def _string(value: object) -> str:
     """A metadata field as text ("" when absent)."""
     return value.strip() if isinstance(value, str) else ""
-
-
-def _host(url: str) -> str:
-    """The site a URL names, `www.` dropped: the outlet of a page that does not name its site."""
-    try:
-        host = urlsplit(url).hostname or ""
-    except ValueError:
-        return ""
-    return host.removeprefix("www.")
 
 
 def _date(value: object) -> dt.date | None:

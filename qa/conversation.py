@@ -206,8 +206,11 @@ class Conversation:
         Query("", as_of=wanted["as_of"], since=wanted["since"], until=wanted["until"])  # an empty range raises
         self.as_of, self.since, self.until = wanted["as_of"], wanted["since"], wanted["until"]
 
-    def filters_text(self) -> str:
-        parts = [f"k={self.k}", f"as of {self.as_of}" if self.as_of else "as of today"]
+    def filters_text(self, today: dt.date | None = None) -> str:
+        """The filters in words; `today`: the day "as of today" was, for what is kept (a saved
+        conversation is read on other days)."""
+        now = f"as of today, {today}" if today else "as of today"
+        parts = [f"k={self.k}", f"as of {self.as_of}" if self.as_of else now]
         if self.since or self.until:
             parts.append(f"{self.since or '…'} → {self.until or '…'}")
         if self.sources:
@@ -220,7 +223,7 @@ class Conversation:
         Under a question: how it was read, and its filters where they differ from the ones above or
         it was answered as of a day (batch's line for that day alone would leave `k` out).
         """
-        now = self.filters_text()
+        now = self.filters_text(dt.date.today())
         lines = ["# dateline conversation", "", f"_{now}_", ""]
         reads = self.read + [()] * (len(self.turns) - len(self.read))
         body = "".join(  # each section ends in a blank line

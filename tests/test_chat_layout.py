@@ -83,7 +83,8 @@ async def test_export_expands_home_says_where_and_keeps_how_each_question_was_re
         said = [n.message for n in app._notifications]
         assert f"saved to {tmp_path / 'user' / 'notes.md'}" in said
         assert f"_read as a follow-up to: {DELEGATION}_" in saved
-        assert "_filters: k=5 · as of today_" in saved  # the first question's, not today's k=1
+        # The first question's, not today's k=1; and the day "today" was, for whoever reads it later.
+        assert f"_filters: k=5 · as of today, {dt.date.today()}_" in saved
         assert saved.count("_filters:") == 1
         await answered(pilot, app, "/export ~/missing/notes.md")
         assert any(
@@ -143,9 +144,11 @@ def test_a_saved_conversation_has_a_blank_line_before_each_question() -> None:
 
     conversation = Conversation()
     for question in ("Who is Kim Song Nam?", "What is the GDP of France?"):
-        conversation.record(question, Answer(question, None, nothing_found=True), filters=conversation.filters_text())
+        filters = conversation.filters_text(dt.date.today())
+        conversation.record(question, Answer(question, None, nothing_found=True), filters=filters)
     markdown = conversation.to_markdown()
-    assert markdown.startswith("# dateline conversation\n\n_k=5 · as of today_\n\n## Who is Kim Song Nam?\n\n")
+    top = f"# dateline conversation\n\n_k=5 · as of today, {dt.date.today()}_\n\n## Who is Kim Song Nam?\n\n"
+    assert markdown.startswith(top)
     assert "_Nothing relevant in this archive._\n\n## What is the GDP of France?\n\n" in markdown
 
 
@@ -165,6 +168,10 @@ async def test_the_status_bar_keeps_the_as_of_day_and_filters_at_60_columns(tmp_
         await answered(pilot, app, "/until 2024-01-31")
         # The index's size gives way, never the filters.
         assert shown(bar) == [" k=5 · as of 2024-02-01 · 2024-01-01 → 2024-01-31"]
+        # Too many filters for one line: they take a second, each whole.
+        await answered(pilot, app, "/source Reuters")
+        assert shown(bar) == [" k=5 · as of 2024-02-01 · 2024-01-01 → 2024-01-31", " from Reuters"]
+        await answered(pilot, app, "/source")
         await pilot.resize_terminal(100, 24)
         await pilot.pause()
         whole = " 5 articles · 2024-01-27 → 2024-10-06  │  k=5 · as of 2024-02-01 · 2024-01-01 → 2024-01-31"

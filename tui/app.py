@@ -204,7 +204,7 @@ class DatelineApp(App[None]):
         if followed:
             asked.line.note(f"read as a follow-up to: {followed}")
         asked.placeholder.update("searching…")
-        asked.filters = self.conversation.filters_text()
+        asked.filters = self.conversation.filters_text(dt.date.today())
         self.run_search(asked.question, query, followed)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="search")

@@ -203,7 +203,8 @@ class StatusBar(Widget):
     """The index (its size and dates) and the conversation's filters, on one line of any width.
 
     The index is said in the longest of its forms that fits beside the filters, or not at all: the
-    filters (k, the as-of day, the date range) decide what an answer shows, so they are never cut.
+    filters (k, the as-of day, the date range, the outlets) decide what an answer shows, so they are
+    never cut; in a terminal too narrow for them all they take a second line.
     """
 
     SEPARATOR = "  │  "
@@ -216,7 +217,7 @@ class StatusBar(Widget):
     def show(self, corpus: tuple[str, ...], filters: str) -> None:
         """Show the index in `corpus`'s forms, longest first, and the filters."""
         self.corpus, self.filters = corpus, filters
-        self.refresh()
+        self.refresh(layout=True)  # the filters may take another line
 
     def render(self) -> Text:
         width = self.content_region.width
@@ -224,7 +225,15 @@ class StatusBar(Widget):
             line = f" {form}{self.SEPARATOR}{self.filters}"
             if cell_len(line) <= width:
                 return Text(line)
-        return Text(f" {self.filters}")
+        # The filters alone, on as many lines as they need (each filter whole): never cut.
+        lines = [""]
+        for part in self.filters.split(" · "):
+            joined = f"{lines[-1]} · {part}" if lines[-1] else f" {part}"
+            if lines[-1] and cell_len(joined) > width:
+                lines.append(f" {part}")
+            else:
+                lines[-1] = joined
+        return Text("\n".join(lines))
 
 
 class Log(VerticalScroll, can_focus=False):

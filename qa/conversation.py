@@ -27,7 +27,15 @@ from qa.search.query import Query, outlet_names
 from qa.search.text import content_words
 
 _CONNECTIVE = re.compile(r"^\s*(and|but|also|so|then|what about|how about|and what|and who|and how|what else)\b", re.I)
-_PRONOUN = re.compile(r"\b(he|she|they|him|her|them|his|hers|their|theirs|it|its|that|this|those|these)\b", re.I)
+# "this week", "that year": a period, not a word leaning on the question before.
+_WHEN = "week|weekend|month|year|day|morning|afternoon|evening|night|season|summer|winter|spring|fall|autumn"
+_PRONOUN = re.compile(
+    rf"\b(he|she|they|him|her|them|his|hers|their|theirs|it|its|(?:that|this|those|these)(?!\s+(?:{_WHEN})s?\b))\b",
+    re.I,
+)
+# "Which country … its …", "What company … it …": the question's own subject, asked for by name.
+_WH_NOUN = re.compile(r"^\s*(?:which|what)\s+([a-z][\w'’-]*)", re.I)
+_NOT_SUBJECTS = frozenset(["one", "ones", "else", "kind", "sort", "type", "time", "about", "of"])
 _ABOUT = re.compile(r"^\s*(?:and\s+)?(?:what|how)\s+about\b", re.I)
 # Names: runs of capitalised words ("Choe Son-hui", "Pyongyang"), less the question's own first word.
 _NAME = re.compile(r"\b[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*")
@@ -265,13 +273,28 @@ def is_followup(question: str) -> bool:
     """Whether a question leans on the one before it: a connective, or a pronoun it names nothing for.
 
     A pronoun after a name in the same question ("Who is Sun Weidong and why did he visit?") is
-    taken to mean that name, so the question stands alone.
+    taken to mean that name, and one in a question that asks for its subject ("Which country
+    updated its doctrine?") that subject, so the question stands alone; "this week" is a period.
     """
     if len(content_words(question)) > MAX_FOLLOWUP_WORDS:
         return False
     if _CONNECTIVE.search(question):
         return True
+    if _asks_for_its_subject(question):
+        return False
     return any(not _names_before(question, pronoun.start()) for pronoun in _PRONOUN.finditer(question))
+
+
+def _asks_for_its_subject(question: str) -> bool:
+    """Whether the question opens on "which" or "what" and a noun ("Which country updated its
+    doctrine?"): its pronouns mean that subject, not something asked about before."""
+    from lemminflect import getAllLemmas  # its lexicon loads on first use, off the chat's start
+
+    m = _WH_NOUN.match(question)
+    word = m.group(1).lower() if m else ""
+    lemmas = getAllLemmas(word) if word else {}
+    # A word the lexicon does not know ("app", "fast-food") after "which" is a noun far more often than not.
+    return bool(word) and word not in _NOT_SUBJECTS and (not lemmas or "NOUN" in lemmas)
 
 
 def _names_before(question: str, end: int) -> bool:

@@ -17,6 +17,10 @@ from qa.search.answers import Answer
         "Why did Choe Son-hui say that?",
         "What did Xi say to Kim?",
         "Who led the North Korean delegation that met Wang Yi?",
+        # "this week" is a period; "Which country … its …" asks for its own subject.
+        "Which food was linked to a multistate e.coli outbreak this week?",
+        "Which country updated its nuclear doctrine this week?",
+        "Which app informed users that some of their photos were deleted?",
     ],
 )
 def test_a_question_naming_what_its_pronoun_means_stands_alone(question: str) -> None:
@@ -33,6 +37,10 @@ def test_a_question_naming_what_its_pronoun_means_stands_alone(question: str) ->
         "and what did Kim say?",
         "What did he tell Kim?",  # the name comes after the pronoun: "he" is someone before
         "In March, what did he say?",  # a month is no one "he" could be
+        "What did they say this week?",
+        "What caused it?",
+        "Which one did he pick?",
+        "How much did it cost?",
     ],
 )
 def test_a_real_follow_up_is_still_one(question: str) -> None:

@@ -103,6 +103,24 @@ def test_a_short_question_about_a_name_is_answered_in_other_words(retriever: Ret
     assert any("Blinken visited Seoul" in h.passage.text for h in answer.hits)
 
 
+def test_a_short_question_naming_things_otherwise_is_answered(retriever: Retriever) -> None:
+    # The article says "the United States" and "Ukraine"; a short question scores far lower (0.17)
+    # than a long one, and has a bar of its own.
+    answer = retriever.ask(Query("What did Washington supply to Kyiv?"))
+    assert not answer.nothing_found
+    assert any("$8 billion in military aid to Ukraine" in h.passage.text for h in answer.hits)
+
+
+def test_a_quote_holding_every_word_is_shown_under_the_quote_floor(retriever: Retriever) -> None:
+    # "its state media reported on Saturday" is in a passage far from the question by meaning
+    # (cosine 0.04), the only one holding all three words: it is shown, and the others are not.
+    answer = retriever.ask(Query("What did state media report?"))
+    assert not answer.nothing_found
+    assert [h.passage.date for h in answer.hits] == [dt.date(2024, 1, 27)]
+    start, end = answer.hits[0].highlight
+    assert "its state media reported on Saturday" in answer.hits[0].passage.text[start:end]
+
+
 def test_a_quote_naming_every_word_counts_with_the_unmentioned_check_off(retriever: Retriever) -> None:
     # The two rules read the same words, but each stands on its own setting.
     off = retriever.with_config(replace(Search(), verdict=replace(Verdict(), unmentioned_bar=0.0)))

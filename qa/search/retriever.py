@@ -202,12 +202,16 @@ class Retriever:
         shown = select(ranked, reading.query.k, texts, self.source, self.config)
         shown = first_runs(highlighted(shown, ranked, reading, self.config), texts)
         found = hits(shown, ranked)
-        # The words the question names, weighed only when the verdict may hang on them: a word the
-        # archive never mentions, or every word held by one quote (on the topic, however far).
+        # The words the question names, weighed only when the verdict may hang on them: a name the
+        # archive never mentions, or a quote holding every word or name (on the topic, however far:
+        # it lifts the question over the bar and the quote over the floor).
         missing: tuple[str, ...] = ()
-        named = False
-        mentions, below = needs_mentions(ranked, reading, self.config), below_relevance(ranked, reading, self.config)
-        if mentions or below:  # each rule on its own: turning the unmentioned check off keeps the other
+        held: frozenset[int] = frozenset()
+        mentions = needs_mentions(ranked, reading, self.config)
+        far = below_relevance(ranked, reading, self.config) or any(
+            h.relevance < self.config.verdict.quote_floor for h in found
+        )
+        if mentions or far:  # each rule on its own: turning the unmentioned check off keeps the other
             asked = reading.query.question
             forms = {w: word_forms(w) for w in named_words(without_dates(asked))}
             if mentions:
@@ -219,8 +223,10 @@ class Retriever:
                     if absent.issuperset(fs) and (is_name(w, asked) or not names_only)
                 )
             names = {w: fs for w, fs in forms.items() if is_name(w, asked)}
-            named = below and any(
-                holds_all(forms, text) or holds_all(names, text)
-                for text in (f"{h.passage.title} {h.passage.text}" for h in found)
-            )
-        return verdict(reading, found, ranked, self.config, missing, named=named)
+            if far:
+                held = frozenset(
+                    h.passage.id
+                    for h in found
+                    if holds_all(forms, text := f"{h.passage.title} {h.passage.text}") or holds_all(names, text)
+                )
+        return verdict(reading, found, ranked, self.config, missing, held=held)

@@ -12,6 +12,7 @@ from qa.search.highlight import best_sentence
 from qa.search.judging import judged_sentence
 from qa.search.question import Reading
 from qa.search.scoring import Ranked
+from qa.search.text import content_words
 
 
 def highlighted(shown: list[Shown], ranked: Ranked, reading: Reading, config: Search) -> list[Shown]:
@@ -55,10 +56,18 @@ def needs_mentions(ranked: Ranked, reading: Reading, config: Search) -> bool:
     return reading.query.apply_bar and best_cosine(ranked) < config.verdict.unmentioned_bar
 
 
+def relevance_bar(reading: Reading, config: Search) -> float:
+    """The cosine a question's best candidate must reach: lower for a short question ("Where did
+    Blinken go?"), whose vector lies farther from every passage than a long one's."""
+    cfg = config.verdict
+    short = len(content_words(reading.query.question)) <= cfg.short_words
+    return cfg.short_bar if short else cfg.relevance_bar
+
+
 def below_relevance(ranked: Ranked, reading: Reading, config: Search) -> bool:
     """Whether the best candidate is below the relevance bar: then the question is off the archive's
     topic unless a quote holds every word it names (`verdict`'s `named`)."""
-    return reading.query.apply_bar and best_cosine(ranked) < config.verdict.relevance_bar
+    return reading.query.apply_bar and best_cosine(ranked) < relevance_bar(reading, config)
 
 
 def verdict(
@@ -68,7 +77,7 @@ def verdict(
     config: Search,
     unmentioned: tuple[str, ...] = (),
     *,
-    named: bool = False,
+    held: frozenset[int] = frozenset(),
 ) -> Answer:
     """The answer: the hits, or "nothing relevant" when the best candidate of all is below the bar
     (unless the query ranks regardless, as evaluation does); quotes off the topic are left out.
@@ -78,10 +87,10 @@ def verdict(
     the config gives it a bar, its best score decides; otherwise the best cosine. `unmentioned`: the
     question's names the archive never holds; with enough of them (`Verdict.unmentioned_least`), the
     best candidate must clear the unmentioned bar instead; when nothing is found they say why.
-    `named`: a quote holds every word the question names, or every name ("Sergei Lavrov" for "Who
-    is Sergei Lavrov?", "Blinken" for "Where did Blinken go?"), so the question is on the archive's
-    topic however low the cosine: short questions about a name score low against a passage that
-    mentions it in passing.
+    `held`: the quotes holding every word the question names, or every name ("Sergei Lavrov" for
+    "Who is Sergei Lavrov?", "Blinken" for "Where did Blinken go?"): on the question's topic however
+    low their cosine (short questions about a name score low against a passage that mentions it in
+    passing), so the question clears the bar, and they are shown even under the quote floor.
     """
     cfg = config.verdict
     query = reading.query
@@ -89,14 +98,15 @@ def verdict(
     if ranked.judged and config.judging.bar is not None:
         below = max(ranked.judged.values()) < config.judging.bar
     else:
-        below = best < cfg.relevance_bar and not named
+        below = best < relevance_bar(reading, config) and not held
     missing = unmentioned if best < cfg.unmentioned_bar else ()
     decides = len(missing) >= cfg.unmentioned_least
     answer = Answer(query.question, query.as_of, since=query.since, until=query.until, notes=reading.notes)
     if found and query.apply_bar:
         # Quotes off the topic are left out; when none is left, it is "nothing relevant" as below the
         # bar, with the nearest passages kept in view (never an empty page without a reason).
-        on_topic = [] if below or decides else [h for h in found if h.relevance >= cfg.quote_floor]
+        near = [h for h in found if h.relevance >= cfg.quote_floor or h.passage.id in held]
+        on_topic = [] if below or decides else near
         if not on_topic:
             return replace(answer, nothing_found=True, closest=tuple(found[: cfg.closest]), unmentioned=missing)
         found = [replace(h, rank=rank) for rank, h in enumerate(on_topic, 1)]

@@ -208,8 +208,8 @@ class Retriever:
         missing: tuple[str, ...] = ()
         held: frozenset[int] = frozenset()
         mentions = needs_mentions(ranked, reading, self.config)
-        far = below_relevance(ranked, reading, self.config) or any(
-            h.relevance < self.config.verdict.quote_floor for h in found
+        far = below_relevance(ranked, reading, self.config) or (
+            reading.query.apply_bar and any(h.relevance < self.config.verdict.quote_floor for h in found)
         )
         if mentions or far:  # each rule on its own: turning the unmentioned check off keeps the other
             asked = reading.query.question

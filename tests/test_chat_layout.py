@@ -16,9 +16,11 @@ from textual.widgets import Input
 
 from qa.index.records import Stats
 from qa.ingest.articles import Article
+from qa.ingest.readers import read_file
 from qa.search.answers import Answer
 from qa.search.query import Query
 from qa.settings import Settings
+from tests.conftest import ROOT
 from tests.pilot import opened
 from tui.app import DatelineApp
 from tui.engine import Engine
@@ -189,6 +191,24 @@ def _url_lines(lines: list[str]) -> list[str]:
         first += 1
         taken.append(lines[first])
     return taken
+
+
+async def test_the_article_shows_its_story_not_the_pages_other_links(tmp_path: Path) -> None:
+    # The bundled Xi story was scraped with the page's "LATEST NEWS" and "Recommended" lists after it.
+    path = ROOT / "corpus" / "001_6b176e77b7a6bc1b.txt"
+    article = next(a for a in read_file(path) if isinstance(a, Article))
+    start = article.text.index("Analysts say Pyongyang")
+    end = article.text.index(" and moribund economy.") + len(" and moribund economy.")
+    app = canned_app(tmp_path)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await opened(pilot, app)
+        await app.push_screen(ArticleScreen(article, start, end))
+        await pilot.pause()
+        lines = [line for part in app.screen.query_one("#article").children for line in shown(part)]
+        seen = "\n".join(lines)
+        assert "Bilateral ties have seemingly become more complex" in seen  # the story, to its end
+        assert "LATEST NEWS" not in seen and "Algiers Accords" not in seen and "Recommended" not in seen
+        assert lines[-1] == "(the page's menus and links to other stories are left out)"
 
 
 async def test_the_article_keeps_the_quotes_paragraph_whole_and_breaks_urls_only_where_they_divide(

@@ -10,6 +10,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
 from qa.ingest.articles import Article
+from qa.ingest.cleaning import story_spans
 from qa.present.words import safe
 from tui.widgets import UrlWrapped
 
@@ -57,6 +58,10 @@ class HelpScreen(ModalScreen[None]):
         yield Footer()
 
 
+# Under an article whose page held more than its story (menus, other stories' links).
+LEFT_OUT = "(the page's menus and links to other stories are left out)"
+
+
 class ArticleScreen(ModalScreen[None]):
     """The whole article, the quoted passage highlighted and scrolled into view."""
 
@@ -80,23 +85,30 @@ class ArticleScreen(ModalScreen[None]):
         yield Footer()
 
     def _text(self) -> list[Static]:
-        """The text before the quote's paragraphs, those paragraphs (the quote marked in them), the rest.
+        """The story before the quote's paragraphs, those paragraphs (the quote marked in them), the rest.
 
         Split between paragraphs, never inside one: the quote's own lines wrap as the paragraph does.
+        Only the story is shown, as the passages were cut from it (qa.ingest.cleaning): a scraped
+        page's menus and its list of other stories after the end are left out, and a line says so.
         """
         text = self.article.text
-        first = text.rfind("\n", 0, self.start) + 1
+        spans = story_spans(text, self.article.title)
+        lo = min(spans[0][0], self.start) if spans else 0
+        hi = max(spans[-1][1], self.end) if spans else len(text)
+        first = max(lo, text.rfind("\n", 0, self.start) + 1)
         last = text.find("\n", self.end)
-        last = len(text) if last < 0 else last
+        last = hi if last < 0 else min(last, hi)
         quoted = Text(safe(text[first : self.start]))
         quoted.append(safe(text[self.start : self.end]), style="bold reverse")
         quoted.append(safe(text[self.end : last]))
         parts = [Static(UrlWrapped.of(quoted), id="quoted")]
         # Each widget ends a line, so the line end between two of them is not written again.
-        if first:
-            parts.insert(0, Static(UrlWrapped.of(Text(safe(text[: first - 1]))), id="before"))
-        if last < len(text):
-            parts.append(Static(UrlWrapped.of(Text(safe(text[last + 1 :]))), id="after"))
+        if first > lo:
+            parts.insert(0, Static(UrlWrapped.of(Text(safe(text[lo : first - 1]))), id="before"))
+        if last < hi:
+            parts.append(Static(UrlWrapped.of(Text(safe(text[last + 1 : hi]))), id="after"))
+        if text[hi:].strip() or text[:lo].strip():
+            parts.append(Static(Text(LEFT_OUT, style="dim italic"), id="left-out"))
         return parts
 
     def on_mount(self) -> None:

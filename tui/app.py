@@ -112,8 +112,7 @@ class DatelineApp(App[None]):
         self.refresh_status()
         for notice in self.query(".pending-load"):
             notice.remove()
-        size = f"{s.articles} article{'' if s.articles == 1 else 's'}"
-        self.add(Notice(f"Ready: {size}, {span}. Ask a question; F1 shows the keys."))
+        self.add(Notice(f"Ready: {self.corpus[-1]}, {span}. Ask a question; F1 shows the keys."))  # its size
         self.next_search()
 
     @on(EngineFailed)

@@ -9,7 +9,6 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlparse
 
 import feedparser
 import lxml.html
@@ -18,6 +17,7 @@ from lxml import etree
 from qa.config import Indexing
 from qa.ingest.dates import parse_record_date
 from qa.ingest.items import Item, Problem, derive_title, make_article
+from qa.ingest.page_meta import host
 
 # Elements that end a paragraph or a line: their breaks survive as blank lines / newlines.
 _BLOCKS = frozenset(
@@ -58,7 +58,7 @@ def _entry(path: Path, entry: Any, number: int, feed_title: str, limits: Indexin
     date, bad = _date(entry)
     if bad:
         yield Problem(str(path), f"{where}: bad date ({bad}); indexed as undated", fatal=False)
-    outlet = _outlet(entry) or feed_title or _host(link)
+    outlet = _outlet(entry) or feed_title or host(link)
     ident = entry.get("id") or link or str(number)
     result = make_article(
         path,
@@ -89,12 +89,7 @@ def _outlet(entry: Any) -> str:
     """
     source = dict.get(entry, "source") or {}
     name = _plain(source.get("title", ""), source.get("title_detail")) or _plain(source.get("author", ""))
-    return name or _host(str(source.get("href", "") or ""))
-
-
-def _host(url: str) -> str:
-    """A link's host as an outlet: "news.example" for https://www.news.example/story."""
-    return (urlparse(url).hostname or "").removeprefix("www.")
+    return name or host(str(source.get("href", "") or ""))
 
 
 def _date(entry: Any) -> tuple[dt.date | None, str]:

@@ -13,7 +13,7 @@ from trafilatura.settings import Document, set_date_params
 
 from qa.config import Indexing
 from qa.ingest.items import Item, Problem, derive_title, make_article
-from qa.ingest.page_meta import date_in_url, headline, page_meta
+from qa.ingest.page_meta import date_in_url, headline, iso_date, page_meta
 from qa.ingest.page_meta import outlet as page_outlet
 
 # How trafilatura is asked: chosen by the count of html-dev pages read right (bench/html_extraction.py).
@@ -65,7 +65,7 @@ def read_html(
         path,
         key or str(path.resolve()),
         title or derive_title(text),
-        said.date or date_in_url(page_url) or _date(doc.date) or captured,
+        said.date or date_in_url(page_url) or iso_date(doc.date) or captured,
         page_url,
         text,
         not title,
@@ -83,13 +83,3 @@ def _paragraphs(text: str) -> str:
 def _string(value: object) -> str:
     """A metadata field as text ("" when absent)."""
     return value.strip() if isinstance(value, str) else ""
-
-
-def _date(value: object) -> dt.date | None:
-    """The page's publication date as htmldate found it (YYYY-MM-DD), or None."""
-    if not isinstance(value, str):
-        return None
-    try:
-        return dt.date.fromisoformat(value[:10])
-    except ValueError:
-        return None

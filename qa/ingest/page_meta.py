@@ -76,9 +76,9 @@ def page_meta(data: bytes) -> PageMeta:
     published = article.get("datePublished")
     return PageMeta(
         headlines=tuple(h for h in (_text(meta.get("og:title")), _text(article.get("headline"))) if h),
-        date=_iso(published)
-        or _iso(meta.get("article:published_time") or meta.get("og:article:published_time"))
-        or _iso(meta.get("datepublished")),
+        date=iso_date(published)
+        or iso_date(meta.get("article:published_time") or meta.get("og:article:published_time"))
+        or iso_date(meta.get("datepublished")),
         outlets=tuple(o for o in (_text(meta.get("og:site_name")), _text(_field(publisher, "name"))) if o),
         url=url if url.startswith(("http://", "https://")) else "",
     )
@@ -208,8 +208,8 @@ def _first(*values: str) -> str:
     return next((v for v in values if v), "")
 
 
-def _iso(value: object) -> dt.date | None:
-    """A date written as ISO 8601 (what these fields hold), or None."""
+def iso_date(value: object) -> dt.date | None:
+    """A date written as ISO 8601 (what these fields and htmldate give), or None."""
     if not isinstance(value, str):
         return None
     try:

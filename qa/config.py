@@ -136,6 +136,9 @@ class QuestionDates:
     """How long after a named period its news keeps coming (a year's figures come out next spring)."""
     day_lead: int = 7
     """How long before a named day its news starts: previews and schedules come first."""
+    latest_days: int = 7
+    """Days listed, up to the as-of day (or the newest story), for a question asking only what is
+    new, with no period named ("What's new?")."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -178,8 +178,9 @@ def _read_dates(query: Query, newest: dt.date | None, archive: Archive, config: 
     if no_topic:
         # Asking only what happened: a vague period ("last week") is the period listed, and none at
         # all ("What's new?") is the latest week.
-        week = DateHint(reference - dt.timedelta(days=7), reference, f"the week up to {reference}", True)
-        hint = week if hint is None else replace(hint, hard=True)
+        days = config.dates.latest_days
+        latest = DateHint(reference - dt.timedelta(days=days), reference, f"the {days} days up to {reference}", True)
+        hint = latest if hint is None else replace(hint, hard=True)
     if hint is None or not hint.hard:
         return plain
     h_since = max(filter(None, (since, hint.since)), default=None)
@@ -196,15 +197,14 @@ def _read_dates(query: Query, newest: dt.date | None, archive: Archive, config: 
         note = f"the question names {hint.label}, but the archive has nothing from then ({dates}); "
         note += f"searched articles dated {_span(since, until)}" if since or until else "searched all dates"
         return Reading(query, since, until, None, plain.reference, expected, (note, *notes))
-    digest = no_topic
     # The period asked for, then the dates searched, and why they run past it (its news comes later).
     searched = f"searched articles dated {_span(h_since, h_until)}"
     if why := hint.widened(h_since, h_until):
         searched += f" ({why})"
-    if digest:
+    if no_topic:
         note = (
             f"read as asking what happened in {hint.label}: its stories, oldest first, each by its opening; {searched}"
         )
     else:
         note = f"read as asking about {hint.label}: {searched}"
-    return Reading(query, h_since, h_until, hint, plain.reference, expected, (note, *notes), digest)
+    return Reading(query, h_since, h_until, hint, plain.reference, expected, (note, *notes), no_topic)

@@ -113,12 +113,16 @@ def test_a_short_question_naming_things_otherwise_is_answered(retriever: Retriev
 
 def test_a_quote_holding_every_word_is_shown_under_the_quote_floor(retriever: Retriever) -> None:
     # "its state media reported on Saturday" is in a passage far from the question by meaning
-    # (cosine 0.04), the only one holding all three words: it is shown, and the others are not.
-    answer = retriever.ask(Query("What did state media report?"))
+    # (cosine 0.04), one of few holding all three words: it is shown; the other far ones are not.
+    # Ten quotes, so the test reads the rule, not where such a weak candidate happens to rank.
+    answer = retriever.ask(Query("What did state media report?", k=10))
     assert not answer.nothing_found
-    assert [h.passage.date for h in answer.hits] == [dt.date(2024, 1, 27)]
-    start, end = answer.hits[0].highlight
-    assert "its state media reported on Saturday" in answer.hits[0].passage.text[start:end]
+    held = [h for h in answer.hits if "its state media reported on Saturday" in h.passage.text]
+    assert held
+    start, end = held[0].highlight
+    assert "its state media reported on Saturday" in held[0].passage.text[start:end]
+    floor = Verdict().quote_floor
+    assert all(h.relevance >= floor or "state media" in h.passage.text.lower() for h in answer.hits)
 
 
 def test_a_quote_naming_every_word_counts_with_the_unmentioned_check_off(retriever: Retriever) -> None:

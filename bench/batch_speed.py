@@ -16,8 +16,8 @@ import time
 from pathlib import Path
 
 from bench.common import EVAL, OUT, benchmark_index, machine, median, table
+from qa.answering.retriever import Retriever
 from qa.batch import Question, Writer, run_batch
-from qa.search.retriever import Retriever
 
 
 def main() -> None:

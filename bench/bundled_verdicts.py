@@ -18,9 +18,9 @@ from pathlib import Path
 from bench.common import ROOT, machine, table
 from bench.fit_judge import Memo, undated_scores
 from embeddings.judge import SHIPPED, OnnxJudge
+from qa.answering.retriever import Retriever
 from qa.config import Judging, Search
-from qa.search.query import Query
-from qa.search.retriever import Retriever
+from qa.reading.query import Query
 
 # (question, a phrase the answering sentence holds; None: the corpus does not answer it)
 QUESTIONS: list[tuple[str, str | None]] = [

@@ -16,9 +16,9 @@ import time
 from pathlib import Path
 
 from bench.common import EVAL, OUT, benchmark_index, machine, median, table
+from qa.answering.retriever import Retriever
 from qa.config import Collapse, Search
-from qa.search.query import Query
-from qa.search.retriever import Retriever
+from qa.reading.query import Query
 
 INF = float("inf")
 SETTINGS = [

@@ -4,7 +4,7 @@
 
 The examples: for each question, every passage (as dateline cuts them) of the articles web search
 returned for it, dated on or before it, that holds a gold answer; the sentences holding one are the
-right picks. No index and no model: the features are the text's (qa.search.highlight). The weights
+right picks. No index and no model: the features are the text's (qa.ranking.highlight). The weights
 are fitted on rtqa-train without the 2023 Q1 questions (`bench.train_judge.HOLD_OUT`), by maximum
 likelihood of the right sentence among its passage's (a softmax per passage); the held-out questions
 and the dev set only check them. Prints, per set, the share of passages whose picked sentence holds
@@ -27,8 +27,8 @@ from bench.train_judge import HOLD_OUT, TRAIN
 from qa.config import Highlighting
 from qa.evaluation import norm
 from qa.ingest.chunker import chunk, sentence_spans
-from qa.search.answer_types import expected_type
-from qa.search.highlight import FEATURES, sentence_features
+from qa.ranking.highlight import FEATURES, sentence_features
+from qa.reading.answer_types import expected_type
 
 DEV = TRAIN.parent / "rtqa-2024q1"
 # One example: the question's day, each sentence's features, which sentences hold the answer.

@@ -22,12 +22,12 @@ import numpy as np
 
 from bench.common import machine, table
 from embeddings.judge import SHIPPED, Judge, JudgeReading, OnnxJudge, Scores
+from qa.answering.retriever import Retriever
 from qa.config import AnswerTypes, Judging, QuestionDates, Scoring, Search
 from qa.evaluation import EvalQuestion, answerable, evaluate, load_questions
-from qa.search.answers import Hit
-from qa.search.judging import judge_input
-from qa.search.query import Query
-from qa.search.retriever import Retriever
+from qa.ranking.answers import Hit
+from qa.ranking.judging import judge_input
+from qa.reading.query import Query
 from qa.strict import Judged, load_qrels, strict
 
 WEIGHTS = [0.1, 0.2, 0.3, 0.5, 1.0, 2.0, 100.0]

@@ -1,5 +1,5 @@
 """Fit the highlight on the judge's own reading of a quote: a token head that points at the answer,
-beside the sentence features (qa.search.highlight), so the call that ranks a quote also picks its
+beside the sentence features (qa.ranking.highlight), so the call that ranks a quote also picks its
 answering sentence.
 
     .venv/bin/python -m bench.fit_judge_highlight --judge OUT/onnx [--pool mean|max] [--layers 0 1 2 3 4 5] [--write D]
@@ -42,9 +42,9 @@ from bench.train_judge import HOLD_OUT, TRAIN, VERSION
 from embeddings.export import add_token_head, judge_with_layer_outputs
 from embeddings.judge import GRAPH, OnnxJudge, passage_tokens
 from qa.config import Highlighting
-from qa.search.answer_types import expected_type
-from qa.search.highlight import FEATURES, sentence_features
-from qa.search.judging import judge_input, sentence_tokens
+from qa.ranking.highlight import FEATURES, sentence_features
+from qa.ranking.judging import judge_input, sentence_tokens
+from qa.reading.answer_types import expected_type
 
 # One example: the question's day, per sentence its features and a third of the judge's say, right picks.
 Example = tuple[str, np.ndarray, np.ndarray]
@@ -58,7 +58,7 @@ class Passage:
 
     day: str
     dev: bool
-    features: np.ndarray  # per sentence, qa.search.highlight.FEATURES
+    features: np.ndarray  # per sentence, qa.ranking.highlight.FEATURES
     states: np.ndarray  # per token of the passage, its states at the layers read (float16)
     inside: list[np.ndarray]  # per sentence, its tokens
     answer: np.ndarray  # per token, whether it lies in a gold answer

@@ -18,9 +18,9 @@ from pathlib import Path
 from bench.common import machine, table
 from bench.fit_judge import LOOSE, STRICT, Memo
 from embeddings.judge import SHIPPED, OnnxJudge
+from qa.answering.retriever import Retriever
 from qa.config import Judging, Scoring, Search
 from qa.evaluation import evaluate, load_questions
-from qa.search.retriever import Retriever
 from qa.strict import load_qrels, strict
 
 

@@ -1,6 +1,6 @@
 """What picking the highlighted sentence costs per quote, against another version of the picker.
 
-    .venv/bin/python -m bench.highlight_speed [--against OLD/qa/search/highlight.py] [--runs 5]
+    .venv/bin/python -m bench.highlight_speed [--against OLD/qa/ranking/highlight.py] [--runs 5]
 
 Times `best_sentence` over the dev set's first questions against ~110-word windows of its articles
 (what dateline's passages are like), no answer type given. With `--against`, that file's picker (a
@@ -18,7 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bench.common import EVAL, machine, median, table
-from qa.search.highlight import best_sentence
+from qa.ranking.highlight import best_sentence
 
 Picker = Callable[[str, str], tuple[int, int]]
 

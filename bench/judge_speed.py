@@ -25,10 +25,10 @@ from pathlib import Path
 
 from bench.common import EVAL, OUT, benchmark_index, machine, median, table
 from embeddings.judge import SHIPPED, load_judge
+from qa.answering.retriever import Retriever
 from qa.batch import Question, Writer, run_batch
 from qa.config import Judging, Search
-from qa.search.query import Query
-from qa.search.retriever import Retriever
+from qa.reading.query import Query
 
 
 def main() -> None:

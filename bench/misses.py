@@ -18,8 +18,8 @@ import statistics
 from pathlib import Path
 
 from bench.common import EVAL, OUT, benchmark_index, machine, table
+from qa.answering.retriever import Retriever
 from qa.evaluation import evaluate, load_questions, norm
-from qa.search.retriever import Retriever
 
 BANDS = [(0, 10, "1-10"), (10, 20, "11-20"), (20, 50, "21-50"), (50, 10**9, "51+")]
 

@@ -18,10 +18,10 @@ import datetime as dt
 from pathlib import Path
 
 from bench.common import EVAL, OUT, benchmark_index, machine, table
+from qa.answering.retriever import Retriever
 from qa.config import Verdict
 from qa.evaluation import answerable, load_questions, norm
-from qa.search.query import Query
-from qa.search.retriever import Retriever
+from qa.reading.query import Query
 
 RELEVANCE_BAR, QUOTE_FLOOR = Verdict().relevance_bar, Verdict().quote_floor
 

@@ -17,10 +17,10 @@ from pathlib import Path
 from bench.common import gpu_arguments, machine, require_device, table
 from embeddings.base import default_model_dir
 from embeddings.st_encoder import SentenceTransformerEncoder
+from qa.answering.retriever import Retriever
 from qa.config import Chunking, Collapse, Config, Search
 from qa.evaluation import evaluate, load_questions
 from qa.index import indexer
-from qa.search.retriever import Retriever
 
 CAPS = [3, 5, 2]
 

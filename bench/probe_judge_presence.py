@@ -33,12 +33,12 @@ from bench.fit_judge_highlight import Reader
 from bench.train_judge import HOLD_OUT, TRAIN
 from embeddings.factory import indexing_encoder
 from embeddings.judge import SHIPPED, JudgeReading, OnnxJudge
+from qa.answering.retriever import Retriever
 from qa.evaluation import norm
 from qa.index.indexer import index_paths
 from qa.ingest.chunker import chunk
-from qa.search.judging import judge_input
-from qa.search.query import Query
-from qa.search.retriever import Retriever
+from qa.ranking.judging import judge_input
+from qa.reading.query import Query
 from qa.settings import model_cache
 
 POSITIVES, NEGATIVES, QUESTION_CAP = 2, 3, 250

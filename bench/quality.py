@@ -17,9 +17,9 @@ from dataclasses import replace
 from pathlib import Path
 
 from bench.common import EVAL, OUT, benchmark_index, machine, table
+from qa.answering.retriever import Retriever
 from qa.config import AnswerTypes, Candidates, Collapse, QuestionDates, Scoring, Search
 from qa.evaluation import evaluate, load_questions
-from qa.search.retriever import Retriever
 
 DEFAULT = Search()
 NO_RECENCY = Scoring(recency_weight=0, window_weight=0)

@@ -24,6 +24,7 @@ from typing import Any
 
 from bench.common import machine, median, table
 from embeddings.factory import indexing_encoder
+from qa.answering.retriever import Retriever
 from qa.evaluation import evaluate, load_questions
 from qa.index.archive import is_archive, period_of, read_manifest
 from qa.index.archiving import index_archive
@@ -33,7 +34,6 @@ from qa.index.indexer import _offer_old_vectors, index_paths
 from qa.index.layout import Layout
 from qa.ingest.articles import Article
 from qa.ingest.readers import read_paths
-from qa.search.retriever import Retriever
 from qa.settings import model_cache
 from qa.strict import load_qrels, strict
 

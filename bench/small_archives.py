@@ -100,15 +100,15 @@ def gold_in(answers: list[str], texts: list[str]) -> bool:
 def ask(root: Path, out: Path) -> None:
     from lemminflect import getAllLemmas
 
-    import qa.search.retriever as retriever_module
-    from qa.search.answers import Answer, Hit
-    from qa.search.query import Query
-    from qa.search.question import Reading
-    from qa.search.question_dates import without_dates
-    from qa.search.retriever import Retriever
-    from qa.search.scoring import Ranked
-    from qa.search.text import as_written, holds_all, is_name, named_words, word_forms
-    from qa.search.verdict import verdict
+    import qa.answering.retriever as retriever_module
+    from qa.answering.retriever import Retriever
+    from qa.ranking.answers import Answer, Hit
+    from qa.ranking.scoring import Ranked
+    from qa.ranking.verdict import verdict
+    from qa.reading.query import Query
+    from qa.reading.question import Reading
+    from qa.reading.question_dates import without_dates
+    from qa.reading.text import as_written, holds_all, is_name, named_words, word_forms
 
     folders = sorted(p.parent for p in root.glob("*/index"))
     print(f"{len(folders)} archives under {root}; {machine()}", file=sys.stderr)

@@ -31,8 +31,8 @@ from pathlib import Path
 from bench.common import ROOT
 from qa.evaluation import norm
 from qa.ingest.chunker import chunk, sentence_spans
-from qa.search.judging import judge_input
-from qa.search.text import content_words
+from qa.ranking.judging import judge_input
+from qa.reading.text import content_words
 
 TRAIN = ROOT.parent / "shared" / "eval" / "rtqa-train"
 WITHIN = 30

@@ -31,18 +31,18 @@ from typing import Any
 
 import numpy as np
 
-import qa.search.retriever as retriever_module
+import qa.answering.retriever as retriever_module
 from bench.common import machine, table
 from bench.fit_judge import Memo, auc
 from embeddings.judge import load_judge
+from qa.answering.retriever import Retriever
 from qa.config import Search, Verdict
 from qa.evaluation import answerable, load_questions, norm, read_down
-from qa.search.answers import Answer, Hit
-from qa.search.query import Query
-from qa.search.question import Reading
-from qa.search.retriever import Retriever
-from qa.search.scoring import Ranked
-from qa.search.verdict import verdict
+from qa.ranking.answers import Answer, Hit
+from qa.ranking.scoring import Ranked
+from qa.ranking.verdict import verdict
+from qa.reading.query import Query
+from qa.reading.question import Reading
 from qa.strict import load_qrels
 
 BARS = {
@@ -95,7 +95,7 @@ def main() -> None:
     judge = Memo(shipped)
     retriever = Retriever.open(args.index, judge_loader=lambda: judge, judge=True)
     # What dateline's bar reads: the best cosine of every candidate, not only of the quotes shown
-    # (qa.search.verdict). Recorded on its way to the verdict, so the bar is fitted on that score.
+    # (qa.ranking.verdict). Recorded on its way to the verdict, so the bar is fitted on that score.
     seen: dict[str, float] = {}
 
     def recording(

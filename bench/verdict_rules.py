@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.common import table
-from qa.search.text import content_words, is_name
+from qa.reading.text import content_words, is_name
 
 Record = dict[str, Any]
 CLASSES = ("any", "noun", "name")
@@ -35,7 +35,7 @@ CLASSES = ("any", "noun", "name")
 
 def word_class(word: dict[str, Any], question: str) -> set[str]:
     """The classes a named word belongs to: `noun` when lemminflect's lexicon knows it only as a
-    noun (or not at all), `name` when the question writes it as a name (`qa.search.text.is_name`,
+    noun (or not at all), `name` when the question writes it as a name (`qa.reading.text.is_name`,
     what dateline reads)."""
     kinds = {"any"}
     pos = set(word["pos"])

@@ -98,7 +98,7 @@ class AnswerTypes:
 @dataclass(frozen=True, slots=True)
 class Highlighting:
     """How a quote's highlighted sentence is picked: the sentence with the highest weighted sum of what
-    it shows (qa/search/highlight.py, `FEATURES`, one weight each).
+    it shows (qa/ranking/highlight.py, `FEATURES`, one weight each).
 
     Fitted by `bench/fit_highlight.py` on rtqa-train's answer-holding passages, the 2023 Q1 questions
     held out (there and on the dev set only checked): the sentence picked holds the answer in 0.658 of

@@ -22,9 +22,9 @@ from qa.config import Answering
 from qa.errors import DatelineError
 from qa.ingest.dates import parse_cli_date
 from qa.present.markdown import answer_markdown
-from qa.search.answers import Answer
-from qa.search.query import Query, outlet_names
-from qa.search.text import content_words
+from qa.ranking.answers import Answer
+from qa.reading.query import Query, outlet_names
+from qa.reading.text import content_words
 
 _CONNECTIVE = re.compile(r"^\s*(and|but|also|so|then|what about|how about|and what|and who|and how|what else)\b", re.I)
 # "this week", "that year": a period, not a word leaning on the question before.

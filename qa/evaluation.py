@@ -20,11 +20,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from qa.answering.retriever import Retriever
 from qa.config import Answering
 from qa.errors import DatelineError
-from qa.search.outlets import matches
-from qa.search.query import Query
-from qa.search.retriever import Retriever
+from qa.reading.outlets import matches
+from qa.reading.query import Query
 
 # The scorer's word budgets: about one quote, about one screen (a definition, not a setting).
 BUDGETS = (200, 1000)

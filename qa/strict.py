@@ -16,12 +16,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from qa.answering.retriever import Retriever
 from qa.config import Answering
 from qa.errors import DatelineError
 from qa.evaluation import BUDGETS, EvalQuestion, norm, read_down
-from qa.search.answers import Answer
-from qa.search.query import Query
-from qa.search.retriever import Retriever
+from qa.ranking.answers import Answer
+from qa.reading.query import Query
 
 WITHIN = 14
 # Quotes a reader sees on one screen: the ones whose highlight is judged.

@@ -87,13 +87,13 @@ def main(workdir: Path) -> None:
     from ray.cluster_utils import Cluster
 
     from embeddings.factory import indexing_encoder
+    from qa.answering.retriever import Retriever
     from qa.cli import main as cli
     from qa.cli.options import open_retriever
     from qa.cluster.serving import actor_name
     from qa.index.archive import read_manifest
     from qa.index.indexer import index_paths
-    from qa.search.query import Query
-    from qa.search.retriever import Retriever
+    from qa.reading.query import Query
     from qa.settings import Settings, model_cache
 
     articles = workdir / "articles.jsonl"

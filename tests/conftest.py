@@ -12,8 +12,8 @@ from embeddings.base import default_model_dir, model_name
 from embeddings.factory import indexing_encoder
 from embeddings.hash_encoder import HashEncoder
 from embeddings.kernels import Choice, Trial, save
+from qa.answering.retriever import Retriever
 from qa.index.indexer import index_paths
-from qa.search.retriever import Retriever
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"

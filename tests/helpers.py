@@ -8,8 +8,8 @@ from pathlib import Path
 
 from embeddings.base import Vectors
 from embeddings.hash_encoder import HashEncoder
-from qa.search.answers import Hit
-from qa.search.retriever import Retriever
+from qa.answering.retriever import Retriever
+from qa.ranking.answers import Hit
 
 
 class CountingEncoder(HashEncoder):

@@ -7,10 +7,10 @@ from dataclasses import replace
 
 import pytest
 
+from qa.answering.retriever import Retriever
 from qa.config import Search, Verdict
 from qa.errors import DatelineError
-from qa.search.query import Query
-from qa.search.retriever import Retriever
+from qa.reading.query import Query
 from tests.helpers import file_of
 
 

@@ -15,12 +15,12 @@ from pathlib import Path
 import pytest
 
 from embeddings.factory import indexing_encoder
+from qa.answering.retriever import Retriever
 from qa.cli import main
 from qa.config import Search
 from qa.index.archive import period_of, period_span, read_manifest
 from qa.index.archiving import index_archive
-from qa.search.query import Query
-from qa.search.retriever import Retriever
+from qa.reading.query import Query
 from tests.conftest import CORPUS
 
 QUESTIONS = [
@@ -125,8 +125,8 @@ def test_with_the_int8_path_too_the_archive_answers_as_one_index(tmp_path: Path,
 
 def test_keyword_scores_match_sqlites_own_bm25(bundled_index: Path) -> None:
     from qa.index.database import Store
+    from qa.reading.text import fts_query
     from qa.search.bm25 import KeywordStats, phrases
-    from qa.search.text import fts_query
 
     store = Store.open(bundled_index)
     try:

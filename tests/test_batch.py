@@ -16,11 +16,11 @@ import pytest
 
 from embeddings.hash_encoder import HashEncoder
 from embeddings.judge import Judge, JudgeReading, Scores, load_judge
+from qa.answering.retriever import Retriever
 from qa.batch import Question, Writer, run_batch
 from qa.cli import main
 from qa.config import Search
 from qa.index.indexer import index_paths
-from qa.search.retriever import Retriever
 from tests.conftest import CORPUS, ROOT
 from tests.helpers import ctrl_c_reaches_the_child
 

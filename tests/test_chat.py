@@ -13,8 +13,8 @@ from textual.widgets import Input
 
 from qa.index.records import Stats
 from qa.ingest.articles import Article
-from qa.search.answers import Answer
-from qa.search.query import Query
+from qa.ranking.answers import Answer
+from qa.reading.query import Query
 from qa.settings import Settings
 from tests.pilot import opened, settle
 from tui.app import DatelineApp

@@ -17,8 +17,8 @@ from textual.widgets import Input
 from qa.index.records import Stats
 from qa.ingest.articles import Article
 from qa.ingest.readers import read_file
-from qa.search.answers import Answer
-from qa.search.query import Query
+from qa.ranking.answers import Answer
+from qa.reading.query import Query
 from qa.settings import Settings
 from tests.conftest import ROOT
 from tests.pilot import opened
@@ -142,7 +142,7 @@ async def test_status_follows_the_index_the_answers_read(tmp_path: Path) -> None
 
 def test_a_saved_conversation_has_a_blank_line_before_each_question() -> None:
     from qa.conversation import Conversation
-    from qa.search.answers import Answer
+    from qa.ranking.answers import Answer
 
     conversation = Conversation()
     for question in ("Who is Kim Song Nam?", "What is the GDP of France?"):

@@ -23,9 +23,9 @@ from qa.index.records import Stats, StoredPassage
 from qa.ingest.articles import Article
 from qa.ingest.chunker import article_passages
 from qa.ingest.readers import read_file
-from qa.search.answers import Answer, Copy, Hit
-from qa.search.highlight import best_sentence
-from qa.search.query import Query
+from qa.ranking.answers import Answer, Copy, Hit
+from qa.ranking.highlight import best_sentence
+from qa.reading.query import Query
 from qa.settings import Settings
 from tui.app import DatelineApp
 from tui.engine import Engine

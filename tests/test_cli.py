@@ -168,7 +168,7 @@ def test_index_closing_line_counts_in_the_plural_only_when_not_one(
 
 def test_import_qa_loads_neither_textual_nor_torch() -> None:
     code = (
-        "import qa.cli, qa.search.retriever, qa.index.indexer, sys; "
+        "import qa.cli, qa.answering.retriever, qa.index.indexer, sys; "
         "print('textual' in sys.modules, 'torch' in sys.modules)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)

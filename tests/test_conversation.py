@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from qa.conversation import Conversation, is_followup
-from qa.search.answers import Answer
+from qa.ranking.answers import Answer
 
 
 @pytest.mark.parametrize(

@@ -79,9 +79,9 @@ def test_hash_encoder_is_deterministic_and_normalised() -> None:
 
 
 def test_bulk_mode_distils_a_static_model_that_answers(tmp_path: Path) -> None:
+    from qa.answering.retriever import Retriever
     from qa.cli import main
-    from qa.search.query import Query
-    from qa.search.retriever import Retriever
+    from qa.reading.query import Query
 
     static = tmp_path / "static"
     assert main(["distill", str(static), "--dims", "64"]) == 0

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 
 from embeddings.hash_encoder import HashEncoder
+from qa.answering.retriever import Retriever
 from qa.cli import main
 from qa.evaluation import evaluate, load_questions, norm
 from qa.index.indexer import index_paths
-from qa.search.retriever import Retriever
 from qa.strict import load_qrels, strict
 from tests.conftest import EVAL
 

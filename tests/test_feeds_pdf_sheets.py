@@ -13,13 +13,13 @@ from openpyxl import Workbook
 from pypdf import PdfReader, PdfWriter
 
 from embeddings.hash_encoder import HashEncoder
+from qa.answering.retriever import Retriever
 from qa.cli import main
 from qa.index.indexer import index_paths
 from qa.ingest.articles import Article
 from qa.ingest.items import Item, Problem
 from qa.ingest.readers import read_paths
-from qa.search.query import Query
-from qa.search.retriever import Retriever
+from qa.reading.query import Query
 
 RSS = """<?xml version="1.0" encoding="utf-8"?>
 <rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/">

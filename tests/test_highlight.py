@@ -12,8 +12,8 @@ from dataclasses import replace
 import pytest
 
 from qa.config import Highlighting
-from qa.search.answer_types import expected_type
-from qa.search.highlight import FEATURES, best_sentence, sentence_features
+from qa.ranking.highlight import FEATURES, best_sentence, sentence_features
+from qa.reading.answer_types import expected_type
 
 PASSAGE = (
     "The summit on trade opened in Geneva on Monday. "

@@ -14,12 +14,12 @@ from warcio.warcwriter import WARCWriter
 
 from embeddings.factory import indexing_encoder
 from embeddings.hash_encoder import HashEncoder
+from qa.answering.retriever import Retriever
 from qa.index.indexer import index_paths
 from qa.ingest.articles import Article
 from qa.ingest.items import Item, Problem
 from qa.ingest.readers import read_file, read_paths
-from qa.search.query import Query
-from qa.search.retriever import Retriever
+from qa.reading.query import Query
 from tests.conftest import ROOT
 
 HTML_DEV = ROOT.parent / "shared" / "eval" / "html-dev"

@@ -12,14 +12,14 @@ import numpy as np
 import pytest
 
 from embeddings.hash_encoder import HashEncoder
+from qa.answering.retriever import Retriever
 from qa.config import Config, Indexing
 from qa.index import indexer, plan
 from qa.index.database import Store
 from qa.index.indexer import index_paths
 from qa.ingest import chunker
 from qa.ingest.articles import Article, Passage
-from qa.search.query import Query
-from qa.search.retriever import Retriever
+from qa.reading.query import Query
 
 from .helpers import CountingEncoder
 

@@ -8,8 +8,8 @@ import sys
 from pathlib import Path
 
 from embeddings.judge import GRAPH, SHIPPED, load_judge
-from qa.search.query import Query
-from qa.search.retriever import Retriever
+from qa.answering.retriever import Retriever
+from qa.reading.query import Query
 
 
 def test_the_judge_ships_inside_the_package_small_and_described() -> None:

@@ -13,11 +13,11 @@ import numpy as np
 import pytest
 
 from embeddings.judge import JudgeReading, Scores
+from qa.answering.retriever import Retriever
 from qa.cli import main as cli_main
 from qa.config import Judging, Search
-from qa.search.judging import age_tag, judge_input
-from qa.search.query import Query
-from qa.search.retriever import Retriever
+from qa.ranking.judging import age_tag, judge_input
+from qa.reading.query import Query
 from qa.settings import Settings
 
 

@@ -9,13 +9,13 @@ from pathlib import Path
 import pytest
 
 from embeddings.hash_encoder import HashEncoder
+from qa.answering.retriever import Retriever
 from qa.config import AnswerTypes, Candidates, Search
 from qa.index.indexer import index_paths
-from qa.search.answer_types import expected_type
+from qa.reading.answer_types import expected_type
+from qa.reading.query import Query
+from qa.reading.question_dates import read_dates
 from qa.search.candidates import IndexSource
-from qa.search.query import Query
-from qa.search.question_dates import read_dates
-from qa.search.retriever import Retriever
 
 REF = dt.date(2024, 3, 29)
 

@@ -18,6 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from embeddings.hash_encoder import HashEncoder
+from qa.answering.retriever import Retriever
 from qa.cli import main
 from qa.index.database import Store
 from qa.index.indexer import index_paths
@@ -25,8 +26,7 @@ from qa.index.lock import write_lock
 from qa.ingest.articles import Article
 from qa.ingest.items import Problem
 from qa.ingest.readers import read_paths
-from qa.search.query import Query
-from qa.search.retriever import Retriever
+from qa.reading.query import Query
 from tests.conftest import CORPUS, EVAL, ROOT
 from tests.helpers import ctrl_c_reaches_the_child
 

@@ -12,6 +12,7 @@ import pytest
 
 from embeddings.factory import indexing_encoder
 from embeddings.hash_encoder import HashEncoder
+from qa.answering.retriever import Retriever
 from qa.cli import main
 from qa.config import Search
 from qa.conversation import Conversation
@@ -20,9 +21,8 @@ from qa.index.archiving import index_archive
 from qa.index.indexer import index_paths
 from qa.ingest.articles import Article
 from qa.ingest.readers import read_file
-from qa.search.answers import Answer
-from qa.search.query import Query, outlet_names
-from qa.search.retriever import Retriever
+from qa.ranking.answers import Answer
+from qa.reading.query import Query, outlet_names
 from tests.conftest import CORPUS
 from tests.pilot import opened, settle
 

@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 
 from embeddings.factory import indexing_encoder
+from qa.answering.retriever import Retriever
 from qa.config import Collapse
 from qa.index.indexer import index_paths
-from qa.search.dedupe import copied_from, overlap, shingles
-from qa.search.query import Query
-from qa.search.retriever import Retriever
+from qa.ranking.dedupe import copied_from, overlap, shingles
+from qa.reading.query import Query
 
 from .conftest import CORPUS
 

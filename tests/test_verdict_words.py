@@ -6,9 +6,9 @@ from __future__ import annotations
 import datetime as dt
 
 from qa.present.words import nothing_found
-from qa.search.answers import Answer
-from qa.search.question_dates import without_dates
-from qa.search.text import as_written, holds_all, is_name, named_words, word_forms
+from qa.ranking.answers import Answer
+from qa.reading.question_dates import without_dates
+from qa.reading.text import as_written, holds_all, is_name, named_words, word_forms
 
 
 def test_numbers_and_units_are_not_words_an_archive_must_mention() -> None:

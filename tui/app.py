@@ -18,7 +18,7 @@ from textual.widgets import Footer, Input
 from qa.conversation import Conversation
 from qa.errors import DatelineError
 from qa.present.words import CLOSEST, nothing_found, reference
-from qa.search.query import Query
+from qa.reading.query import Query
 from qa.settings import Settings
 from tui.ask import HistoryInput, PasteParser
 from tui.engine import Engine, EngineOpener, open_engine

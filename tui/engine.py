@@ -1,7 +1,7 @@
 """What the chat needs of the core, and how it opens it: the engine answers, counts and reads articles.
 
 The chat holds one engine and calls it from worker threads, one search at a time; the engine is
-safe to share between those threads (`qa.search.retriever.Retriever` is one).
+safe to share between those threads (`qa.answering.retriever.Retriever` is one).
 """
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Protocol
 
 from qa.ingest.articles import Article
-from qa.search.answers import Answer
-from qa.search.query import Query
+from qa.ranking.answers import Answer
+from qa.reading.query import Query
 from qa.settings import Settings, bundled_corpus
 
 if TYPE_CHECKING:  # numpy, FAISS and the index code load in the engine worker, after the first paint

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from textual.message import Message
 
 from qa.ingest.articles import Article
-from qa.search.answers import Answer
+from qa.ranking.answers import Answer
 
 if TYPE_CHECKING:  # numpy and the index code load in the engine worker, after the first paint
     from qa.index.records import Stats

@@ -24,7 +24,7 @@ from textual.widgets import Input, Static
 
 from qa.config import Gauge
 from qa.present.words import also_in, distance, safe
-from qa.search.answers import Hit
+from qa.ranking.answers import Hit
 from tui.ask import plain_paste
 
 _GAUGE = Gauge()

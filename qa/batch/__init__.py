@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
+from qa.answering.retriever import Retriever
 from qa.batch.ahead import EncodedAhead
 from qa.batch.resume import answered, csv_columns, drop_partial_line, same_text
 from qa.config import Answering
@@ -22,9 +23,8 @@ from qa.ingest.items import decode
 from qa.present.markdown import answer_markdown
 from qa.present.rows import CSV_COLUMNS, csv_rows, json_record
 from qa.progress import Progress
-from qa.search.answers import Answer
-from qa.search.query import Query, outlet_names
-from qa.search.retriever import Retriever
+from qa.ranking.answers import Answer
+from qa.reading.query import Query, outlet_names
 
 FORMATS = ("txt", "jsonl", "csv")
 OUTPUTS = ("jsonl", "csv", "md")

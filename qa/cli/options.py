@@ -10,11 +10,11 @@ from typing import TYPE_CHECKING
 from qa.config import Answering, Config
 from qa.errors import DatelineError
 from qa.ingest.dates import parse_cli_date
-from qa.search.query import Query, outlet_names
+from qa.reading.query import Query, outlet_names
 from qa.settings import Settings
 
 if TYPE_CHECKING:
-    from qa.search.retriever import Retriever
+    from qa.answering.retriever import Retriever
 
 
 def say(message: str) -> None:
@@ -52,7 +52,7 @@ def ray_option(parser: argparse.ArgumentParser, what: str) -> None:
 
 def open_retriever(settings: Settings) -> Retriever:
     """The index or archive in the settings, opened here, or served by shard actors with `--ray`."""
-    from qa.search.retriever import Retriever
+    from qa.answering.retriever import Retriever
 
     opener = None
     if settings.ray:

@@ -19,8 +19,8 @@ from qa.config import Candidates, Cluster
 from qa.index.archive import Shard
 from qa.index.records import Stats, StoredPassage
 from qa.ingest.articles import Article
+from qa.reading.question import Reading
 from qa.search.bm25 import KeywordStats
-from qa.search.question import Reading
 from qa.search.shard_client import Found, LocalShard, Pending, ShardClient, ShardUnavailable
 
 NO_STATS = Stats(0, 0, None, None, 0, [], 0)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from qa.present.words import CLOSEST, NOTHING_FOUND, also_in, nothing_found, reference
-from qa.search.answers import Answer, Hit
+from qa.ranking.answers import Answer, Hit
 
 
 def quote(hit: Hit) -> list[str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from qa.present.words import best_sentence
-from qa.search.answers import Answer
+from qa.ranking.answers import Answer
 
 CSV_COLUMNS = [
     "id", "question", "rank", "date", "source", "title", "quote", "score", "best_sentence", "also_in", "url",

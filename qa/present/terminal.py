@@ -5,7 +5,7 @@ from __future__ import annotations
 import textwrap
 
 from qa.present.words import CLOSEST, citation, nothing_found, safe
-from qa.search.answers import Answer, Hit
+from qa.ranking.answers import Answer, Hit
 
 BOLD, RESET = "\x1b[1m", "\x1b[0m"
 # The best sentence's marks where stdout is no terminal (a pipe, a file): Markdown's bold, as in

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from qa.search.answers import Answer, Hit
+from qa.ranking.answers import Answer, Hit
 
 NOTHING_FOUND = "Nothing relevant in this archive."
 # Under NOTHING_FOUND: the passages nearest the question, kept in view so that a wrong verdict does

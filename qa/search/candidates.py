@@ -22,9 +22,9 @@ from qa.index.database import Store
 from qa.index.records import Stats, StoredPassage
 from qa.index.vector_file import load_vector_index
 from qa.ingest.articles import Article
+from qa.reading.question import Reading
+from qa.reading.text import fts_query
 from qa.search.bm25 import KeywordStats, phrases
-from qa.search.question import Reading
-from qa.search.text import fts_query
 
 Filter = tuple[dt.date | None, dt.date | None, tuple[str, ...] | None]
 """What a search is kept inside: since, until, and the outlets (stored names; None: every one)."""

@@ -22,9 +22,9 @@ from qa.index.database import Store
 from qa.index.records import Stats, StoredPassage
 from qa.index.vector_file import load_vector_index
 from qa.ingest.articles import Article
+from qa.reading.question import Reading
 from qa.search.bm25 import KeywordStats
 from qa.search.candidates import Candidate, IndexSource
-from qa.search.question import Reading
 
 
 class ShardUnavailable(Exception):

@@ -24,11 +24,11 @@ from qa.config import Candidates
 from qa.index.archive import Manifest, combined, read_manifest
 from qa.index.records import Stats, StoredPassage
 from qa.ingest.articles import Article
+from qa.reading.question import Reading
+from qa.reading.text import fts_query
 from qa.search.bm25 import KeywordStats, phrases, summed
 from qa.search.candidates import Candidate, Pool
-from qa.search.question import Reading
 from qa.search.shard_client import Pending, ShardClient, ShardOpener, ShardUnavailable, local_shard
-from qa.search.text import fts_query
 
 SHIFT = 40
 """Bits of a passage id inside its shard: room for 10^12 passages a shard."""

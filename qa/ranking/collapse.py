@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 
 from qa.config import Search
 from qa.index.records import StoredPassage
-from qa.search.answers import Copy
+from qa.ranking.answers import Copy
+from qa.ranking.dedupe import copied_from, shingles
+from qa.ranking.scoring import Ranked, Texts
 from qa.search.candidates import CandidateSource
-from qa.search.dedupe import copied_from, shingles
-from qa.search.scoring import Ranked, Texts
 
 
 @dataclass(slots=True)

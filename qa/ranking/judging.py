@@ -17,10 +17,10 @@ import numpy.typing as npt
 from embeddings.judge import Judge
 from qa.config import Judging, Search
 from qa.index.records import StoredPassage
-from qa.search.answer_types import AnswerType
-from qa.search.highlight import sentence_scores
-from qa.search.question import Reading
-from qa.search.scoring import Ranked, Read, Step, Texts
+from qa.ranking.highlight import sentence_scores
+from qa.ranking.scoring import Ranked, Read, Step, Texts
+from qa.reading.answer_types import AnswerType
+from qa.reading.question import Reading
 
 # How old a passage is when the question is asked, in a reader's words: the judge learned these.
 _AGES = ((1, "today"), (7, "this week"), (14, "last week"), (31, "this month"), (366, "this year"))

@@ -8,11 +8,11 @@ from dataclasses import dataclass, replace
 from typing import Protocol
 
 from qa.config import Search
-from qa.search.answer_types import AnswerType, expected_type
-from qa.search.outlets import searched_outlets
-from qa.search.query import Query
-from qa.search.question_dates import MONTHS, DateHint, read_dates
-from qa.search.text import content_words
+from qa.reading.answer_types import AnswerType, expected_type
+from qa.reading.outlets import searched_outlets
+from qa.reading.query import Query
+from qa.reading.question_dates import MONTHS, DateHint, read_dates
+from qa.reading.text import content_words
 
 # Words that ask what happened without naming a topic: "What happened in March 2024?", "Any news
 # from last week?". With a period named and no other word, the question asks for the period's stories.

@@ -6,18 +6,18 @@ from __future__ import annotations
 from dataclasses import replace
 
 from qa.config import Search
-from qa.search.answers import Answer, Hit
-from qa.search.collapse import Shown
-from qa.search.highlight import best_sentence
-from qa.search.judging import judged_sentence
-from qa.search.question import Reading
-from qa.search.scoring import Ranked
-from qa.search.text import content_words
+from qa.ranking.answers import Answer, Hit
+from qa.ranking.collapse import Shown
+from qa.ranking.highlight import best_sentence
+from qa.ranking.judging import judged_sentence
+from qa.ranking.scoring import Ranked
+from qa.reading.question import Reading
+from qa.reading.text import content_words
 
 
 def highlighted(shown: list[Shown], ranked: Ranked, reading: Reading, config: Search) -> list[Shown]:
     """Each quote with the sentence that best answers the question: by what each sentence shows
-    (qa.search.highlight) and, in the quotes the judge read, its reading of them."""
+    (qa.ranking.highlight) and, in the quotes the judge read, its reading of them."""
     question, expected = reading.query.question, reading.expected
     for s in shown:
         read = ranked.read.get(s.passage.id)

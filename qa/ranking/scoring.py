@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from embeddings.judge import JudgeReading
 from qa.config import Search
 from qa.index.records import StoredPassage
+from qa.reading.question import Reading
 from qa.search.candidates import Candidate, CandidateSource, Pool
-from qa.search.question import Reading
 
 
 class Texts:

@@ -22,21 +22,21 @@ from qa.index.database import Store
 from qa.index.records import Stats
 from qa.index.vector_file import load_vector_index
 from qa.ingest.articles import Article
-from qa.search.answers import Answer
+from qa.ranking.answers import Answer
+from qa.ranking.collapse import first_runs, select
+from qa.ranking.digest import digest
+from qa.ranking.judging import judged_by
+from qa.ranking.scoring import Step, Texts, favour_answer_type, fuse
+from qa.ranking.verdict import below_relevance, highlighted, hits, needs_mentions, verdict
+from qa.reading.query import Query
+from qa.reading.question import Reading, read_question
+from qa.reading.question_dates import without_dates
+from qa.reading.text import as_written, holds_all, is_name, named_words, word_forms
 from qa.search.candidates import ArchiveSource, IndexSource, Pool
-from qa.search.collapse import first_runs, select
-from qa.search.digest import digest
-from qa.search.judging import judged_by
-from qa.search.query import Query
-from qa.search.question import Reading, read_question
-from qa.search.question_dates import without_dates
-from qa.search.scoring import Step, Texts, favour_answer_type, fuse
 from qa.search.shard_client import ShardOpener
-from qa.search.text import as_written, holds_all, is_name, named_words, word_forms
-from qa.search.verdict import below_relevance, highlighted, hits, needs_mentions, verdict
 from qa.settings import model_cache
 
-# Re-scoring steps after the fused score, in order; each is `Step` (qa.search.scoring).
+# Re-scoring steps after the fused score, in order; each is `Step` (qa.ranking.scoring).
 RANKING_STEPS: tuple[Step, ...] = (favour_answer_type,)
 
 EncoderLoader = Callable[[str | None], Encoder]

@@ -14,8 +14,8 @@ from dataclasses import astuple, fields
 
 from qa.config import Highlighting
 from qa.ingest.chunker import sentence_spans
-from qa.search.answer_types import AnswerType
-from qa.search.text import content_words
+from qa.reading.answer_types import AnswerType
+from qa.reading.text import content_words
 
 # One per field of qa.config.Highlighting, in its order.
 FEATURES = tuple(f.name for f in fields(Highlighting))

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from embeddings.base import Vectors
 from qa.config import Search
-from qa.search.answers import Answer, Copy, Hit
+from qa.ranking.answers import Answer, Copy, Hit
+from qa.ranking.collapse import Shown, copy_of
+from qa.ranking.dedupe import shingles
+from qa.ranking.highlight import best_sentence
+from qa.reading.question import Reading
 from qa.search.candidates import CandidateSource
-from qa.search.collapse import Shown, copy_of
-from qa.search.dedupe import shingles
-from qa.search.highlight import best_sentence
-from qa.search.question import Reading
 
 # Openings read per story wanted: copies of one story from several outlets fold into one.
 _READ_PER_STORY = 4

@@ -1,0 +1,1 @@
+"""Reading a question: its words and dates, the period it names, the answer it wants, its outlets."""

@@ -6,8 +6,9 @@ import datetime as dt
 
 import pytest
 
-from qa.conversation import Conversation, is_followup
+from qa.conversation import Conversation
 from qa.ranking.answers import Answer
+from qa.reading.followups import is_followup
 
 
 @pytest.mark.parametrize(

@@ -25,9 +25,10 @@ from qa.ingest.articles import Article
 from qa.ranking.answers import Answer
 from qa.ranking.collapse import first_runs, select
 from qa.ranking.digest import digest
+from qa.ranking.highlight import highlighted
 from qa.ranking.judging import judged_by
 from qa.ranking.scoring import Step, Texts, favour_answer_type, fuse
-from qa.ranking.verdict import below_relevance, highlighted, hits, needs_mentions, verdict
+from qa.ranking.verdict import below_relevance, hits, needs_mentions, verdict
 from qa.reading.query import Query
 from qa.reading.question import Reading, read_question
 from qa.reading.question_dates import without_dates

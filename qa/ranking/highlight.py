@@ -1,9 +1,10 @@
-"""The sentence of a passage that best answers the question.
+"""The sentence of a passage that best answers the question: each quote's highlight.
 
 Each sentence is scored by a weighted sum of what it shows (`FEATURES`): the question's words, and
 signs of an answer the question does not itself hold (the kind asked for, a new name, a new number).
 The weights (qa.config.Highlighting) were fitted on rtqa-train's answer-holding passages by
-bench/fit_highlight.py, which reads the same `sentence_features`.
+bench/fit_highlight.py, which reads the same `sentence_features`. In a quote the answer judge read
+(qa.ranking.judging), its reading of each sentence counts too (`judged_sentence`).
 """
 
 from __future__ import annotations
@@ -12,9 +13,15 @@ import math
 import re
 from dataclasses import astuple, fields
 
-from qa.config import Highlighting
+import numpy as np
+import numpy.typing as npt
+
+from qa.config import Highlighting, Judging, Search
 from qa.ingest.chunker import sentence_spans
+from qa.ranking.collapse import Shown
+from qa.ranking.scoring import Ranked, Read
 from qa.reading.answer_types import AnswerType
+from qa.reading.question import Reading
 from qa.reading.text import content_words
 
 # One per field of qa.config.Highlighting, in its order.
@@ -93,3 +100,47 @@ def best_sentence(
     """(start, end) within `passage` of the best-scored sentence (ties: the earlier)."""
     scored = sentence_scores(question, passage, expected, weights)
     return max(scored, key=lambda s: (s[1], -s[0][0]))[0]
+
+
+def sentence_tokens(
+    sentences: list[tuple[int, int]], token_spans: npt.NDArray[np.int64], offset: int
+) -> list[npt.NDArray[np.int64]]:
+    """For each sentence (start, end) of a passage, which of the judge's tokens lie inside it. The
+    tokens' spans are in what the judge read, where the passage starts at `offset`; a sentence past
+    the judge's length has none."""
+    starts, ends = token_spans[:, 0] - offset, token_spans[:, 1] - offset
+    return [np.flatnonzero((starts >= a) & (ends <= b)) for a, b in sentences]
+
+
+def judged_sentence(question: str, text: str, read: Read, expected: AnswerType | None, cfg: Judging) -> tuple[int, int]:
+    """(start, end) of the sentence of `text` the judge's reading picks: the sentence features' score
+    (with `cfg.highlighting`'s weights) plus `cfg.highlight` times the judge's token scores inside the
+    sentence, pooled by `cfg.pool` (their mean or best), or `cfg.unread` for a sentence past what it
+    read. Ties: the earlier.
+
+    Question words miss an answer given in other words, and the judge reading a sentence alone
+    misses the one that names the question's subject; reading the whole passage, in the call that
+    ranks it, the judge does better than either (docs/benchmarks.md)."""
+    scored = sentence_scores(question, text, expected, cfg.highlighting)
+    inside = sentence_tokens([span for span, _ in scored], read.reading.spans, read.offset)
+    pool = np.max if cfg.pool == "max" else np.mean
+    judged = [
+        value + cfg.highlight * (float(pool(read.reading.scores[tokens])) if tokens.size else cfg.unread)
+        for (_, value), tokens in zip(scored, inside, strict=True)
+    ]
+    best = max(range(len(scored)), key=lambda i: (judged[i], -i))
+    return scored[best][0]
+
+
+def highlighted(shown: list[Shown], ranked: Ranked, reading: Reading, config: Search) -> list[Shown]:
+    """Each quote with the sentence that best answers the question: by what each sentence shows
+    (`best_sentence`) and, in the quotes the judge read, its reading of them (`judged_sentence`)."""
+    question, expected = reading.query.question, reading.expected
+    for s in shown:
+        read = ranked.read.get(s.passage.id)
+        s.highlight = (
+            judged_sentence(question, s.passage.text, read, expected, config.judging)
+            if read is not None
+            else best_sentence(question, s.passage.text, expected, config.highlighting)
+        )
+    return shown

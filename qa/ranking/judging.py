@@ -11,15 +11,10 @@ from __future__ import annotations
 import datetime as dt
 import math
 
-import numpy as np
-import numpy.typing as npt
-
 from embeddings.judge import Judge
 from qa.config import Judging, Search
 from qa.index.records import StoredPassage
-from qa.ranking.highlight import sentence_scores
 from qa.ranking.scoring import Ranked, Read, Step, Texts
-from qa.reading.answer_types import AnswerType
 from qa.reading.question import Reading
 
 # How old a passage is when the question is asked, in a reader's words: the judge learned these.
@@ -53,16 +48,6 @@ def _read(passage: StoredPassage, text: str, reading: Reading, cfg: Judging) -> 
     return judge_input(passage.title, text, passage.date if cfg.dated else None, reading.reference)
 
 
-def sentence_tokens(
-    sentences: list[tuple[int, int]], token_spans: npt.NDArray[np.int64], offset: int
-) -> list[npt.NDArray[np.int64]]:
-    """For each sentence (start, end) of a passage, which of the judge's tokens lie inside it. The
-    tokens' spans are in what the judge read, where the passage starts at `offset`; a sentence past
-    the judge's length has none."""
-    starts, ends = token_spans[:, 0] - offset, token_spans[:, 1] - offset
-    return [np.flatnonzero((starts >= a) & (ends <= b)) for a, b in sentences]
-
-
 def judged_by(judge: Judge) -> Step:
     """A ranking step: the judge reads the best `depth` candidates; its probability, weighted, is added.
     When it gives a say in the highlight and reads tokens, its reading of each is kept for that."""
@@ -88,23 +73,3 @@ def judged_by(judge: Judge) -> Step:
         return ranked
 
     return step
-
-
-def judged_sentence(question: str, text: str, read: Read, expected: AnswerType | None, cfg: Judging) -> tuple[int, int]:
-    """(start, end) of the sentence of `text` the judge's reading picks: the sentence features' score
-    (with `cfg.highlighting`'s weights) plus `cfg.highlight` times the judge's token scores inside the
-    sentence, pooled by `cfg.pool` (their mean or best), or `cfg.unread` for a sentence past what it
-    read. Ties: the earlier.
-
-    Question words miss an answer given in other words, and the judge reading a sentence alone
-    misses the one that names the question's subject; reading the whole passage, in the call that
-    ranks it, the judge does better than either (docs/benchmarks.md)."""
-    scored = sentence_scores(question, text, expected, cfg.highlighting)
-    inside = sentence_tokens([span for span, _ in scored], read.reading.spans, read.offset)
-    pool = np.max if cfg.pool == "max" else np.mean
-    judged = [
-        value + cfg.highlight * (float(pool(read.reading.scores[tokens])) if tokens.size else cfg.unread)
-        for (_, value), tokens in zip(scored, inside, strict=True)
-    ]
-    best = max(range(len(scored)), key=lambda i: (judged[i], -i))
-    return scored[best][0]

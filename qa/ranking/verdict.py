@@ -1,5 +1,5 @@
-"""The last step: quotes get their best sentence and become hits, and the relevance bar decides
-between an answer and "nothing relevant"."""
+"""The last step: the quotes become hits, and the relevance bar decides between an answer and
+"nothing relevant"."""
 
 from __future__ import annotations
 
@@ -8,29 +8,13 @@ from dataclasses import replace
 from qa.config import Search
 from qa.ranking.answers import Answer, Hit
 from qa.ranking.collapse import Shown
-from qa.ranking.highlight import best_sentence
-from qa.ranking.judging import judged_sentence
 from qa.ranking.scoring import Ranked
 from qa.reading.question import Reading
 from qa.reading.text import content_words
 
 
-def highlighted(shown: list[Shown], ranked: Ranked, reading: Reading, config: Search) -> list[Shown]:
-    """Each quote with the sentence that best answers the question: by what each sentence shows
-    (qa.ranking.highlight) and, in the quotes the judge read, its reading of them."""
-    question, expected = reading.query.question, reading.expected
-    for s in shown:
-        read = ranked.read.get(s.passage.id)
-        s.highlight = (
-            judged_sentence(question, s.passage.text, read, expected, config.judging)
-            if read is not None
-            else best_sentence(question, s.passage.text, expected, config.highlighting)
-        )
-    return shown
-
-
 def hits(shown: list[Shown], ranked: Ranked) -> list[Hit]:
-    """Each quote kept, ranked, with its highlight (`highlighted`)."""
+    """Each quote kept, ranked, with its highlight (qa.ranking.highlight.highlighted)."""
     return [
         Hit(
             rank,

@@ -34,11 +34,22 @@ class Shown:
         return tuple(sorted(self.copies, key=lambda c: (c.date or dt.date.max, c.source)))
 
 
-def copy_of(p: StoredPassage, sh: frozenset[int], kept: list[Shown], same: float) -> Shown | None:
-    """The quote kept from another article that `p` copies, if any."""
+def as_copy(p: StoredPassage) -> Copy:
+    """`p` as it is listed under the quote it repeats."""
+    return Copy(p.source, p.date, p.title, p.url, p.article_id, p.id)
+
+
+def folded(p: StoredPassage, sh: frozenset[int], kept: list[Shown], same: float) -> bool:
+    """Whether `p` (its shingles `sh`) copies a quote kept from another article: then it is listed
+    under that quote ("also in"), once per article, instead of being kept."""
     others = [k for k in kept if k.passage.article_id != p.article_id]
     found = copied_from(sh, [k.shingles for k in others], same)
-    return None if found is None else others[found]
+    if found is None:
+        return False
+    twin = others[found]
+    if all(c.article_id != p.article_id for c in twin.copies):
+        twin.copies.append(as_copy(p))
+    return True
 
 
 def _maybe_copies(source: CandidateSource, shown: list[int], after: list[int], similar: float) -> set[int]:
@@ -74,10 +85,7 @@ def select(ranked: Ranked, k: int, texts: Texts, source: CandidateSource, config
         if p is None:
             continue  # deleted by a writer since the search began
         sh = shingles(p.text, cfg.shingle) if cfg.enabled else frozenset()
-        twin = copy_of(p, sh, kept, cfg.same_story) if cfg.enabled else None
-        if twin is not None:
-            if all(c.article_id != p.article_id for c in twin.copies):
-                twin.copies.append(Copy(p.source, p.date, p.title, p.url, p.article_id, p.id))
+        if cfg.enabled and folded(p, sh, kept, cfg.same_story):
             continue
         if full_at is not None or capped:
             continue  # a capped article's passage is read only as another outlet's copy
@@ -123,6 +131,6 @@ def first_runs(shown: list[Shown], texts: Texts) -> list[Shown]:
         first = texts.known[earliest.passage_id]
         old = s.passage
         later = [c for c in s.copies if c is not earliest]
-        later.append(Copy(old.source, old.date, old.title, old.url, old.article_id, old.id))
+        later.append(as_copy(old))
         out.append(Shown(first, s.shingles, later, at[earliest.passage_id]))
     return out

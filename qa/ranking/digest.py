@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from embeddings.base import Vectors
 from qa.config import Search
-from qa.ranking.answers import Answer, Copy, Hit
-from qa.ranking.collapse import Shown, copy_of
+from qa.ranking.answers import Answer, Hit
+from qa.ranking.collapse import Shown, folded
 from qa.ranking.dedupe import shingles
 from qa.ranking.highlight import best_sentence
 from qa.reading.question import Reading
@@ -27,10 +27,7 @@ def digest(reading: Reading, question: Vectors, source: CandidateSource, config:
         if p is None:
             continue
         sh = shingles(p.text, cfg.shingle)
-        twin = copy_of(p, sh, kept, cfg.same_story)
-        if twin is not None:
-            twin.copies.append(Copy(p.source, p.date, p.title, p.url, p.article_id, p.id))
-        elif len(kept) < query.k:
+        if not folded(p, sh, kept, cfg.same_story) and len(kept) < query.k:
             kept.append(Shown(p, sh))
     cosines = source.cosines([s.passage.id for s in kept], question)
     hits = tuple(

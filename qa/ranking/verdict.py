@@ -1,5 +1,4 @@
-"""The last step: the quotes become hits, and the relevance bar decides between an answer and
-"nothing relevant"."""
+"""The verdict, the last step: the quotes become hits, or "nothing relevant" below the relevance bar."""
 
 from __future__ import annotations
 

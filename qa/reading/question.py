@@ -1,5 +1,7 @@
-"""Reading a question: the dates to search, a period it names, the kind of answer it wants, and
-whether it only asks what happened in a period (then the period's stories are listed)."""
+"""Reading a question: the dates to search, the period it names, the answer it wants, a period's listing.
+
+A question that only asks what happened in a period gets the period's stories listed (qa.ranking.digest).
+"""
 
 from __future__ import annotations
 

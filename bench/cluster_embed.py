@@ -16,8 +16,7 @@ import socket
 import time
 from typing import Any
 
-from bench.common import machine, median, table
-from bench.encode_speed import sample_passages
+from bench.common import machine, median, sample_passages, table
 from embeddings.factory import indexing_encoder, load_encoder
 from qa.config import Cluster
 from qa.settings import model_cache
@@ -68,7 +67,7 @@ def main() -> None:
         print(table(["embedding", "passages/s (job start included)", "vs this process"], rows))
     finally:
         ray.shutdown()
-        cluster.shutdown()
+        cluster.shutdown()  # type: ignore[no-untyped-call]  # ray.cluster_utils has no annotations
 
 
 if __name__ == "__main__":

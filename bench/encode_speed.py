@@ -17,24 +17,12 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.common import EVAL, OUT, machine, median, table
+from bench.common import OUT, machine, median, sample_passages, table
 from embeddings.base import Encoder, default_model_dir, model_dim, model_name
 from embeddings.export import export_onnx, graph_path, int8_path, quantize_onnx
 from embeddings.kernels import KERNEL_FLAGS, candidate_paths, cpu_flags
 from embeddings.onnx_encoder import OnnxEncoder
 from embeddings.st_encoder import SentenceTransformerEncoder
-from qa.ingest.chunker import chunk, embedding_text
-
-
-def sample_passages(n: int) -> list[str]:
-    out: list[str] = []
-    with open(EVAL / "articles.jsonl", encoding="utf-8") as fh:
-        for line in fh:
-            r = json.loads(line)
-            out += [embedding_text(r["title"], p.text) for p in chunk("x", r["text"], r["title"])]
-            if len(out) >= n:
-                return out[:n]
-    return out
 
 
 def per_tensor(graph: Path) -> Path:

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.common import EVAL, machine, table
-from bench.train_judge import _input as judge_input
+from qa.training.data import dated_input
 
 KEYS = ["R@1", "R@3", "R@5", "R@10", "MRR@10", "AR@200w", "AR@1000w"]
 
@@ -56,7 +56,7 @@ def main() -> None:
     for r in records:
         asked = questions[r["id"]]["date"]
         top, rest = r["passages"][: args.top], r["passages"][args.top :]
-        pairs = [(r["question"], judge_input(p["title"], p["text"], p["date"], asked)) for p in top]
+        pairs = [(r["question"], dated_input(p["title"], p["text"], p["date"], asked)) for p in top]
         scores = judge.predict(pairs) if pairs else []
         order = sorted(range(len(top)), key=lambda i: -float(scores[i]))
         judged.append({**r, "passages": [top[i] for i in order] + rest})

@@ -60,22 +60,22 @@ def main() -> None:
     rows = []
     for floor in FLOORS:
         cut = {(q.id, h.rank) for q, a in shown for h in a.hits if h.relevance < floor}
-        on_yes = [k for k in holds if k[0] in yes]
+        quotes_yes = [k for k in holds if k[0] in yes]
         lost = sum(
             1
             for q, a in shown
             if any(holds[(q.id, h.rank)] for h in a.hits)
             and all((q.id, h.rank) in cut for h in a.hits if holds[(q.id, h.rank)])
         )
-        on_no = [k for k in holds if k[0] not in yes]
+        quotes_no = [k for k in holds if k[0] not in yes]
         mark = " (default)" if floor == QUOTE_FLOOR else ""
         rows.append(
             [
                 f"{floor:.2f}{mark}",
-                f"{sum(k in cut for k in on_yes)} of {len(on_yes)}",
+                f"{sum(k in cut for k in quotes_yes)} of {len(quotes_yes)}",
                 f"{sum(holds[k] for k in cut)}",
                 f"{lost}",
-                f"{sum(k in cut for k in on_no)} of {len(on_no)}",
+                f"{sum(k in cut for k in quotes_no)} of {len(quotes_no)}",
             ]
         )
     headers = [

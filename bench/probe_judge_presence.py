@@ -25,12 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bench.bundled_verdicts import QUESTIONS
-from bench.common import ROOT, machine, table
-from bench.fit_highlight import DEV, _rows
-from bench.fit_judge import auc
-from bench.fit_judge_highlight import Reader
-from bench.train_judge import HOLD_OUT, TRAIN
+from bench.common import BUNDLED_QUESTIONS, ROOT, machine, table
 from embeddings.factory import indexing_encoder
 from embeddings.judge import SHIPPED, JudgeReading, OnnxJudge
 from qa.answering.retriever import Retriever
@@ -40,6 +35,9 @@ from qa.ingest.chunker import chunk
 from qa.ranking.judging import judge_input
 from qa.reading.query import Query
 from qa.settings import model_cache
+from qa.training.data import DEV, HOLD_OUT, TRAIN, rows
+from qa.training.judge_states import Reader
+from qa.training.measures import auc
 
 POSITIVES, NEGATIVES, QUESTION_CAP = 2, 3, 250
 # (question, passage as the judge reads it, whether it holds a gold answer)
@@ -49,9 +47,9 @@ Item = tuple[str, str, bool]
 def sample(folder: Path, keep: Callable[[str], bool], cap: int | None) -> list[Item]:
     """Each kept question's answer-holding and other passages, in a fixed random order."""
     rng = random.Random(0)
-    by_url = {a["url"]: a for a in _rows(folder, "articles.jsonl")}
-    search = {r["id"]: r["urls"] for r in _rows(folder, "search.jsonl")}
-    questions = [q for q in _rows(folder, "questions.jsonl") if keep(q["date"])]
+    by_url = {a["url"]: a for a in rows(folder, "articles.jsonl")}
+    search = {r["id"]: r["urls"] for r in rows(folder, "search.jsonl")}
+    questions = [q for q in rows(folder, "questions.jsonl") if keep(q["date"])]
     rng.shuffle(questions)
     out: list[Item] = []
     for q in questions[:cap]:
@@ -128,7 +126,7 @@ def main() -> None:
         retriever.judge.read = recording  # type: ignore[method-assign]
         answerable: list[float] = []
         unanswerable: list[float] = []
-        for question, phrase in QUESTIONS:
+        for question, phrase in BUNDLED_QUESTIONS:
             read_by_judge.clear()
             retriever.ask(Query(question, k=3, apply_bar=False))
             features = np.stack([pooled(reader, question, r) for r in read_by_judge[0]])

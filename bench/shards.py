@@ -183,10 +183,10 @@ def actor_memory(archive_dir: Path) -> None:
 
     from qa.cluster.serving import actor_name
 
-    rows = []
+    rows: list[list[str]] = []
     for shard in read_manifest(archive_dir).shards:
         actor = ray.get_actor(actor_name(archive_dir, shard), namespace="dateline")
-        pid = ray.get(actor.pid.remote())
+        pid: object = ray.get(actor.pid.remote())
         status = Path(f"/proc/{pid}/status").read_text().splitlines()
         rss = next(int(line.split()[1]) for line in status if line.startswith("VmRSS"))
         rows.append([shard.period, str(shard.passages), f"{rss / 1024:.0f}"])
@@ -196,7 +196,8 @@ def actor_memory(archive_dir: Path) -> None:
 def sizes(archive_dir: Path) -> None:
     """The shards' sizes: the largest five, and all of them summed."""
     manifest = read_manifest(archive_dir)
-    rows, disk, passages = [], 0.0, 0
+    rows: list[list[str]] = []
+    disk, passages = 0.0, 0
     for shard in sorted(manifest.shards, key=lambda s: -s.passages):
         stats, meta = Store.describe(archive_dir / shard.directory)
         vectors = shard.passages * int(meta["dim"]) * 4

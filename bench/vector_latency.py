@@ -30,7 +30,8 @@ def realistic(base: np.ndarray, n: int, seed: int = 0) -> np.ndarray:
     rng = np.random.default_rng(seed)
     picks = base[rng.integers(0, len(base), n)]
     x = picks + 0.05 * rng.standard_normal(picks.shape).astype(np.float32)
-    return (x / np.linalg.norm(x, axis=1, keepdims=True)).astype(np.float32)
+    unit: np.ndarray = (x / np.linalg.norm(x, axis=1, keepdims=True)).astype(np.float32)
+    return unit
 
 
 SERVE = """

@@ -33,7 +33,6 @@ import numpy as np
 
 import qa.answering.retriever as retriever_module
 from bench.common import machine, table
-from bench.fit_judge import Memo, auc
 from embeddings.judge import load_judge
 from qa.answering.retriever import Retriever
 from qa.config import Search, Verdict
@@ -44,6 +43,7 @@ from qa.ranking.verdict import verdict
 from qa.reading.query import Query
 from qa.reading.question import Reading
 from qa.strict import load_qrels
+from qa.training.measures import Memo, auc
 
 BARS = {
     "cosine": [0.30, 0.35, 0.40, 0.45, 0.50],

@@ -232,57 +232,7 @@ def quantize_onnx(graph: Path, target: Path, *, ffn_down_fp32: bool = True) -> P
     return target
 
 
-def export_judge(model_dir: Path, target: Path) -> Path:
-    """Write a trained cross-encoder (a sequence-classification model with one logit) as an int8 ONNX
-    graph: exported, fused and quantized like the passage graph, atomically."""
-    plain = target.with_name(target.name + f".fp32-{os.getpid()}")
-    try:
-        return quantize_onnx(_export(model_dir, plain, "logits"), target, ffn_down_fp32=False)
-    finally:
-        plain.unlink(missing_ok=True)
-
-
-def _layer_output(layer: int) -> str:
-    """The name the exported judge graph gives encoder layer `layer`'s output (its token states)."""
-    return f"/inner/bert/encoder/layer.{layer}/output/LayerNorm/LayerNormalization_output_0"
-
-
-def judge_with_layer_outputs(graph: Path, layers: tuple[int, ...]) -> bytes:
-    """The judge graph with these encoder layers' token states as extra outputs ("layer3", ...), to
-    fit a head on (bench/fit_judge_highlight.py); the logit is computed as before."""
-    import onnx
-
-    model = onnx.load(str(graph))
-    for layer in layers:
-        model.graph.node.append(onnx.helper.make_node("Identity", [_layer_output(layer)], [f"layer{layer}"]))
-        model.graph.output.append(onnx.helper.make_tensor_value_info(f"layer{layer}", onnx.TensorProto.FLOAT, None))
-    serialized: bytes = model.SerializeToString()
-    return serialized
-
-
-def add_token_head(graph: Path, weights: dict[int, Any], bias: float, target: Path) -> Path:
-    """Write the judge graph with a second output, "token_scores" [batch, tokens]: each token's
-    sum over `weights`' layers of its state there times that layer's weights, plus `bias`. A sentence's
-    mean token score is then a linear read of its mean states, in the same call as the logit."""
-    import numpy as np
-    import onnx
-    from onnx import helper, numpy_helper
-
-    model = onnx.load(str(graph))
-    if "token_scores" in {o.name for o in model.graph.output}:
-        raise ValueError(f"{graph} already has a token head; fit on the judge exported without one")
-    nodes, parts = model.graph.node, []
-    for layer, w in sorted(weights.items()):
-        name = f"token_head_{layer}"
-        model.graph.initializer.append(numpy_helper.from_array(np.asarray(w, np.float32).reshape(-1, 1), name))
-        nodes.append(helper.make_node("MatMul", [_layer_output(layer), name], [f"{name}_out"]))
-        parts.append(f"{name}_out")
-    model.graph.initializer.append(numpy_helper.from_array(np.array([bias], np.float32), "token_head_bias"))
-    nodes.append(helper.make_node("Sum", [*parts, "token_head_bias"], ["token_head_sum"]))
-    model.graph.initializer.append(numpy_helper.from_array(np.array([-1], np.int64), "token_head_axis"))
-    nodes.append(helper.make_node("Squeeze", ["token_head_sum", "token_head_axis"], ["token_scores"]))
-    model.graph.output.append(helper.make_tensor_value_info("token_scores", onnx.TensorProto.FLOAT, None))
-    partial = target.with_name(target.name + f".part-{os.getpid()}")
-    onnx.save(model, str(partial))
-    partial.replace(target)
-    return target
+def export_classifier(model_dir: Path, target: Path) -> Path:
+    """Write a sequence-classification model (its logits out) as an ONNX graph, fused, atomically:
+    what qa.training quantizes into the judge's graph."""
+    return _export(model_dir, target, "logits")

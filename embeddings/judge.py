@@ -1,6 +1,6 @@
 """The answer judge: a cross-encoder that scores whether a passage answers a question.
 
-Trained here (bench/train_judge.py) from the bundled all-MiniLM-L6-v2 weights and shipped inside the
+Trained here (qa.training.train_judge) from the bundled all-MiniLM-L6-v2 weights and shipped inside the
 package as an int8 ONNX graph with its tokenizer and model card (embeddings/judge_model/), so judging
 needs ONNX Runtime and `tokenizers` only: no torch, no download.
 """

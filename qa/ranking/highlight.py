@@ -3,7 +3,7 @@
 Each sentence is scored by a weighted sum of what it shows (`FEATURES`): the question's words, and
 signs of an answer the question does not itself hold (the kind asked for, a new name, a new number).
 The weights (qa.config.Highlighting) were fitted on rtqa-train's answer-holding passages by
-bench/fit_highlight.py, which reads the same `sentence_features`. In a quote the answer judge read
+qa.training.fit_highlight, which reads the same `sentence_features`. In a quote the answer judge read
 (qa.ranking.judging), its reading of each sentence counts too (`judged_sentence`).
 """
 

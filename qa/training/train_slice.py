@@ -1,11 +1,11 @@
-"""A training-side benchmark: rtqa-train's questions of one span, laid out like the dev set.
+"""The training slice: rtqa-train's held-out questions laid out like the dev set, to fit the judge's use on.
 
-    .venv/bin/python -m bench.train_slice --out DIR
+    .venv/bin/python -m qa.training.train_slice --out DIR
     .venv/bin/dateline index DIR/articles.jsonl --index DIR/index
     .venv/bin/dateline eval DIR/questions.jsonl --strict --index DIR/index --out DIR/strict.jsonl
 
 Writes questions.jsonl, qrels.jsonl, search.jsonl and articles.jsonl for the questions asked in
-`bench.train_judge.HOLD_OUT` (2023 Q1), with every article web search returned for them, so
+`qa.training.data.HOLD_OUT` (2023 Q1), with every article web search returned for them, so
 `dateline eval` and `score.py` run on it as on `../shared/eval/rtqa-2024q1`. The judge never learns
 from these questions; dateline's use of it (its weight, the "nothing relevant" bar) is fitted here,
 then checked on the dev set.
@@ -18,7 +18,7 @@ import gzip
 import json
 from pathlib import Path
 
-from bench.train_judge import HOLD_OUT, TRAIN
+from qa.training.data import TRAIN, held_out
 
 
 def main() -> None:
@@ -30,7 +30,7 @@ def main() -> None:
     def lines(name: str) -> list[dict[str, object]]:
         return [json.loads(line) for line in (TRAIN / name).read_text().splitlines()]
 
-    questions = [q for q in lines("questions.jsonl") if HOLD_OUT[0] <= str(q["date"]) <= HOLD_OUT[1]]
+    questions = [q for q in lines("questions.jsonl") if held_out(str(q["date"]))]
     ids = {q["id"] for q in questions}
     search = [r for r in lines("search.jsonl") if r["id"] in ids]
     qrels = [r for r in lines("qrels.jsonl") if r["id"] in ids]

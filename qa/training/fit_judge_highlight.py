@@ -2,9 +2,10 @@
 beside the sentence features (qa.ranking.highlight), so the call that ranks a quote also picks its
 answering sentence.
 
-    .venv/bin/python -m bench.fit_judge_highlight --judge OUT/onnx [--pool mean|max] [--layers 0 1 2 3 4 5] [--write D]
+    .venv/bin/python -m qa.training.fit_judge_highlight --judge OUT/onnx [--pool mean|max] [--layers 0 1 2 3 4 5]
+        [--write D]
 
-The examples are bench/fit_highlight.py's: every answer-holding passage of each question's search
+The examples are qa.training.fit_highlight's: every answer-holding passage of each question's search
 results, its sentences holding the answer the right picks. The judge reads each passage as dateline
 shows it to it (age, headline, passage; embeddings/judge.py), and its tokens' states at `--layers`
 are kept (float16: about 9 GB of memory for all six layers). Fitted on rtqa-train without the 2023
@@ -25,100 +26,27 @@ the head as a second output ("token_scores": each passage token's score).
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
-import re
 import shutil
 import time
-from dataclasses import astuple, dataclass
+from dataclasses import astuple
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
-from bench.common import machine, table
-from bench.fit_highlight import DEV, answer_passages
-from bench.train_judge import HOLD_OUT, TRAIN, VERSION
-from embeddings.export import add_token_head, judge_with_layer_outputs
-from embeddings.judge import GRAPH, OnnxJudge, passage_tokens
+from embeddings.judge import GRAPH, OnnxJudge
 from qa.config import Highlighting
-from qa.ranking.highlight import FEATURES, sentence_features
-from qa.ranking.judging import judge_input, sentence_tokens
-from qa.reading.answer_types import expected_type
+from qa.ranking.highlight import FEATURES
+from qa.training.data import DEV, HOLD_OUT, TRAIN, held_out
+from qa.training.graph import add_token_head
+from qa.training.judge_states import Passage, Reader, passages
+from qa.training.report import machine, table
+from qa.training.train_judge import VERSION
 
 # One example: the question's day, per sentence its features and a third of the judge's say, right picks.
 Example = tuple[str, np.ndarray, np.ndarray]
 # Tokens per passage of the training questions the detector learns from, besides the answer's own.
 OTHER_TOKENS = 12
-
-
-@dataclass(slots=True)
-class Passage:
-    """What the judge read of one answer-holding passage."""
-
-    day: str
-    dev: bool
-    features: np.ndarray  # per sentence, qa.ranking.highlight.FEATURES
-    states: np.ndarray  # per token of the passage, its states at the layers read (float16)
-    inside: list[np.ndarray]  # per sentence, its tokens
-    answer: np.ndarray  # per token, whether it lies in a gold answer
-    right: np.ndarray  # per sentence, whether it holds one
-
-
-class Reader:
-    """The judge graph with its layers' token states as outputs."""
-
-    def __init__(self, judge: Path, layers: tuple[int, ...]) -> None:
-        import onnxruntime as ort
-        from tokenizers import Tokenizer
-
-        options = ort.SessionOptions()
-        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        options.add_session_config_entry("session.set_denormal_as_zero", "1")
-        graph = judge_with_layer_outputs(judge / GRAPH, layers)
-        self.session: Any = ort.InferenceSession(graph, options, providers=["CPUExecutionProvider"])
-        card = json.loads((judge / "card.json").read_text(encoding="utf-8"))
-        self.tokenizer: Any = Tokenizer.from_file(str(judge / "tokenizer.json"))
-        self.tokenizer.enable_truncation(max_length=int(card["max_length"]))
-        self.outputs = [f"layer{layer}" for layer in layers]
-
-    def states(self, question: str, text: str) -> tuple[list[np.ndarray], np.ndarray]:
-        """Each layer's states of the passage's tokens, and those tokens' spans in `text`."""
-        e = self.tokenizer.encode(question, text)
-        feed = {
-            "input_ids": np.array([e.ids], np.int64),
-            "attention_mask": np.array([e.attention_mask], np.int64),
-            "token_type_ids": np.array([e.type_ids], np.int64),
-        }
-        index, spans = passage_tokens(e)
-        return [out[0][index] for out in self.session.run(self.outputs, feed)], spans
-
-
-def passages(folder: Path, reader: Reader, dev: bool) -> list[Passage]:
-    out = []
-    for q, article, text, spans, right in answer_passages(folder):
-        read = judge_input(
-            article.get("title") or "", text, dt.date.fromisoformat(article["date"]), dt.date.fromisoformat(q["date"])
-        )
-        states, token_spans = reader.states(q["question"], read)
-        offset = len(read) - len(text)
-        said = [
-            m.span() for a in q["answers"] if str(a).strip() for m in re.finditer(re.escape(str(a).strip()), text, re.I)
-        ]
-        answer = np.array([any(a <= s - offset and e - offset <= b for a, b in said) for s, e in token_spans], bool)
-        features = sentence_features(q["question"], text, expected_type(q["question"]))
-        out.append(
-            Passage(
-                q["date"],
-                dev,
-                np.array([v for _, v in features]),
-                np.hstack(states).astype(np.float16),
-                sentence_tokens(spans, token_spans, offset),
-                answer,
-                right,
-            )
-        )
-    return out
 
 
 def detector(train: list[Passage], c: float) -> tuple[np.ndarray, float]:
@@ -185,7 +113,8 @@ def fit(exs: list[Example], l2: float) -> np.ndarray:
         return value, z.T @ (p - target) / len(exs) + l2 * w
 
     result = minimize(loss, np.zeros(x.shape[1]), jac=True, method="L-BFGS-B", options={"maxiter": 500})
-    return np.asarray(result.x) / scale
+    fitted: np.ndarray = np.asarray(result.x) / scale
+    return fitted
 
 
 def accuracy(exs: list[Example], weights: np.ndarray) -> float:
@@ -196,7 +125,10 @@ def accuracy(exs: list[Example], weights: np.ndarray) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument(
-        "--judge", type=Path, required=True, help="the judge's folder without a head (bench/train_judge.py's OUT/onnx)"
+        "--judge",
+        type=Path,
+        required=True,
+        help="the judge's folder without a head (train_judge's OUT/onnx)",
     )
     parser.add_argument("--layers", type=int, nargs="+", default=[0, 1, 2, 3, 4, 5])
     parser.add_argument("--pool", choices=["mean", "max"], default="mean", help="how a sentence reads its tokens")
@@ -205,16 +137,16 @@ def main() -> None:
     parser.add_argument("--write", type=Path, help="write the judge's folder with the token head here")
     args = parser.parse_args()
     if OnnxJudge(args.judge).reads_tokens:
-        parser.error(f"{args.judge} already has a token head; give the judge exported by bench/train_judge.py")
+        parser.error(f"{args.judge} already has a token head; give the judge exported by qa.training.train_judge")
     layers = tuple(args.layers)
     reader = Reader(args.judge, layers)
     start = time.monotonic()
     train = passages(TRAIN, reader, dev=False) + passages(DEV, reader, dev=True)
     print(f"read {len(train)} passages in {time.monotonic() - start:.0f} s", flush=True)
-    held_out = [p for p in train if not p.dev and HOLD_OUT[0] <= p.day <= HOLD_OUT[1]]
+    held = [p for p in train if not p.dev and held_out(p.day)]
     dev = [p for p in train if p.dev]
-    train = [p for p in train if not p.dev and not HOLD_OUT[0] <= p.day <= HOLD_OUT[1]]
-    named = (("rtqa-train (fitted on)", train), (f"held out {HOLD_OUT[0]}..{HOLD_OUT[1]}", held_out), ("dev", dev))
+    train = [p for p in train if not p.dev and not held_out(p.day)]
+    named = (("rtqa-train (fitted on)", train), (f"held out {HOLD_OUT[0]}..{HOLD_OUT[1]}", held), ("dev", dev))
     n = len(FEATURES)
     if args.pool == "mean":
         sets = [(name, mean_examples(ps)) for name, ps in named]
@@ -258,10 +190,10 @@ def main() -> None:
             f" answer' (answer tokens and {OTHER_TOKENS} others per passage), a sentence's share its best token"
         )
         card["highlight_head"] = (
-            f"token_scores: {head}; fitted with the sentence features by bench/fit_judge_highlight.py --pool"
-            f" {args.pool} --layers {' '.join(map(str, layers))} --l2 {args.l2} on rtqa-train's answer-holding"
-            f" passages ({len(train)}), 2023 Q1 held out; the pick holds the answer in "
-            + ", ".join(f"{accuracy(exs, both):.3f} ({name})" for name, exs in sets)
+            f"token_scores: {head}; fitted with the sentence features by python -m"
+            f" qa.training.fit_judge_highlight --pool {args.pool} --layers {' '.join(map(str, layers))}"
+            f" --l2 {args.l2} on rtqa-train's answer-holding passages ({len(train)}), 2023 Q1 held out;"
+            " the pick holds the answer in " + ", ".join(f"{accuracy(exs, both):.3f} ({name})" for name, exs in sets)
         )
         card["version"] = VERSION
         (args.write / "card.json").write_text(json.dumps(card, indent=2) + "\n", encoding="utf-8")

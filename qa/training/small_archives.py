@@ -1,7 +1,7 @@
 """A reporter's folder: small archives made from rtqa-train, one week's search results each.
 
-    .venv/bin/python -m bench.small_archives build --root DIR [--archives 36]
-    .venv/bin/python -m bench.small_archives ask --root DIR [--out FILE]
+    .venv/bin/python -m qa.training.small_archives build --root DIR [--archives 36]
+    .venv/bin/python -m qa.training.small_archives ask --root DIR [--out FILE]
 
 `build` picks `--archives` weeks of rtqa-train whose questions' web-search results hold 50 to 150
 articles, evenly over its year and a half, and indexes each week's articles as its own archive under
@@ -14,7 +14,7 @@ season's news: mostly unanswerable, which the text of the archive decides: no ar
 answer). Each question is answered with the judge, without the verdict, and what every verdict rule
 may read is written to `--out`, one JSON line per question: the best candidate's cosine, the judge's
 best logit, the question's named words with whether the archive mentions each (in any form) and
-their part of speech, whether a quote holds them all, and the first quote. `bench.verdict_rules`
+their part of speech, whether a quote holds them all, and the first quote. `qa.training.verdict_rules`
 reads that file and weighs the rules.
 """
 
@@ -30,10 +30,10 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from bench.common import ROOT, machine
 from qa.evaluation import norm
+from qa.training.data import ROOT, TRAIN
+from qa.training.report import machine
 
-TRAIN = ROOT.parent / "shared" / "eval" / "rtqa-train"
 SIZES = (50, 150)
 
 

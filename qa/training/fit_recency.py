@@ -1,10 +1,10 @@
 """Fit the recency prior with the judge on: its weight and its half-life, measured as a user meets them.
 
-    .venv/bin/python -m bench.fit_recency --set DIR --index DIR [--weights ...] [--days ...]
+    .venv/bin/python -m qa.training.fit_recency --set DIR --index DIR [--weights ...] [--days ...]
 
 The probe in `../shared/eval/README.md` found most of a later period's gain in recency ("this week"
 questions are under-served), and the prior was last measured with the judge off. Fit on the
-training slice (bench/train_slice.py), then read the chosen pair and its neighbours on the dev set.
+training slice (qa.training.train_slice), then read the chosen pair and its neighbours on the dev set.
 Prints, for each (weight, days), the strict measure (as `score.py strict`), highlight accuracy and
 the loose AR@Nw, all with the shipped judge re-ranking.
 """
@@ -15,13 +15,13 @@ import argparse
 from dataclasses import replace
 from pathlib import Path
 
-from bench.common import machine, table
-from bench.fit_judge import LOOSE, STRICT, Memo
 from embeddings.judge import SHIPPED, OnnxJudge
 from qa.answering.retriever import Retriever
 from qa.config import Judging, Scoring, Search
 from qa.evaluation import evaluate, load_questions
 from qa.strict import load_qrels, strict
+from qa.training.measures import LOOSE, STRICT, Memo
+from qa.training.report import machine, table
 
 
 def main() -> None:

@@ -1,8 +1,8 @@
 """ "Nothing relevant" rules weighed on small archives: what each hides and what it catches.
 
-    .venv/bin/python -m bench.verdict_rules small_archives.jsonl [--hide 0.01]
+    .venv/bin/python -m qa.training.verdict_rules small_archives.jsonl [--hide 0.01]
 
-Reads what `bench.small_archives ask` wrote (one line per question asked of one small archive) and
+Reads what `qa.training.small_archives ask` wrote (one line per question asked of one small archive) and
 replays every rule of a family on it, without asking again:
 - answerable: an archive's own week's question whose qrels article is in the archive (strict), and,
   as a second reading, any own question whose gold answer some article of the archive holds (loose);
@@ -26,8 +26,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from bench.common import table
 from qa.reading.text import content_words, is_name
+from qa.training.report import table
 
 Record = dict[str, Any]
 CLASSES = ("any", "noun", "name")

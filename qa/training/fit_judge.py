@@ -1,9 +1,9 @@
 """Fit and measure dateline's use of the answer judge: its weight in the ranking and the "nothing relevant" bar.
 
-    .venv/bin/python -m bench.fit_judge --set DIR --index DIR [--judge DIR] [--bar LOGIT]
+    .venv/bin/python -m qa.training.fit_judge --set DIR --index DIR [--judge DIR] [--bar LOGIT]
 
 `--set` is a folder laid out like `../shared/eval/rtqa-2024q1` (questions.jsonl, qrels.jsonl): fit on
-the training slice (bench/train_slice.py, questions the judge never learned from), then run the same
+the training slice (qa.training.train_slice, questions the judge never learned from), then run the same
 on the dev set with the fitted `--bar` to choose and report. Prints, for the ranking without the
 judge and with it at each weight, the strict measure (as `score.py strict`), highlight accuracy and
 the loose AR@Nw; then, at the chosen weight, how well the best judge score and the best cosine
@@ -14,75 +14,20 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
-import numpy as np
-
-from bench.common import machine, table
-from embeddings.judge import SHIPPED, Judge, JudgeReading, OnnxJudge, Scores
+from embeddings.judge import SHIPPED, OnnxJudge
 from qa.answering.retriever import Retriever
 from qa.config import AnswerTypes, Judging, QuestionDates, Scoring, Search
 from qa.evaluation import EvalQuestion, answerable, evaluate, load_questions
-from qa.ranking.answers import Hit
-from qa.ranking.judging import judge_input
 from qa.reading.query import Query
 from qa.strict import Judged, load_qrels, strict
+from qa.training.measures import LOOSE, STRICT, Memo, auc, undated_scores
+from qa.training.report import machine, table
 
 WEIGHTS = [0.1, 0.2, 0.3, 0.5, 1.0, 2.0, 100.0]
 HIGHLIGHTS = [1.0]
-STRICT = ["R@1", "R@3", "R@5", "R@10", "MRR@10", "highlight"]
-LOOSE = ["AR@200w", "AR@1000w"]
-
-
-class Memo:
-    """The judge with its scores remembered (every weight re-ranks the same candidates), and the best
-    score of its latest call."""
-
-    def __init__(self, judge: Judge) -> None:
-        self.judge, self.known, self.best = judge, dict[tuple[str, str], float](), float("-inf")
-        self.readings: dict[tuple[str, str], JudgeReading] = {}
-
-    @property
-    def name(self) -> str:
-        return self.judge.name
-
-    @property
-    def reads_tokens(self) -> bool:
-        return self.judge.reads_tokens
-
-    def read(self, question: str, passages: list[str]) -> list[JudgeReading]:
-        missing = [p for p in passages if (question, p) not in self.readings]
-        for p, r in zip(missing, self.judge.read(question, missing) if missing else [], strict=True):
-            self.readings[(question, p)] = r
-            self.known[(question, p)] = r.logit
-        out = [self.readings[(question, p)] for p in passages]
-        self.best = max([self.best, *(r.logit for r in out)])
-        return out
-
-    def score(self, question: str, passages: list[str]) -> Scores:
-        missing = [p for p in passages if (question, p) not in self.known]
-        if missing:
-            for p, s in zip(missing, self.judge.score(question, missing).tolist(), strict=True):
-                self.known[(question, p)] = s
-        scores = np.array([self.known[(question, p)] for p in passages], dtype=np.float32)
-        self.best = max(self.best, float(scores.max(initial=float("-inf"))))
-        return scores
-
-
-def undated_scores(judge: Judge, question: str, hits: Sequence[Hit]) -> list[float]:
-    """The judge's logits for quotes read without their age: what it makes of the text alone."""
-    blind = [judge_input(h.passage.title, h.passage.text, None, None) for h in hits]
-    return judge.score(question, blind).tolist() if blind else [float("-inf")]
-
-
-def auc(positive: list[float], negative: list[float]) -> float:
-    """The chance a random positive scores above a random negative (ties count half)."""
-    if not positive or not negative:
-        return float("nan")
-    wins = sum((p > n) + 0.5 * (p == n) for p in positive for n in negative)
-    return wins / (len(positive) * len(negative))
 
 
 def rules(base: Retriever, questions: list[EvalQuestion], judged: list[Judged]) -> None:

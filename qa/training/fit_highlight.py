@@ -1,11 +1,11 @@
 """Fit the highlight's weights (qa.config.Highlighting) on rtqa-train, and check them.
 
-    .venv/bin/python -m bench.fit_highlight [--l2 0.01]
+    .venv/bin/python -m qa.training.fit_highlight [--l2 0.01]
 
 The examples: for each question, every passage (as dateline cuts them) of the articles web search
 returned for it, dated on or before it, that holds a gold answer; the sentences holding one are the
 right picks. No index and no model: the features are the text's (qa.ranking.highlight). The weights
-are fitted on rtqa-train without the 2023 Q1 questions (`bench.train_judge.HOLD_OUT`), by maximum
+are fitted on rtqa-train without the 2023 Q1 questions (`qa.training.data.HOLD_OUT`), by maximum
 likelihood of the right sentence among its passage's (a softmax per passage); the held-out questions
 and the dev set only check them. Prints, per set, the share of passages whose picked sentence holds
 the answer: with question words (the picker before), with the shipped weights, and with the weights fitted now.
@@ -14,53 +14,19 @@ the answer: with question words (the picker before), with the shipped weights, a
 from __future__ import annotations
 
 import argparse
-import gzip
-import json
-from collections.abc import Iterator
 from dataclasses import astuple
 from pathlib import Path
 
 import numpy as np
 
-from bench.common import machine, table
-from bench.train_judge import HOLD_OUT, TRAIN
 from qa.config import Highlighting
-from qa.evaluation import norm
-from qa.ingest.chunker import chunk, sentence_spans
 from qa.ranking.highlight import FEATURES, sentence_features
 from qa.reading.answer_types import expected_type
+from qa.training.data import DEV, HOLD_OUT, TRAIN, answer_passages, held_out
+from qa.training.report import machine, table
 
-DEV = TRAIN.parent / "rtqa-2024q1"
 # One example: the question's day, each sentence's features, which sentences hold the answer.
 Example = tuple[str, np.ndarray, np.ndarray]
-
-
-def _rows(folder: Path, name: str) -> list[dict]:
-    path = folder / name
-    if path.exists():
-        return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    with gzip.open(path.with_name(name + ".gz"), "rt", encoding="utf-8") as fh:
-        return [json.loads(line) for line in fh if line.strip()]
-
-
-def answer_passages(folder: Path) -> Iterator[tuple[dict, dict, str, list[tuple[int, int]], np.ndarray]]:
-    """(question, article, passage, its sentences' spans, which of them hold the answer) for every
-    answer-holding passage of each question's search results, dated on or before it."""
-    by_url = {a["url"]: a for a in _rows(folder, "articles.jsonl")}
-    search = {r["id"]: r["urls"] for r in _rows(folder, "search.jsonl")}
-    for q in _rows(folder, "questions.jsonl"):
-        golds = [norm(g) for g in q["answers"]]
-        for url in search.get(q["id"], []):
-            a = by_url.get(url)
-            if a is None or not a.get("date") or a["date"] > q["date"]:
-                continue
-            for p in chunk(url, a["text"], a.get("title") or ""):
-                if not any(g in norm(p.text) for g in golds):
-                    continue
-                spans = [(s.start, s.end) for s in sentence_spans(p.text, 0, len(p.text))] or [(0, len(p.text))]
-                right = np.array([any(g in norm(p.text[s:e]) for g in golds) for s, e in spans], float)
-                if right.any():  # an answer across two sentences has no right pick
-                    yield q, a, p.text, spans, right
 
 
 def examples(folder: Path) -> list[Example]:
@@ -92,7 +58,8 @@ def fit(exs: list[Example], l2: float, steps: int = 400, rate: float = 0.5) -> n
             p = np.exp(s - s.max())
             grad += zx.T @ (p / p.sum() - target)
         w -= rate * (grad / len(z) + l2 * w)
-    return w / scale
+    fitted: np.ndarray = w / scale
+    return fitted
 
 
 def main() -> None:
@@ -100,8 +67,8 @@ def main() -> None:
     parser.add_argument("--l2", type=float, default=0.01)
     args = parser.parse_args()
     train = examples(TRAIN)
-    fitted_on = [e for e in train if not HOLD_OUT[0] <= e[0] <= HOLD_OUT[1]]
-    held = [e for e in train if HOLD_OUT[0] <= e[0] <= HOLD_OUT[1]]
+    fitted_on = [e for e in train if not held_out(e[0])]
+    held = [e for e in train if held_out(e[0])]
     dev = examples(DEV)
     fitted = fit(fitted_on, args.l2)
     fitted /= fitted[FEATURES.index("coverage")]  # the scale does not change a pick: read it as coverage's

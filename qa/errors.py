@@ -6,7 +6,7 @@ from enum import IntEnum
 
 
 class ExitCode(IntEnum):
-    """Exit codes of the `dateline` command (documented in the README)."""
+    """Exit codes of the `dateline` command (documented in docs/output.md)."""
 
     OK = 0
     ERROR = 1  # the command failed: a bad index, a missing model, a bad argument value

@@ -12,10 +12,11 @@ from embeddings.hash_encoder import HashEncoder
 from qa.answering.retriever import Retriever
 from qa.config import AnswerTypes, Candidates, Search
 from qa.index.indexer import index_paths
+from qa.present.as_json import answer_json
 from qa.reading.answer_types import expected_type
 from qa.reading.query import Query
 from qa.reading.question_dates import read_dates
-from qa.search.candidates import IndexSource
+from qa.search.index_source import IndexSource
 
 REF = dt.date(2024, 3, 29)
 
@@ -175,7 +176,7 @@ def test_syndicated_copies_take_one_slot(news_index: Path) -> None:
     assert [h.passage.source for h in answer.hits].count("Paper B") + sum(
         c.source == "Paper B" for h in answer.hits for c in h.also
     ) == 1
-    assert answer.to_json()["passages"][0]["also"]
+    assert answer_json(answer)["passages"][0]["also"]
 
 
 def test_a_named_month_filters_and_says_so(news_index: Path) -> None:
@@ -217,7 +218,7 @@ def test_keyword_search_within_dates_equals_the_filtered_search(
     try:
         for since, until in [(None, dt.date(2024, 2, 1)), (dt.date(2024, 1, 10), dt.date(2024, 1, 12)), (None, None)]:
             allowed = source._allowed_ids(since, until)
-            got = source._keyword(source.store, '"harbour" OR "ships"', (since, until, None), allowed)
+            got = source._keyword(source.store, '"harbour" OR "ships"', (since, until, None), allowed, source.config)
             want = dict(source.store.keyword_search('"harbour" OR "ships"', 5, since, until, 0.5))
             assert got == want and len(got) == min(5, 60 if allowed is None else len(allowed))
     finally:

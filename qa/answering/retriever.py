@@ -15,12 +15,10 @@ from pathlib import Path
 from embeddings.base import Encoder, EncoderError, Vectors
 from embeddings.factory import question_encoder
 from embeddings.judge import Judge, load_judge
-from embeddings.vectors import VectorIndexError
 from qa.config import Search
-from qa.errors import REBUILD, DatelineError
+from qa.errors import DatelineError
 from qa.index.database import Store
 from qa.index.records import Stats
-from qa.index.vector_file import load_vector_index
 from qa.ingest.articles import Article
 from qa.ranking.answers import Answer
 from qa.ranking.collapse import first_runs, select
@@ -33,8 +31,9 @@ from qa.reading.query import Query
 from qa.reading.question import Reading, read_question
 from qa.reading.question_dates import without_dates
 from qa.reading.text import as_written, holds_all, is_name, named_words, word_forms
-from qa.search.candidates import ArchiveSource, IndexSource, Pool
-from qa.search.shard_client import ShardOpener
+from qa.search.candidates import ArchiveSource, Pool
+from qa.search.index_source import IndexSource, local_shard
+from qa.search.shard import ShardOpener
 from qa.settings import model_cache
 
 # Re-scoring steps after the fused score, in order; each is `Step` (qa.ranking.scoring).
@@ -53,7 +52,6 @@ def _open_source(index_dir: Path, config: Search, opener: ShardOpener | None = N
     from qa.index.archive import is_archive
 
     if is_archive(index_dir):
-        from qa.search.shard_client import local_shard
         from qa.search.shards import ShardedSource
 
         return ShardedSource(index_dir, config.candidates, opener or local_shard)
@@ -69,12 +67,7 @@ def _open_source(index_dir: Path, config: Search, opener: ShardOpener | None = N
         raise DatelineError(
             f"the index at {index_dir} holds no articles yet: add some with `dateline index PATH...`", "Empty index"
         )
-    try:
-        vectors = load_vector_index(store)
-    except VectorIndexError as exc:
-        store.close()
-        raise DatelineError(f"{exc}; {REBUILD}", "Damaged index") from exc
-    return IndexSource(store, vectors, config.candidates)
+    return IndexSource.opened(store, config.candidates)
 
 
 class Retriever:

@@ -8,46 +8,36 @@ An actor opens its shard from the archive directory, which every node must see a
 
 from __future__ import annotations
 
-import datetime as dt
+import functools
 import hashlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from embeddings.base import Vectors
 from qa.config import Candidates, Cluster
-from qa.index.archive import Shard
-from qa.index.records import Stats, StoredPassage
-from qa.ingest.articles import Article
-from qa.reading.question import Reading
-from qa.search.bm25 import KeywordStats
-from qa.search.shard_client import Found, LocalShard, Pending, ShardClient, ShardUnavailable
-
-NO_STATS = Stats(0, 0, None, None, 0, [], 0)
+from qa.index.archive import ShardEntry
+from qa.index.database import Store
+from qa.search.index_source import IndexSource
+from qa.search.shard import Found, SearchRequest, Shard, ShardOpener, ShardUnavailable
 
 
-class ShardHolder(LocalShard):
-    """What runs inside a shard's actor: a `LocalShard`, with the calls whose answers must travel
-    as plain values (an actor cannot serve a property, a generator or a pending search)."""
+class ShardHolder:
+    """What runs inside a shard's actor: the shard's index, open in the actor's process, answering
+    `Shard`'s calls with values that travel (an iterator as a list; a search finished here)."""
 
     def __init__(self, directory: str, config: Candidates) -> None:
-        super().__init__(Path(directory), config)
+        self.index = IndexSource.opened(Store.open(Path(directory)), config)
 
-    def describe(self) -> dict[str, str]:
-        return self.meta
+    def call(self, method: str, *args: Any) -> Any:
+        """`Shard.<method>(*args)`, answered by the index."""
+        answer = getattr(self.index, method)(*args)
+        return list(answer) if isinstance(answer, Iterator) else answer
 
-    def search_now(
-        self,
-        readings: Sequence[Reading],
-        vectors: Vectors,
-        config: Candidates,
-        matches: Sequence[str],
-        stats: KeywordStats | None,
-    ) -> Found:
-        return self.search(readings, vectors, config, matches, stats).result()
+    def search(self, request: SearchRequest) -> Found:
+        return self.index.search(request).result()
 
-    def article_list(self) -> list[Article]:
-        return list(self.articles())
+    def meta(self) -> dict[str, str]:
+        return self.index.meta
 
     def pid(self) -> int:
         """Which process holds the shard (a restarted actor is another)."""
@@ -83,99 +73,57 @@ class _Remote:
         return found
 
 
-def actor_name(archive: Path, shard: Shard) -> str:
+def actor_name(archive: Path, entry: ShardEntry) -> str:
     """One actor per shard generation of one archive: a second process finds and reuses it."""
     where = hashlib.sha1(str(archive.resolve()).encode()).hexdigest()[:10]
-    return f"shard-{where}-{shard.period}-g{shard.generation}"
+    return f"shard-{where}-{entry.period}-g{entry.generation}"
+
+
+def node_for(ray: Any, place: int) -> str:
+    """The node a shard's actor is placed on: the cluster's live nodes taken in turn, by the shard's
+    place in the manifest (so consecutive periods, which questions read together, sit apart)."""
+    nodes = sorted(n["NodeID"] for n in ray.nodes() if n["Alive"])
+    return str(nodes[place % len(nodes)])
 
 
 class RayShard:
-    """A shard held by an actor on the cluster (created, or found when another process made it)."""
+    """A `Shard` held by an actor on the cluster (created, or found when another process made it).
 
-    def __init__(self, ray: Any, archive: Path, shard: Shard, config: Candidates, cluster: Cluster) -> None:
-        self.ray, self.period, self.timeout = ray, shard.period, cluster.call_timeout
+    `search` starts in the actor and is waited on later; every other call of `Shard` is made in the
+    actor as it is asked, and a shard that does not answer raises `ShardUnavailable`."""
+
+    def __init__(
+        self, ray: Any, archive: Path, entry: ShardEntry, place: int, config: Candidates, cluster: Cluster
+    ) -> None:
+        from ray.util.scheduling_strategies import NodeAffinitySchedulingStrategy
+
+        self.ray, self.period, self.timeout = ray, entry.period, cluster.call_timeout
         holder = ray.remote(ShardHolder)
         self.actor = holder.options(
-            name=actor_name(archive, shard),
+            name=actor_name(archive, entry),
             get_if_exists=True,
             lifetime="detached",  # it serves every process that asks, until the archive moves on
-            num_cpus=0,  # placed by spreading, not by CPU: a shard waits for questions
-            scheduling_strategy="SPREAD",
+            num_cpus=0,  # placed by node, not by CPU: a shard waits for questions
+            # On its node while the node lives (soft: a lost node's actors restart on the others).
+            scheduling_strategy=NodeAffinitySchedulingStrategy(node_for(ray, place), soft=True),
             max_restarts=cluster.restarts,
             max_task_retries=cluster.restarts,
-        ).remote(str(archive / shard.directory), config)
-        self._meta: dict[str, str] = self._call("describe")
+        ).remote(str(archive / entry.directory), config)
+        self.meta: dict[str, str] = self._ask(self.actor.meta)
 
-    def _call(self, method: str, *args: Any) -> Any:
+    def _ask(self, method: Any, *args: Any) -> Any:
         try:
-            return self.ray.get(getattr(self.actor, method).remote(*args), timeout=self.timeout)
+            return self.ray.get(method.remote(*args), timeout=self.timeout)
         except unavailable(self.ray) as exc:
             raise ShardUnavailable(self.period) from exc
 
-    def _or(self, fallback: Any, method: str, *args: Any) -> Any:
-        """A call whose answer a missing shard may go without (its periods are reported by search)."""
-        try:
-            return self._call(method, *args)
-        except ShardUnavailable:
-            return fallback
+    def search(self, request: SearchRequest) -> _Remote:
+        return _Remote(self.ray, self.actor.search.remote(request), self.period, self.timeout)
 
-    @property
-    def meta(self) -> dict[str, str]:
-        return self._meta
-
-    def search(
-        self,
-        readings: Sequence[Reading],
-        vectors: Vectors,
-        config: Candidates,
-        matches: Sequence[str],
-        stats: KeywordStats | None,
-    ) -> Pending:
-        ref = self.actor.search_now.remote(list(readings), vectors, config, list(matches), stats)
-        return _Remote(self.ray, ref, self.period, self.timeout)
-
-    def keyword_stats(self, quoted: list[str]) -> KeywordStats:
-        stats: KeywordStats = self._call("keyword_stats", quoted)
-        return stats
-
-    def passages(self, ids: list[int]) -> dict[int, StoredPassage]:
-        passages: dict[int, StoredPassage] = self._call("passages", ids)
-        return passages
-
-    def vectors(self, ids: list[int]) -> Vectors:
-        vectors: Vectors = self._call("vectors", ids)
-        return vectors
-
-    def leads(
-        self, since: dt.date | None, until: dt.date | None, limit: int, sources: tuple[str, ...] | None = None
-    ) -> tuple[list[int], int]:
-        leads: tuple[list[int], int] = self._or(([], 0), "leads", since, until, limit, sources)
-        return leads
-
-    def newest_date(self) -> dt.date | None:
-        newest: dt.date | None = self._or(None, "newest_date")
-        return newest
-
-    def holds_any(self, since: dt.date | None, until: dt.date | None) -> bool:
-        return bool(self._or(False, "holds_any", since, until))
-
-    def date_range(self) -> tuple[dt.date | None, dt.date | None, int]:
-        found: tuple[dt.date | None, dt.date | None, int] = self._or((None, None, 0), "date_range")
-        return found
-
-    def stats(self) -> Stats:
-        stats: Stats = self._or(NO_STATS, "stats")
-        return stats
-
-    def article(self, article_id: str) -> Article | None:
-        article: Article | None = self._or(None, "article", article_id)
-        return article
-
-    def articles(self) -> Iterator[Article]:
-        return iter(self._or([], "article_list"))
-
-    def refresh(self) -> bool:
-        return bool(self._or(False, "refresh"))
+    def __getattr__(self, method: str) -> Callable[..., Any]:
+        if method.startswith("_") or not hasattr(Shard, method):
+            raise AttributeError(method)
+        return functools.partial(self._ask, self.actor.call, method)
 
     def close(self) -> None:
         """Leave the actor serving (others may use it); `retire` ends it."""
@@ -184,11 +132,11 @@ class RayShard:
         self.ray.kill(self.actor, no_restart=True)
 
 
-def ray_opener(address: str, cluster: Cluster) -> Any:
+def ray_opener(address: str, cluster: Cluster) -> ShardOpener:
     """A `ShardOpener` whose shards are actors on the cluster at `address` (joined at the first shard)."""
     from qa.cluster.connect import connect
 
-    def open_shard(archive: Path, shard: Shard, config: Candidates) -> ShardClient:
-        return RayShard(connect(address), archive, shard, config, cluster)
+    def open_shard(archive: Path, entry: ShardEntry, place: int, config: Candidates) -> Shard:
+        return RayShard(connect(address), archive, entry, place, config, cluster)
 
     return open_shard

@@ -52,7 +52,7 @@ def period_span(period: str) -> tuple[dt.date | None, dt.date | None]:
 
 
 @dataclass(frozen=True, slots=True)
-class Shard:
+class ShardEntry:
     """One period's index, as the manifest names it."""
 
     period: str
@@ -81,7 +81,7 @@ class Manifest:
     dim: str
     chunker: str
     generation: int
-    shards: tuple[Shard, ...]
+    shards: tuple[ShardEntry, ...]
 
     def to_json(self) -> str:
         raw = asdict(self)
@@ -91,7 +91,7 @@ class Manifest:
     @classmethod
     def from_json(cls, text: str) -> Manifest:
         raw = json.loads(text)
-        shards = tuple(Shard(**s) for s in raw["shards"])
+        shards = tuple(ShardEntry(**s) for s in raw["shards"])
         return cls(raw["shard_by"], raw["model"], raw["dim"], raw["chunker"], int(raw["generation"]), shards)
 
 

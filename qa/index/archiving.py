@@ -17,7 +17,7 @@ from typing import BinaryIO
 from embeddings.base import Encoder
 from qa.config import Config
 from qa.errors import DatelineError
-from qa.index.archive import SHARD_BY, Manifest, Shard, is_archive, period_of, read_manifest, write_manifest
+from qa.index.archive import SHARD_BY, Manifest, ShardEntry, is_archive, period_of, read_manifest, write_manifest
 from qa.index.database import Store
 from qa.index.indexer import index_paths
 from qa.index.layout import Layout
@@ -251,14 +251,14 @@ class _Spools:
                     return
 
 
-def _shard(directory: Path, period: str) -> Shard:
+def _shard(directory: Path, period: str) -> ShardEntry:
     stats, _ = Store.describe(directory)
     store = Store.open(directory)
     try:
         generation = store.generation
     finally:
         store.close()
-    return Shard(period, directory.name, stats.articles, stats.passages, generation)
+    return ShardEntry(period, directory.name, stats.articles, stats.passages, generation)
 
 
 def _add(total: IndexReport, report: IndexReport) -> None:

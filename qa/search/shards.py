@@ -13,9 +13,10 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import itertools
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import ParamSpec, TypeVar
 
 import numpy as np
 
@@ -27,14 +28,29 @@ from qa.ingest.articles import Article
 from qa.reading.question import Reading
 from qa.reading.text import fts_query
 from qa.search.bm25 import KeywordStats, phrases, summed
-from qa.search.candidates import Candidate, Pool
-from qa.search.shard_client import Pending, ShardClient, ShardOpener, ShardUnavailable, local_shard
+from qa.search.candidates import Candidate, FromVectors, Pool
+from qa.search.index_source import local_shard
+from qa.search.shard import Pending, SearchRequest, Shard, ShardOpener, ShardUnavailable
 
 SHIFT = 40
 """Bits of a passage id inside its shard: room for 10^12 passages a shard."""
 
+NO_STATS = Stats(0, 0, None, None, 0, [], 0)
+"""What a shard that does not answer adds to the archive's counts."""
 
-class ShardedSource:
+T = TypeVar("T")
+P = ParamSpec("P")
+
+
+def _or(missing: T, call: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+    """A shard's answer, or `missing` when the shard does not answer (its periods are named by the search)."""
+    try:
+        return call(*args, **kwargs)
+    except ShardUnavailable:
+        return missing
+
+
+class ShardedSource(FromVectors):
     """Candidates from an archive of period shards, held here or by Ray actors (`opener`)."""
 
     def __init__(self, directory: Path, config: Candidates, opener: ShardOpener = local_shard) -> None:
@@ -42,21 +58,21 @@ class ShardedSource:
         self.config = config
         self.opener = opener
         self.manifest: Manifest = read_manifest(directory)
-        self.shards: list[ShardClient] = self._open_all()
+        self.shards: list[Shard] = self._open_all()
         # The archive's BM25 statistics: totals, and each phrase's passages once asked (per generation).
         self._totals: tuple[int, int] | None = None
         self._hits: dict[str, int] = {}
         self._newest: dt.date | None = None
         self._outlets: list[tuple[str, int]] | None = None
 
-    def _open_all(self) -> list[ShardClient]:
-        opened: list[ShardClient] = []
+    def _open_all(self) -> list[Shard]:
+        opened: list[Shard] = []
         try:
-            for shard in self.manifest.shards:
-                opened.append(self.opener(self.directory, shard, self.config))
+            for place, entry in enumerate(self.manifest.shards):
+                opened.append(self.opener(self.directory, entry, place, self.config))
         except BaseException:
-            for client in opened:
-                client.close()
+            for shard in opened:
+                shard.close()
             raise
         return opened
 
@@ -73,8 +89,8 @@ class ShardedSource:
         return variant
 
     def close(self) -> None:
-        for client in self.shards:
-            client.close()
+        for shard in self.shards:
+            shard.close()
 
     def refresh(self) -> bool:
         """Pick up a new generation of the archive (another process indexed into it); whether there was."""
@@ -83,17 +99,17 @@ class ShardedSource:
             old = self.shards
             self.manifest = manifest
             self.shards = self._open_all()
-            for client in old:
-                client.close()
+            for shard in old:
+                shard.close()
             changed = True
         else:  # a run into the archive commits shard by shard, then the manifest
-            changed = any([client.refresh() for client in self.shards])
+            changed = any([_or(False, shard.refresh) for shard in self.shards])
         if changed:
             self._totals, self._hits, self._newest, self._outlets = None, {}, None, None
         return changed
 
     def stats(self) -> Stats:
-        return combined([s.stats() for s in self.shards])
+        return combined([_or(NO_STATS, s.stats) for s in self.shards])
 
     def outlets(self) -> list[tuple[str, int]]:
         """Every shard's outlets, summed (once per generation)."""
@@ -102,10 +118,10 @@ class ShardedSource:
         return self._outlets
 
     def article(self, article_id: str) -> Article | None:
-        return next((a for s in self.shards if (a := s.article(article_id)) is not None), None)
+        return next((a for s in self.shards if (a := _or(None, s.article, article_id)) is not None), None)
 
     def articles(self) -> Iterator[Article]:
-        return itertools.chain.from_iterable(s.articles() for s in self.shards)
+        return itertools.chain.from_iterable(_or((), s.articles) for s in self.shards)
 
     # Candidates.
 
@@ -117,7 +133,7 @@ class ShardedSource:
         """The newest article's date: asked of the newest shards first, once per generation."""
         if self._newest is None:
             for n in reversed(range(len(self.shards))):  # shards are in period order, undated last
-                if (newest := self.shards[n].newest_date()) is not None:
+                if (newest := _or(None, self.shards[n].newest_date)) is not None:
                     self._newest = newest
                     break
         return self._newest
@@ -134,14 +150,14 @@ class ShardedSource:
             if inside and shard.articles:  # every article of the shard is in the range
                 return True
             partial.append(n)
-        return any(self.shards[n].holds_any(since, until) for n in partial)
+        return any(_or(False, self.shards[n].holds_any, since, until) for n in partial)
 
     def unmentioned(self, words: Sequence[str]) -> tuple[str, ...]:
         """Words no shard holds; none when a shard does not answer (it might hold them)."""
         held = dict.fromkeys(words, 0)
-        for client in self.shards:
+        for shard in self.shards:
             try:
-                for word, n in client.keyword_stats(list(words)).hits.items():
+                for word, n in shard.keyword_stats(list(words)).hits.items():
                     held[word] = held.get(word, 0) + n
             except ShardUnavailable:
                 return ()
@@ -151,19 +167,16 @@ class ShardedSource:
         """Nothing to start early: each shard searches both ways in one call (`pools_with`)."""
         return None
 
-    def pools(self, readings: Sequence[Reading], vectors: Vectors) -> list[Pool]:
-        return self.pools_with(readings, vectors, None)
-
     def pools_with(self, readings: Sequence[Reading], vectors: Vectors, keyword: object) -> list[Pool]:
         """Each question's pool, merged from the shards its dates allow (searched all at once)."""
         matches, stats = self._keyword_searches(readings)
         started: dict[int, tuple[list[int], Pending]] = {}
-        for n, client in enumerate(self.shards):
+        for n, shard in enumerate(self.shards):
             mine = [i for i, r in enumerate(readings) if n in self._reads(r.since, r.until)]
             if mine:
-                asked = [matches[i] for i in mine]
-                pending = client.search([readings[i] for i in mine], vectors[mine], self.config, asked, stats)
-                started[n] = (mine, pending)
+                asked = tuple(matches[i] for i in mine)
+                request = SearchRequest(tuple(readings[i] for i in mine), vectors[mine], self.config, asked, stats)
+                started[n] = (mine, shard.search(request))
         dense: list[list[Candidate]] = [[] for _ in readings]
         hits: list[dict[int, float]] = [{} for _ in readings]
         found: list[dict[int, Candidate]] = [{} for _ in readings]
@@ -204,9 +217,9 @@ class ShardedSource:
         wanted = sorted({p for r in readings for p in phrases(fts_query(r.query.question))} - set(self._hits))
         if wanted or self._totals is None:
             parts = []
-            for client in self.shards:
+            for shard in self.shards:
                 try:
-                    parts.append(client.keyword_stats(wanted))
+                    parts.append(shard.keyword_stats(wanted))
                 except ShardUnavailable:
                     continue  # its periods are reported by the search; its statistics are left out
             whole = summed(parts)
@@ -229,18 +242,12 @@ class ShardedSource:
                 out[gid] = replace(passage, id=gid)
         return out
 
-    def _vectors(self, ids: list[int]) -> Vectors:
+    def vectors(self, ids: list[int]) -> Vectors:
         out = np.zeros((len(ids), int(self.meta.get("dim", 0))), dtype=np.float32)
         for n, local in _by_shard(ids).items():
             rows = [k for k, gid in enumerate(ids) if gid >> SHIFT == n]
             out[rows] = self.shards[n].vectors(local)
         return out
-
-    def similarity(self, ids: list[int], others: list[int]) -> Vectors:
-        return np.asarray(self._vectors(ids) @ self._vectors(others).T, dtype=np.float32)
-
-    def cosines(self, ids: list[int], question: Vectors) -> list[float]:
-        return [float(c) for c in (self._vectors(ids) @ question).tolist()]
 
     def leads(
         self, since: dt.date | None, until: dt.date | None, limit: int, sources: tuple[str, ...] | None = None
@@ -250,13 +257,13 @@ class ShardedSource:
         ids: list[int] = []
         count = 0
         for n in self._reads(since, until):
-            local, found = self.shards[n].leads(since, until, limit, sources)
+            local, found = _or(([], 0), self.shards[n].leads, since, until, limit, sources)
             count += found
             ids += [_global(n, pid) for pid in local]
         return ids[:limit], count
 
     def date_range(self) -> tuple[dt.date | None, dt.date | None, int]:
-        ranges = [s.date_range() for s in self.shards]
+        ranges = [_or((None, None, 0), s.date_range) for s in self.shards]
         return (
             min((r[0] for r in ranges if r[0]), default=None),
             max((r[1] for r in ranges if r[1]), default=None),

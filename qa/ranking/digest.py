@@ -1,5 +1,7 @@
-"""A question that only asks what happened in a period ("What happened in March 2024?"): the period's
-stories, one quote each (its opening), oldest first, each story once however many outlets ran it."""
+"""A period's stories, for a question that only asks what happened then ("What happened in March 2024?").
+
+One quote each (its opening), oldest first, each story once however many outlets ran it.
+"""
 
 from __future__ import annotations
 

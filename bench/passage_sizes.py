@@ -43,8 +43,9 @@ def main() -> None:
                 directory,
                 [args.articles],
                 lambda: SentenceTransformerEncoder(model, device=args.device, batch_size=256),
-                model_path=str(model),
-                config=Config(chunking=Chunking(max_words=most, min_words=least)),
+                indexer.IndexOptions(
+                    model_path=str(model), config=Config(chunking=Chunking(max_words=most, min_words=least))
+                ),
             )
             retriever = Retriever.open(directory)
             try:

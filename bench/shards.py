@@ -30,7 +30,7 @@ from qa.index.archive import is_archive, period_of, read_manifest
 from qa.index.archiving import index_archive
 from qa.index.database import Store
 from qa.index.embed_cache import EmbedCache
-from qa.index.indexer import _offer_old_vectors, index_paths
+from qa.index.indexer import IndexOptions, _offer_old_vectors, index_paths
 from qa.index.layout import Layout
 from qa.ingest.articles import Article
 from qa.ingest.readers import read_paths
@@ -55,7 +55,7 @@ def seed_caches(single: Path, archive: Path, shard_by: str, articles: Path) -> N
         cache = EmbedCache(Layout(archive / period).embed_cache)
         _offer_old_vectors(store, [i for i in ids if i in stored], encoder, cache)
     store.close()
-    index_archive(archive, [articles], lambda: encoder, shard_by=shard_by, progress=True)
+    index_archive(archive, [articles], lambda: encoder, IndexOptions(progress=True), shard_by=shard_by)
 
 
 def build_single(old: Path, single: Path, articles: Path) -> None:
@@ -66,7 +66,7 @@ def build_single(old: Path, single: Path, articles: Path) -> None:
     single.mkdir(parents=True, exist_ok=True)
     _offer_old_vectors(store, sorted(store.article_ids()), encoder, EmbedCache(Layout(single).embed_cache))
     store.close()
-    report = index_paths(single, [articles], lambda: encoder, progress=True)
+    report = index_paths(single, [articles], lambda: encoder, IndexOptions(progress=True))
     print(f"one index: {report.passages_embedded} passages embedded, {report.passages_reused} reused", flush=True)
 
 

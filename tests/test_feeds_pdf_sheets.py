@@ -15,7 +15,7 @@ from pypdf import PdfReader, PdfWriter
 from embeddings.hash_encoder import HashEncoder
 from qa.answering.retriever import Retriever
 from qa.cli import main
-from qa.index.indexer import index_paths
+from qa.index.indexer import IndexOptions, index_paths
 from qa.ingest.articles import Article
 from qa.ingest.items import Item, Problem
 from qa.ingest.readers import read_paths
@@ -435,7 +435,7 @@ def test_mixed_directory_end_to_end(tmp_path: Path) -> None:
     data = mixed_directory(tmp_path / "mixed")
     index = tmp_path / "index"
     seen: list[Problem] = []
-    index_paths(index, [data], lambda: HashEncoder(64), on_problem=seen.append)
+    index_paths(index, [data], lambda: HashEncoder(64), IndexOptions(on_problem=seen.append))
     assert len(seen) == 5
     retriever = Retriever.open(index, "hash-64")
     try:

@@ -16,7 +16,7 @@ from qa.answering.retriever import Retriever
 from qa.config import Config, Indexing
 from qa.index import indexer, plan
 from qa.index.database import Store
-from qa.index.indexer import index_paths
+from qa.index.indexer import IndexOptions, index_paths
 from qa.ingest import chunker
 from qa.ingest.articles import Article, Passage
 from qa.reading.query import Query
@@ -25,7 +25,7 @@ from .helpers import CountingEncoder
 
 
 def build(directory: Path, paths: list[Path], encoder: HashEncoder, **kw: Any) -> indexer.IndexReport:
-    return index_paths(directory, paths, lambda: encoder, **kw)
+    return index_paths(directory, paths, lambda: encoder, IndexOptions(**kw))
 
 
 def count(directory: Path) -> tuple[int, int]:
@@ -311,7 +311,9 @@ def test_articles_that_change_between_the_two_reads_are_reported(
     monkeypatch.setattr(plan, "read_paths", read_paths)  # the planning pass
     monkeypatch.setattr(indexer, "read_paths", read_paths)  # the streaming pass
     seen: list[str] = []
-    report = index_paths(tmp_path / "index", [corpus_copy], HashEncoder, on_problem=lambda p: seen.append(str(p)))
+    report = index_paths(
+        tmp_path / "index", [corpus_copy], HashEncoder, IndexOptions(on_problem=lambda p: seen.append(str(p)))
+    )
     assert count(tmp_path / "index")[0] == 4
     assert report.skipped == 0 and len(seen) == 1
     assert "1 article(s) changed while this run read them" in seen[0] and "run `dateline index` again" in seen[0]

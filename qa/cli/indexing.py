@@ -61,7 +61,7 @@ def run(args: argparse.Namespace, settings: Settings) -> ExitCode:
     from embeddings.factory import indexing_encoder, needs_preparing
     from qa.index.archive import is_archive
     from qa.index.archiving import index_archive
-    from qa.index.indexer import index_paths
+    from qa.index.indexer import IndexOptions, index_paths
 
     cache = model_cache()
     chosen: list[str] = []
@@ -87,7 +87,7 @@ def run(args: argparse.Namespace, settings: Settings) -> ExitCode:
     indexing = Indexing(date_order=args.date_order)
     if settings.ray:  # one embedding job per group of passages, not per batch: a job costs seconds to start
         indexing = replace(indexing, embed_batch=indexing.group_passages)
-    common = dict(
+    options = IndexOptions(
         model_path=settings.model or "",
         prune=args.prune,
         rebuild=args.rebuild,
@@ -106,13 +106,13 @@ def run(args: argparse.Namespace, settings: Settings) -> ExitCode:
             settings.index_dir,
             args.paths,
             encoder,
+            options,
             shard_by=args.shard_by,
             on_shard=shard.append,
             embed_ahead=bool(settings.ray),
-            **common,
         )
     else:
-        report = index_paths(settings.index_dir, args.paths, encoder, **common)
+        report = index_paths(settings.index_dir, args.paths, encoder, options)
     if report.rebuilt_because:
         say(f"rebuilt the index: {report.rebuilt_because}")
     say(report.summary(settings.index_dir))

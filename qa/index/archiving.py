@@ -7,19 +7,21 @@ the manifest is written last, atomically.
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import os
-import pickle
 import shutil
 from collections.abc import Callable, Iterator
+from dataclasses import fields, replace
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, TextIO
 
 from embeddings.base import Encoder
 from qa.config import Config
 from qa.errors import DatelineError
 from qa.index.archive import SHARD_BY, Manifest, ShardEntry, is_archive, period_of, read_manifest, write_manifest
 from qa.index.database import Store
-from qa.index.indexer import index_paths
+from qa.index.indexer import IndexOptions, index_paths
 from qa.index.layout import Layout
 from qa.index.lock import write_lock
 from qa.index.report import IndexReport
@@ -32,16 +34,10 @@ def index_archive(
     directory: Path,
     paths: list[Path],
     encoder_factory: Callable[[], Encoder],
+    options: IndexOptions | None = None,
     *,
     shard_by: str | None,
-    model_path: str = "",
-    prune: bool = False,
-    rebuild: bool = False,
-    wait: bool = False,
-    progress: bool | Callable[[], str] = False,
-    on_problem: Callable[[Problem], None] | None = None,
     on_shard: Callable[[str], None] | None = None,
-    config: Config | None = None,
     embed_ahead: bool = False,
 ) -> IndexReport:
     """Add the articles under `paths` to the archive in `directory`, each to its period's shard.
@@ -52,7 +48,8 @@ def index_archive(
     `embed_ahead`: embed every shard's new passages first, in big groups, into the shards' embed
     caches (for an encoder that costs seconds to start per call, such as a cluster's job).
     """
-    config = config or Config()
+    options = options or IndexOptions()
+    config = options.config
     previous = read_manifest(directory) if is_archive(directory) else None
     if previous is None and Layout(directory).exists():
         raise DatelineError(
@@ -62,7 +59,7 @@ def index_archive(
     shard_by = shard_by or (previous.shard_by if previous else None)
     if shard_by not in SHARD_BY:
         raise DatelineError(f"--shard-by must be one of {', '.join(SHARD_BY)}", "Bad option")
-    if previous and previous.shard_by != shard_by and not rebuild:
+    if previous and previous.shard_by != shard_by and not options.rebuild:
         raise DatelineError(
             f"the archive at {directory} is sharded by {previous.shard_by}, not {shard_by}; "
             f"drop --shard-by, or use a new directory",
@@ -80,22 +77,24 @@ def index_archive(
         return encoder
 
     total = IndexReport()
-    with write_lock(directory, wait=wait), _Spools(directory) as spools:
+    # Each shard's run reports no problem again (the survey did) and waits on no lock (this run holds the archive's).
+    each_shard = replace(options, wait=False, on_problem=None)
+    with write_lock(directory, wait=options.wait), _Spools(directory) as spools:
         held = _held_keys(directory, previous)
         problems: list[Problem] = []
         for item in read_paths(paths, config.indexing):
             if isinstance(item, Problem):
                 problems.append(item)
                 total.problems.append(item)
-                if on_problem:
-                    on_problem(item)
+                if options.on_problem:
+                    options.on_problem(item)
                 continue
             period = period_of(item.date, shard_by)
             spools.add(period, item)
             if held.get(item.key, period) != period:  # its old shard must see it leave
                 spools.add(held[item.key], item)
         periods = spools.periods() | ({s.period for s in previous.shards} if previous else set())
-        ahead = _embed_ahead(directory, spools, one_encoder, shard_by, config, progress) if embed_ahead else 0
+        ahead = _embed_ahead(directory, spools, one_encoder, shard_by, config, options.progress) if embed_ahead else 0
         shards = []
         for period in sorted(periods):
             if on_shard:
@@ -110,18 +109,7 @@ def index_archive(
                 yield from problems
                 yield from spools.items(period)
 
-            report = index_paths(
-                shard_dir,
-                paths,
-                one_encoder,
-                model_path=model_path,
-                prune=prune,
-                rebuild=rebuild,
-                progress=progress,
-                config=config,
-                accept=here,
-                reader=reader,
-            )
+            report = index_paths(shard_dir, paths, one_encoder, each_shard, accept=here, reader=reader)
             _add(total, report)
             shards.append(_shard(shard_dir, period))
         kept = [s for s in shards if s.articles]
@@ -213,11 +201,12 @@ def _held_keys(directory: Path, previous: Manifest | None) -> dict[str, str]:
 
 
 class _Spools:
-    """The articles read in one pass, kept per period in files beside the shards until the run ends."""
+    """The articles read in one pass, kept per period in files beside the shards until the run ends
+    (JSON Lines, one article a line)."""
 
     def __init__(self, directory: Path) -> None:
         self.directory = directory / f".spool-{os.getpid()}"
-        self.files: dict[str, BinaryIO] = {}
+        self.files: dict[str, TextIO] = {}
 
     def __enter__(self) -> _Spools:
         shutil.rmtree(self.directory, ignore_errors=True)
@@ -231,8 +220,8 @@ class _Spools:
 
     def add(self, period: str, item: Article) -> None:
         if period not in self.files:
-            self.files[period] = open(self.directory / period, "w+b")  # noqa: SIM115 - closed on exit
-        pickle.dump(item, self.files[period], protocol=pickle.HIGHEST_PROTOCOL)
+            self.files[period] = open(self.directory / period, "w", encoding="utf-8")  # noqa: SIM115 - closed on exit
+        self.files[period].write(json.dumps(_plain(item)) + "\n")
 
     def periods(self) -> set[str]:
         return set(self.files)
@@ -243,12 +232,24 @@ class _Spools:
         if fh is None:
             return
         fh.flush()
-        with open(self.directory / period, "rb") as reading:
-            while True:
-                try:
-                    yield pickle.load(reading)
-                except EOFError:
-                    return
+        with open(self.directory / period, encoding="utf-8") as reading:
+            for line in reading:
+                yield _article(json.loads(line))
+
+
+_FIELDS = tuple(f.name for f in fields(Article))
+
+
+def _plain(article: Article) -> dict[str, Any]:
+    """The article as a JSON object (its date in ISO form)."""
+    row = {name: getattr(article, name) for name in _FIELDS}
+    row["date"] = article.date.isoformat() if article.date else None
+    return row
+
+
+def _article(row: dict[str, Any]) -> Article:
+    date = row.pop("date")
+    return Article(**row, date=dt.date.fromisoformat(date) if date else None)
 
 
 def _shard(directory: Path, period: str) -> ShardEntry:

@@ -6,7 +6,7 @@ import hashlib
 import itertools
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -27,7 +27,25 @@ from qa.ingest.items import Item, Problem
 from qa.ingest.readers import read_paths
 from qa.progress import Progress
 
-__all__ = ["IndexReport", "embed_passages", "ensure_index", "index_paths"]
+__all__ = ["IndexOptions", "IndexReport", "embed_passages", "ensure_index", "index_paths"]
+
+
+@dataclass(frozen=True, slots=True)
+class IndexOptions:
+    """How a run indexes, one index's (`index_paths`) or a sharded archive's (`index_archive`)."""
+
+    model_path: str = ""
+    """The model directory, recorded in the index for questions to load ("": the bundled model)."""
+    prune: bool = False
+    """Drop the articles whose files or records are gone."""
+    rebuild: bool = False
+    """Re-embed everything from scratch."""
+    wait: bool = False
+    """Wait for another indexer instead of stopping."""
+    progress: bool | Callable[[], str] = False
+    """Draw the progress line; a function adds its words to the line (how it embeds)."""
+    on_problem: Callable[[Problem], None] | None = None
+    config: Config = field(default_factory=Config)
 
 
 def _meta(encoder: Encoder, model_path: str, config: Config) -> dict[str, str]:
@@ -144,33 +162,27 @@ def index_paths(
     directory: Path,
     paths: list[Path],
     encoder_factory: Callable[[], Encoder],
+    options: IndexOptions | None = None,
     *,
-    model_path: str = "",
-    prune: bool = False,
-    rebuild: bool = False,
-    wait: bool = False,
-    progress: bool | Callable[[], str] = False,
-    on_problem: Callable[[Problem], None] | None = None,
-    config: Config | None = None,
     accept: Callable[[Article], bool] | None = None,
     reader: Callable[[], Iterable[Item]] | None = None,
 ) -> IndexReport:
     """Add the articles under `paths` to the index in `directory`, embedding only what is new.
 
-    `progress`: draw the progress line; a function adds its words to the line (how it embeds).
     `accept`: index only the articles it accepts (one period of a sharded archive); `reader`: what
     the files hold, read already (each call reads it from the start), instead of reading `paths`.
     """
-    config = config or Config()
+    options = options or IndexOptions()
+    config, rebuild = options.config, options.rebuild
     layout = Layout(directory)
     missing = [str(p) for p in paths if not p.exists() and not p.is_symlink()]
     if missing:
         # Most likely a typo: stop before anything is created, rather than build an empty index.
         raise DatelineError(f"no such file or directory: {', '.join(missing)}; nothing was indexed", "No input")
     report = IndexReport()
-    with write_lock(directory, wait=wait):
+    with write_lock(directory, wait=options.wait):
         encoder = encoder_factory()
-        meta = _meta(encoder, model_path, config)
+        meta = _meta(encoder, options.model_path, config)
         existing = _open_or_set_aside(layout, report)
         old_meta = existing.meta
         if old_meta.get("model") and not rebuild:
@@ -187,7 +199,7 @@ def index_paths(
             Layout.remove_db(layout.rebuild_db)
             target = Store.open(directory, create=True, path=layout.rebuild_db)
         try:
-            _update(existing, target, paths, encoder, meta, prune, progress, report, on_problem, config, accept, reader)
+            _update(existing, target, paths, encoder, meta, options, report, accept, reader)
         finally:
             target.close()
             if target is not existing:
@@ -222,11 +234,8 @@ def _update(
     paths: list[Path],
     encoder: Encoder,
     meta: dict[str, str],
-    prune: bool,
-    progress: bool | Callable[[], str],
+    options: IndexOptions,
     report: IndexReport,
-    on_problem: Callable[[Problem], None] | None,
-    config: Config,
     accept: Callable[[Article], bool] | None = None,
     reader: Callable[[], Iterable[Item]] | None = None,
 ) -> None:
@@ -235,8 +244,9 @@ def _update(
     `target` is `source` for an update in place, or a new database for a rebuild, which re-embeds
     every stored article that the plan keeps. Either way the whole run is one transaction.
     """
+    config, progress, on_problem = options.config, options.progress, options.on_problem
     stored = source.article_ids()
-    plan = make_plan(stored, paths, prune, report, on_problem, config.indexing, accept, reader)
+    plan = make_plan(stored, paths, options.prune, report, on_problem, config.indexing, accept, reader)
     carry = target is not source
     total = len(plan.add) + (len(stored) - len(plan.delete) if carry else 0)
     files: set[str] = set()
@@ -313,4 +323,4 @@ def ensure_index(
         announce()
     if not corpus.is_dir():
         raise DatelineError(f"no index at {directory} and no bundled corpus at {corpus}", "No index")
-    return index_paths(directory, [corpus], encoder_factory, progress=progress)
+    return index_paths(directory, [corpus], encoder_factory, IndexOptions(progress=progress))

@@ -17,7 +17,9 @@ from pathlib import Path
 
 from bench.common import EVAL, OUT, benchmark_index, machine, median, table
 from qa.answering.retriever import Retriever
-from qa.batch import Question, Writer, run_batch
+from qa.batch.questions import Question
+from qa.batch.running import run_batch
+from qa.batch.writing import Writer
 
 
 def main() -> None:

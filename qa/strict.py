@@ -20,6 +20,7 @@ from qa.answering.retriever import Retriever
 from qa.config import Answering
 from qa.errors import DatelineError
 from qa.evaluation import BUDGETS, EvalQuestion, norm, read_down
+from qa.present.as_json import answer_json
 from qa.ranking.answers import Answer
 from qa.reading.query import Query
 
@@ -105,7 +106,7 @@ def strict(
             for j in chunk
         ]
         for j, answer in zip(chunk, retriever.ask_many(queries), strict=True):
-            record = {"id": j.question.id, **answer.to_json()}
+            record = {"id": j.question.id, **answer_json(answer)}
             records.append(record)
             first, hit_at = _score(j, record["passages"])
             for r in ranks:

@@ -17,10 +17,14 @@ import pytest
 from embeddings.hash_encoder import HashEncoder
 from embeddings.judge import Judge, JudgeReading, Scores, load_judge
 from qa.answering.retriever import Retriever
-from qa.batch import Question, Writer, run_batch
+from qa.batch.questions import Question
+from qa.batch.running import run_batch
+from qa.batch.writing import Writer
 from qa.cli import main
 from qa.config import Search
 from qa.index.indexer import index_paths
+from qa.present.rows import csv_rows
+from qa.ranking.answers import Answer
 from tests.conftest import CORPUS, ROOT
 from tests.helpers import ctrl_c_reaches_the_child
 
@@ -78,6 +82,7 @@ def test_csv_in_csv_out(hash_index: Path, tmp_path: Path) -> None:
         "best_sentence",
         "also_in",
         "url",
+        "notes",
     ]
     assert all(r["best_sentence"] and r["best_sentence"] in r["quote"] for r in rows)
     assert [(r["id"], r["rank"]) for r in rows] == [("q1", "1"), ("q1", "2"), ("q2", "1"), ("q2", "2")]
@@ -311,11 +316,14 @@ def test_a_question_without_quotes_has_every_csv_column(tmp_path: Path) -> None:
     out = tmp_path / "a.csv"
     assert batch(index, str(questions), "-o", str(out)) == 0
     rows = list(csv.reader(io.StringIO(out.read_text())))
-    assert len(rows) == 2 and len(rows[1]) == len(rows[0]) == 11
-    (row,) = csv.DictReader(io.StringIO(out.read_text()))
+    assert {len(row) for row in rows} == {12}
+    row, *closest = csv.DictReader(io.StringIO(out.read_text()))
     assert row["id"] == "1" and row["question"] == "Quantum chromodynamics lattice gauge theory?"
     assert row["title"] == "nothing found"
     assert row["rank"] == row["quote"] == row["score"] == row["best_sentence"] == row["url"] == ""
+    # The nearest passages follow, each ranked as such: none is an answer.
+    assert [r["rank"] for r in closest] == ["closest 1"]
+    assert closest[0]["quote"] == "Ferry service to Lisbon starts in May." and closest[0]["score"]
 
 
 def _answered_pairs(out: Path, fmt: str) -> list[tuple[str, str]]:
@@ -413,7 +421,7 @@ def test_resume_appends_to_a_csv_from_before_the_url_column_in_its_own_columns(
     assert batch(hash_index, str(questions), "-o", str(out), "-k", "2") == 0
     # The file an older dateline wrote: no url column, and stopped after the first question.
     rows = list(csv.reader(io.StringIO(out.read_text())))
-    old = [row[:-1] for row in rows if row[0] in ("id", "1")]
+    old = [row[:-2] for row in rows if row[0] in ("id", "1")]
     with open(out, "w", newline="") as fh:
         csv.writer(fh).writerows(old)
     capsys.readouterr()
@@ -428,15 +436,26 @@ def test_resume_appends_to_a_csv_from_before_the_url_column_in_its_own_columns(
         ("2", "What did Xi say?"),
         ("3", "Where is Pyongyang?"),
     ]
-    # A file with the url column resumes in it.
-    fresh = tmp_path / "b.csv"
+    # A file with the url column but no notes column resumes in its own columns.
+    before_notes = tmp_path / "b.csv"
+    assert batch(hash_index, str(questions), "-o", str(before_notes), "-k", "2") == 0
+    kept = [row[:-1] for row in csv.reader(io.StringIO(before_notes.read_text())) if row[0] in ("id", "1")]
+    with open(before_notes, "w", newline="") as fh:
+        csv.writer(fh).writerows(kept)
+    assert batch(hash_index, str(questions), "-o", str(before_notes), "-k", "2", "--resume") == 0
+    err = capsys.readouterr().err
+    assert "has no url column" not in err and "has no notes column" in err
+    assert {len(row) for row in csv.reader(io.StringIO(before_notes.read_text()))} == {11}
+    assert len(_answered_pairs(before_notes, "csv")) == 3
+    # A file with every column resumes in them, and says nothing of columns.
+    fresh = tmp_path / "c.csv"
     assert batch(hash_index, str(questions), "-o", str(fresh), "-k", "2") == 0
     kept = [row for row in csv.reader(io.StringIO(fresh.read_text())) if row[0] in ("id", "1")]
     with open(fresh, "w", newline="") as fh:
         csv.writer(fh).writerows(kept)
     assert batch(hash_index, str(questions), "-o", str(fresh), "-k", "2", "--resume") == 0
-    assert "has no url column" not in capsys.readouterr().err
-    assert {len(row) for row in csv.reader(io.StringIO(fresh.read_text()))} == {11}
+    assert "column" not in capsys.readouterr().err
+    assert {len(row) for row in csv.reader(io.StringIO(fresh.read_text()))} == {12}
     assert len(_answered_pairs(fresh, "csv")) == 3
 
 
@@ -486,3 +505,11 @@ def test_each_answer_is_in_the_file_before_the_next_question_is_answered(retriev
     records = [json.loads(line) for line in out.read_text().splitlines()]
     assert [r["id"] for r in records] == ["1", "2", "3", "4"]
     assert "Kim Song Nam" in records[0]["passages"][0]["text"]
+
+
+def test_every_csv_row_of_a_question_says_how_it_was_read() -> None:
+    answer = Answer("What happened?", None, nothing_found=True, notes=("read as a period", "k raised; ask for more"))
+    (row,) = csv_rows("q1", answer.question, answer)
+    assert row[-1] == "read as a period\nk raised; ask for more"
+    (failed,) = csv_rows("q1", answer.question, None, "no index")
+    assert failed[5] == "failed: no index" and failed[-1] == ""

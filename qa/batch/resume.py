@@ -13,7 +13,7 @@ import json
 from collections import Counter
 from pathlib import Path
 
-from qa.present.rows import CSV_COLUMNS, CSV_COLUMNS_BEFORE_URL, NO_QUOTE, STATUS_COLUMN
+from qa.present.rows import CSV_COLUMNS, NO_QUOTE, OLDER_CSV_COLUMNS, STATUS_COLUMN
 
 Done = Counter[tuple[str, str]]
 _RANK, _OLD_STATUS = CSV_COLUMNS.index("rank"), 7  # rows before every column was written put it in `score`
@@ -44,11 +44,22 @@ def answered(path: Path, fmt: str) -> Done:
 
 
 def csv_columns(path: Path) -> list[str]:
-    """The columns of the CSV output that --resume appends to: a file from before the `url` column
-    keeps its own, so every row stays under its header."""
+    """The columns of the CSV output that --resume appends to: a file from before the `url` or the
+    `notes` column keeps its own, so every row stays under its header."""
     with open(path, encoding="utf-8", errors="replace", newline="") as fh:
         header = next(csv.reader(fh), None)
-    return CSV_COLUMNS_BEFORE_URL if header == CSV_COLUMNS_BEFORE_URL else CSV_COLUMNS
+    return header if header in OLDER_CSV_COLUMNS else CSV_COLUMNS
+
+
+def older_columns_note(output: str, columns: list[str]) -> str | None:
+    """What to tell the user when --resume appends to a CSV written by an older dateline (None: it is not)."""
+    if columns == CSV_COLUMNS:
+        return None
+    missing, gets = ("url", "the links") if "url" not in columns else ("notes", "the notes")
+    return (
+        f"note: {output} has no {missing} column (written by an older dateline); the answers added "
+        f"keep its columns: write a new file (without --resume) to get {gets}"
+    )
 
 
 def _jsonl(text: str) -> list[tuple[str, str]]:
@@ -64,9 +75,10 @@ def _jsonl(text: str) -> list[tuple[str, str]]:
 
 
 def _csv(text: str) -> list[tuple[str, str]]:
-    """One pair per answer: its rank-1 row, or the one row of a question without quotes."""
+    """One pair per answer: its rank-1 row, or the one row of a question without quotes (the nearest
+    passages under that row, ranked `closest 1`..., are no answer)."""
     rows = list(csv.reader(io.StringIO(text)))
-    if rows and rows[0] in (CSV_COLUMNS, CSV_COLUMNS_BEFORE_URL):
+    if rows and (rows[0] == CSV_COLUMNS or rows[0] in OLDER_CSV_COLUMNS):
         rows = rows[1:]
     out = []
     for row in rows:

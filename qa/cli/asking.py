@@ -30,6 +30,7 @@ def declare(p: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace, settings: Settings) -> ExitCode:
     from embeddings.factory import graph_missing
     from qa.cli.options import open_retriever
+    from qa.present.as_json import answer_json
     from qa.present.terminal import render_answer
 
     query = query_value(args)
@@ -41,7 +42,7 @@ def run(args: argparse.Namespace, settings: Settings) -> ExitCode:
     finally:
         retriever.close()
     if args.json:
-        print(json.dumps(answer.to_json(), ensure_ascii=False))
+        print(json.dumps(answer_json(answer), ensure_ascii=False))
     else:
         print(render_answer(answer, color=sys.stdout.isatty(), show_closest=args.closest))
     return ExitCode.OK

@@ -38,7 +38,7 @@ def declare(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, settings: Settings) -> ExitCode:
-    from qa.batch import BatchJob, answer_file
+    from qa.batch.running import BatchJob, answer_file
     from qa.cli.options import open_retriever
 
     job = BatchJob(

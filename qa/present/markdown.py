@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from qa.present.words import CLOSEST, NOTHING_FOUND, also_in, nothing_found, reference
+from qa.present.view import Note, Quote, answer_view
+from qa.present.words import NOTHING_FOUND, also_in, reference
 from qa.ranking.answers import Answer, Hit
 
 
@@ -36,13 +37,12 @@ def answer_markdown(
         lines += [f"_as of {answer.as_of}_", ""]
     if error:
         lines += [f"**Failed:** {error}", ""]
-    elif answer is None or not answer.hits:
-        lines += [f"_{nothing_found(answer) if answer else NOTHING_FOUND}_", ""]
-        if answer is not None and answer.closest:
-            lines += [f"_{CLOSEST}_", ""]
-            for hit in answer.closest:
-                lines += quote(hit)
+    elif answer is None:
+        lines += [f"_{NOTHING_FOUND}_", ""]
     else:
-        for hit in answer.hits:
-            lines += quote(hit)
+        for block in answer_view(answer):
+            if isinstance(block, Quote):
+                lines += quote(block.hit)
+            elif not isinstance(block, Note):  # notes are the caller's to give, in `read` (the chat does)
+                lines += [f"_{block.text}_", ""]
     return "\n".join(lines) + "\n"

@@ -4,58 +4,81 @@ from __future__ import annotations
 
 from typing import Any
 
+from qa.present.as_json import answer_json
+from qa.present.view import Note, NothingFound, Quote, answer_view
 from qa.present.words import best_sentence
 from qa.ranking.answers import Answer
 
 CSV_COLUMNS = [
-    "id", "question", "rank", "date", "source", "title", "quote", "score", "best_sentence", "also_in", "url",
+    "id", "question", "rank", "date", "source", "title", "quote", "score", "best_sentence", "also_in", "url", "notes",
 ]  # fmt: skip
-# Files written before the `url` column (last, so every other column keeps its place): --resume
-# appends to one in its own columns.
-CSV_COLUMNS_BEFORE_URL = CSV_COLUMNS[:-1]
+# Files written before the `url` column, and before the `notes` column (each added last, so every
+# other column keeps its place): --resume appends to one in its own columns.
+CSV_COLUMNS_BEFORE_URL = CSV_COLUMNS[:10]
+CSV_COLUMNS_BEFORE_NOTES = CSV_COLUMNS[:11]
+OLDER_CSV_COLUMNS = (CSV_COLUMNS_BEFORE_URL, CSV_COLUMNS_BEFORE_NOTES)
 
 
 NO_QUOTE = "nothing found"
 FAILED = "failed: "
+# A nearest passage's rank ("closest 1"): listed under a "nothing found" row, and no answer.
+CLOSEST_RANK = "closest "
 STATUS_COLUMN = CSV_COLUMNS.index("title")
+# How a question was read, one note a line in the cell (a note may hold "; ").
+NOTES_SEPARATOR = "\n"
+
+
+def _status_row(ident: str, question: str, status: str, notes: str) -> list[object]:
+    row: list[object] = [ident, question, *[""] * (len(CSV_COLUMNS) - 3), notes]
+    row[STATUS_COLUMN] = status
+    return row
+
+
+def _quote_row(ident: str, question: str, quote: Quote, notes: str) -> list[object]:
+    h = quote.hit
+    return [
+        ident,
+        question,
+        f"{CLOSEST_RANK}{h.rank}" if quote.closest else h.rank,
+        h.date_text,
+        h.passage.source,
+        h.passage.title,
+        h.passage.text,
+        f"{h.score:.4f}" if quote.scored else "",
+        best_sentence(h),
+        "; ".join(c.label for c in h.also),
+        h.passage.url,
+        notes,
+    ]
 
 
 def csv_rows(ident: str, question: str, answer: Answer | None, error: str | None = None) -> list[list[object]]:
-    """One row per quote, in `CSV_COLUMNS`; a question with none gets one row saying why.
+    """One row per quote, in `CSV_COLUMNS`; a question with none gets one row saying why, and the
+    nearest passages, if any, each in a row under it ranked `closest 1`, `closest 2`...
 
     That row has every column, so a spreadsheet's columns stay aligned: rank, quote, score and
     best_sentence empty, the reason in `title` (text a reader reads, where a number column like
-    score would hold a word). A period's stories ("What happened in March?") have no score.
+    score would hold a word). A period's stories ("What happened in March?") have no score. Every
+    row of a question has its notes (how it was read) in `notes`.
     """
-    hits = answer.hits if answer else ()
-    listed = answer is not None and answer.digest  # a period's stories: listed oldest first, not ranked
-    if not hits:
-        row: list[object] = [ident, question, *[""] * (len(CSV_COLUMNS) - 2)]
-        row[STATUS_COLUMN] = f"{FAILED}{error}" if error else NO_QUOTE
-        return [row]
-    return [
-        [
-            ident,
-            question,
-            h.rank,
-            h.date_text,
-            h.passage.source,
-            h.passage.title,
-            h.passage.text,
-            "" if listed else f"{h.score:.4f}",
-            best_sentence(h),
-            "; ".join(c.label for c in h.also),
-            h.passage.url,
-        ]
-        for h in hits
-    ]
+    if error or answer is None:
+        return [_status_row(ident, question, f"{FAILED}{error}" if error else NO_QUOTE, "")]
+    blocks = answer_view(answer)
+    notes = NOTES_SEPARATOR.join(b.text for b in blocks if isinstance(b, Note))
+    rows: list[list[object]] = []
+    for block in blocks:
+        if isinstance(block, NothingFound):
+            rows.append(_status_row(ident, question, NO_QUOTE, notes))
+        elif isinstance(block, Quote):
+            rows.append(_quote_row(ident, question, block, notes))
+    return rows
 
 
 def json_record(ident: str, question: str, answer: Answer | None, error: str | None = None) -> dict[str, Any]:
     """`ask --json`'s object plus the question's id (and `error` for a question that failed)."""
     record: dict[str, Any] = {"id": ident}
     if answer is not None:
-        record.update(answer.to_json())
+        record.update(answer_json(answer))
     else:
         record.update({"question": question, "passages": []})
     if error:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import textwrap
 
-from qa.present.words import CLOSEST, citation, nothing_found, safe
+from qa.present.view import ClosestLabel, Note, NothingFound, answer_view
+from qa.present.words import citation, safe
 from qa.ranking.answers import Answer, Hit
 
 BOLD, RESET = "\x1b[1m", "\x1b[0m"
@@ -39,14 +40,16 @@ def render_hit(hit: Hit, *, color: bool, width: int = 88, scored: bool = True) -
 
 
 def render_answer(answer: Answer, *, color: bool, show_closest: bool = False) -> str:
-    parts: list[str] = [f"note: {safe(n)}" for n in answer.notes]
-    if answer.nothing_found:
-        parts.append(nothing_found(answer))
-        if show_closest and answer.closest:
-            parts.append(CLOSEST)
-            parts.extend(render_hit(h, color=color) for h in answer.closest)
-        elif answer.closest:
-            parts.append("(--closest shows the nearest passages anyway)")
-    else:
-        parts.extend(render_hit(h, color=color, scored=not answer.digest) for h in answer.hits)
+    """The answer's view as text: notes, then the quotes, or the nothing-found line and (`show_closest`)
+    the nearest passages, else a hint that --closest shows them."""
+    parts: list[str] = []
+    for block in answer_view(answer):
+        if isinstance(block, Note):
+            parts.append(f"note: {safe(block.text)}")
+        elif isinstance(block, NothingFound):
+            parts.append(block.text)
+        elif isinstance(block, ClosestLabel):
+            parts.append(block.text if show_closest else "(--closest shows the nearest passages anyway)")
+        elif show_closest or not block.closest:
+            parts.append(render_hit(block.hit, color=color, scored=block.scored))
     return "\n\n".join(parts)

@@ -1,10 +1,11 @@
-"""What a question gets back: hits (quotes with citations) and the answer around them."""
+"""What a question gets back: hits (quotes with citations) and the answer around them, as plain data
+(qa.present shows them: qa.present.view says what, qa.present.as_json the JSON object)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # the store imports numpy; the chat paints before that
     from qa.index.records import StoredPassage
@@ -27,16 +28,6 @@ class Copy:
         where = self.source or (f"“{self.title}”" if self.title else "an article naming no outlet")
         return f"{where} ({self.date.isoformat() if self.date else 'undated'})"
 
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "source": self.source,
-            "date": self.date.isoformat() if self.date else None,
-            "title": self.title,
-            "url": self.url,
-            "article_id": self.article_id,
-            "passage_id": self.passage_id,
-        }
-
 
 @dataclass(frozen=True, slots=True)
 class Hit:
@@ -54,23 +45,6 @@ class Hit:
     @property
     def date_text(self) -> str:
         return self.passage.date.isoformat() if self.passage.date else "undated"
-
-    def to_json(self) -> dict[str, Any]:
-        p = self.passage
-        return {
-            "rank": self.rank,
-            "text": p.text,
-            "date": p.date.isoformat() if p.date else None,
-            "source": p.source,
-            "title": p.title,
-            "url": p.url,
-            "article_id": p.article_id,
-            "passage_id": p.id,
-            "score": round(self.score, 4),
-            "highlight": {"start": self.highlight[0], "end": self.highlight[1]},
-            "relevance": round(self.relevance, 4),
-            "also": [c.to_json() for c in self.also],
-        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,17 +69,3 @@ class Answer:
     digest: bool = False
     """True when the hits are a period's stories, listed oldest first ("What happened in March
     2024?"): every one answers, and no score ranks them, so none is shown."""
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "question": self.question,
-            "as_of": self.as_of.isoformat() if self.as_of else None,
-            "since": self.since.isoformat() if self.since else None,
-            "until": self.until.isoformat() if self.until else None,
-            "sources": list(self.sources),
-            "nothing_found": self.nothing_found,
-            "passages": [h.to_json() for h in self.hits],
-            "closest": [h.to_json() for h in self.closest],
-            "unmentioned": list(self.unmentioned),
-            "notes": list(self.notes),
-        }

@@ -29,6 +29,6 @@ async def settle(pilot: Any, app: DatelineApp) -> None:
     for _ in range(_TRIES):
         await app.workers.wait_for_complete()
         await pilot.pause()
-        if app.searching is None and not app.waiting:
+        if app.questions.idle:
             return
     raise AssertionError("the queued questions were never all answered")

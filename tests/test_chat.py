@@ -187,7 +187,7 @@ async def test_a_question_typed_while_loading_is_answered_when_ready(bundled_ind
         assert cards
         start, end = cards[0].hit.highlight
         assert "Kim Song Nam" in cards[0].hit.passage.text[start:end]
-        assert not app.waiting and app.searching is None
+        assert app.questions.idle
 
 
 class Watched:
@@ -284,7 +284,7 @@ async def test_an_article_opens_while_a_search_runs(bundled_index: Path) -> None
         engines[0].gate.clear()  # the second search keeps running until the article is open
         app.query_one("#ask", Input).value = "Who led the North Korean delegation that met Wang Yi?"
         await pilot.press("enter")
-        assert app.searching is not None  # the second search is running
+        assert app.questions.searching is not None  # the second search is running
         await pilot.press("tab")
         card = app.focused
         assert isinstance(card, AnswerCard)
@@ -292,7 +292,7 @@ async def test_an_article_opens_while_a_search_runs(bundled_index: Path) -> None
         await pilot.pause()
         assert isinstance(app.screen, ArticleScreen)
         assert app.screen.article.id == card.hit.passage.article_id
-        assert app.searching is not None  # opened while the search ran
+        assert app.questions.searching is not None  # opened while the search ran
         engines[0].gate.set()
         await settle(pilot, app)
         assert engines[0].asked[-1] == "Who led the North Korean delegation that met Wang Yi?"

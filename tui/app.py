@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import sys
-from collections import deque
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -17,29 +14,21 @@ from textual.widgets import Footer, Input
 
 from qa.conversation import Conversation
 from qa.errors import DatelineError
-from qa.present.words import CLOSEST, nothing_found, reference
+from qa.present.words import reference
 from qa.reading.query import Query
 from qa.settings import Settings
-from tui.ask import HistoryInput, PasteParser
+from tui.answer_widgets import answer_widgets
+from tui.ask import HistoryInput
+from tui.driver import use_paste_parser
 from tui.engine import Engine, EngineOpener, open_engine
 from tui.export import clipboard_file, export_path
 from tui.messages import AnswerFailed, AnswerReady, ArticleLoaded, EngineFailed, EngineReady
+from tui.queue import Asked, QuestionQueue
 from tui.screens import ArticleScreen, HelpScreen
-from tui.widgets import AnswerCard, Log, Notice, QuestionLine, StatusBar
+from tui.widgets import AnswerCard, Log, Notice, QuestionLine, StatusBar, corpus_forms
 
 if TYPE_CHECKING:  # the index code loads in the engine worker, after the first paint
     from qa.index.records import Stats
-
-
-@dataclass
-class Asked:
-    """A question in the chat's queue: the line that shows it, and where its answer will go."""
-
-    question: str
-    line: QuestionLine
-    placeholder: Notice
-    filters: str = ""
-    """The filters it was searched under (they may change while it is searched)."""
 
 
 class DatelineApp(App[None]):
@@ -65,9 +54,7 @@ class DatelineApp(App[None]):
         self.open_engine = opener
         self.conversation = Conversation()
         self.engine: Engine | None = None
-        # Questions wait here and are searched one at a time, in the order asked.
-        self.waiting: deque[Asked] = deque()
-        self.searching: Asked | None = None
+        self.questions = QuestionQueue()
         self.engine_error: str | None = None
         self.corpus: tuple[str, ...] = ("opening the index…",)
         """What the status bar says of the index, in forms from the longest to the shortest."""
@@ -124,22 +111,15 @@ class DatelineApp(App[None]):
         self.refresh_status()
         self.add(Notice(message.error, "error"))
         self.notify(message.error, title="Cannot answer yet", severity="error", timeout=10)
-        if self.waiting:
-            self.query_one("#ask", Input).value = self.waiting[0].question
-            for asked in self.waiting:
+        dropped = self.questions.drop_waiting()
+        if dropped:
+            self.query_one("#ask", Input).value = dropped[0].question
+            for asked in dropped:
                 asked.placeholder.remove()
-            self.waiting.clear()
 
     def _corpus_stats(self, s: Stats) -> str:
         """Show the index's size and dates in the status bar; returns the span of dates."""
-        count = f"{s.articles} article{'' if s.articles == 1 else 's'}"
-        if s.first_date and s.last_date:
-            span = f"{s.first_date} → {s.last_date}"
-            months = f"{s.first_date:%Y-%m} → {s.last_date:%Y-%m}"
-            self.corpus = (f"{count} · {span}", f"{count} · {months}", count)
-        else:
-            span = "undated"
-            self.corpus = (f"{count} · {span}", count)
+        self.corpus, span = corpus_forms(s)
         return span
 
     def refresh_status(self) -> None:
@@ -184,19 +164,19 @@ class DatelineApp(App[None]):
         waiting = "waiting for the index and model to load…" if self.engine is None else "waiting…"
         asked = Asked(question, QuestionLine(question), Notice(waiting, "pending"))
         self.add(asked.line, asked.placeholder)
-        self.waiting.append(asked)
+        self.questions.add(asked)
         self.next_search()
 
     def next_search(self) -> None:
         """Start the next queued search, unless one is running or the engine is not ready."""
-        if self.searching is not None or self.engine is None or not self.waiting:
+        asked = self.questions.start() if self.engine is not None else None
+        if asked is None:
             return
-        asked = self.searching = self.waiting.popleft()
         # Read now, not when typed: a follow-up is read with the question answered just before it.
         try:
             query, followed = self.conversation.query(asked.question)
         except DatelineError as exc:  # e.g. filters that leave no day: said, and the next question goes on
-            self.searching = None
+            self.questions.finish()
             asked.placeholder.update(f"Could not answer: {exc}")
             self.call_after_refresh(self.next_search)
             return
@@ -217,9 +197,7 @@ class DatelineApp(App[None]):
             self.post_message(AnswerFailed(question, str(exc) or type(exc).__name__))
 
     def _finish_search(self) -> Asked:
-        asked = self.searching
-        assert asked is not None
-        self.searching = None
+        asked = self.questions.finish()
         self.call_after_refresh(self.next_search)
         return asked
 
@@ -232,19 +210,11 @@ class DatelineApp(App[None]):
         if not asked.placeholder.is_attached:
             return  # the conversation was cleared while it was searched
         answer = self.conversation.record(message.question, message.answer, message.followed, asked.filters)
-        reference = self.conversation.as_of or dt.date.today()
-        reference_name = "the as-of day" if self.conversation.as_of else "today"
+        day = self.conversation.as_of or dt.date.today()
+        day_name = "the as-of day" if self.conversation.as_of else "today"
         log = self.query_one("#log", Log)
-        widgets: list[Notice | AnswerCard] = [Notice(f"note: {n}", "note") for n in answer.notes]
-        if answer.nothing_found:
-            widgets.append(Notice(nothing_found(answer), "empty"))
-            if answer.closest:  # in view, so a wrong verdict leaves something to read; marked as no answer
-                widgets.append(Notice(CLOSEST, "note"))
-                widgets.extend(AnswerCard(hit, reference, reference_name, closest=True) for hit in answer.closest)
-        else:
-            widgets.extend(AnswerCard(hit, reference, reference_name, gauge=not answer.digest) for hit in answer.hits)
         # The answer goes under its own question, even when later questions are already queued below.
-        await log.mount(*widgets, after=asked.placeholder)
+        await log.mount(*answer_widgets(answer, day, day_name), after=asked.placeholder)
         await asked.placeholder.remove()
         # Show the answer from its question down, not from its last card.
         self.call_after_refresh(log.scroll_to_widget, asked.line, top=True, animate=False)
@@ -344,7 +314,7 @@ class DatelineApp(App[None]):
 
     def action_clear(self) -> None:
         self.query_one("#log", VerticalScroll).remove_children()
-        self.waiting.clear()
+        self.questions.drop_waiting()
         self.conversation.clear()
 
     def action_help(self) -> None:
@@ -372,10 +342,6 @@ class DatelineApp(App[None]):
 def run_chat(index: str | None, model: str | None, judge: bool | None = None, ray: str | None = None) -> int:
     """Open the chat on the given (or default) index."""
     settings = Settings.resolve(index, model, judge, ray)
-    if sys.platform != "win32":
-        from textual.drivers import linux_driver
-
-        # The terminal driver builds its parser by this name; ours keeps a paste whole (see tui.ask).
-        linux_driver.XTermParser = PasteParser  # type: ignore[attr-defined]
+    use_paste_parser()
     DatelineApp(settings, build_default=index is None).run()
     return 0

@@ -1,13 +1,14 @@
 """The chat's widgets: the question line, answer cards, notices and the status bar.
 
 Article text is always put into Rich `Text` objects, never markup strings, so `[bold]` in an
-article shows as typed; control characters are made visible first (qa.present.terminal.safe).
+article shows as typed; control characters are made visible first (qa.present.words.safe).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import TYPE_CHECKING
 
 from rich.cells import cell_len
 from rich.text import Text
@@ -26,6 +27,9 @@ from qa.config import Gauge
 from qa.present.words import also_in, distance, safe
 from qa.ranking.answers import Hit
 from tui.ask import plain_paste
+
+if TYPE_CHECKING:  # the index code loads in the engine worker, after the first paint
+    from qa.index.records import Stats
 
 _GAUGE = Gauge()
 
@@ -197,6 +201,16 @@ class Notice(Static):
 
     def __init__(self, text: str, kind: str = "info") -> None:
         super().__init__(Text(text), classes=f"notice {kind}")
+
+
+def corpus_forms(stats: Stats) -> tuple[tuple[str, ...], str]:
+    """The index as the status bar says it, in forms from the longest to the shortest, and its span of dates."""
+    count = f"{stats.articles} article{'' if stats.articles == 1 else 's'}"
+    if stats.first_date and stats.last_date:
+        span = f"{stats.first_date} → {stats.last_date}"
+        months = f"{stats.first_date:%Y-%m} → {stats.last_date:%Y-%m}"
+        return (f"{count} · {span}", f"{count} · {months}", count), span
+    return (f"{count} · undated", count), "undated"
 
 
 class StatusBar(Widget):

@@ -1,11 +1,12 @@
 """Answering from a sharded archive in one process: each question reads only the shards its dates allow.
 
-Each shard is an `IndexSource`. A passage's id in the archive is its shard's number (its place in
-the manifest) above its id in the shard (`SHIFT` bits), so ids stay unique and ranking never
-needs to know about shards. Merging keeps what one big index would find: the best `pool` passages
-by cosine (cosines compare directly across shards) and the best `pool` by keyword score. Keyword
-scores do not compare directly, since each shard has its own word statistics: `Candidates.shard_keywords`
-says how they are merged (docs/benchmarks.md measures both).
+Each shard is a `Shard` (qa.search.shard): an `IndexSource` here, or one a Ray actor holds. A
+passage's id in the archive is its shard's number (its place in the manifest) above its id in the
+shard (`SHIFT` bits), so ids stay unique and ranking never needs to know about shards. Merging
+keeps what one big index would find: the best `pool` passages by cosine (cosines compare directly
+across shards) and the best `pool` by keyword score. Keyword scores do not compare directly, since
+each shard has its own word statistics: `Candidates.shard_keywords` says how they are merged
+(docs/benchmarks.md measures both).
 """
 
 from __future__ import annotations
@@ -127,7 +128,7 @@ class ShardedSource(FromVectors):
 
     def _reads(self, since: dt.date | None, until: dt.date | None) -> list[int]:
         """The shards a search inside [since, until] reads."""
-        return [i for i, shard in enumerate(self.manifest.shards) if shard.overlaps(since, until)]
+        return [i for i, entry in enumerate(self.manifest.shards) if entry.overlaps(since, until)]
 
     def newest_date(self) -> dt.date | None:
         """The newest article's date: asked of the newest shards first, once per generation."""
@@ -141,13 +142,13 @@ class ShardedSource(FromVectors):
     def holds_any(self, since: dt.date | None, until: dt.date | None) -> bool:
         partial = []
         for n in self._reads(since, until):
-            shard = self.manifest.shards[n]
-            first, last = shard.span()
+            entry = self.manifest.shards[n]
+            first, last = entry.span()
             if first is None or last is None:
                 partial.append(n)
                 continue
             inside = (since is None or first >= since) and (until is None or last <= until)
-            if inside and shard.articles:  # every article of the shard is in the range
+            if inside and entry.articles:  # every article of the shard is in the range
                 return True
             partial.append(n)
         return any(_or(False, self.shards[n].holds_any, since, until) for n in partial)

@@ -11,6 +11,8 @@ from typing import Protocol, runtime_checkable
 import numpy as np
 import numpy.typing as npt
 
+from embeddings.settings import DEFAULT, Encoding
+
 Vectors = npt.NDArray[np.float32]
 
 
@@ -51,10 +53,10 @@ def is_int8(graph: Path) -> bool:
 _threads: int | None = None
 
 
-def cpu_threads() -> int:
+def cpu_threads(encoding: Encoding = DEFAULT.encoding) -> int:
     """Threads an encoder or the judge runs on: this process's share of the CPU (`limit_threads`),
-    else the machine's cores, at most 8 (more did not help these small models)."""
-    return _threads or min(os.cpu_count() or 1, 8)
+    else the machine's cores, at most `encoding.max_threads` (more did not help these small models)."""
+    return _threads or min(os.cpu_count() or 1, encoding.max_threads)
 
 
 def thread_limit() -> int | None:

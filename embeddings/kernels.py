@@ -3,8 +3,9 @@
 The same model can run several ways on a CPU: the int8 ONNX graph (fast where int8 matrix kernels
 are: AVX2, VNNI), the fp32 graph, and torch in bfloat16 where the CPU computes in it (AVX-512 BF16,
 AMX). Which is fastest depends on the CPU, so the first indexing run on a machine times each on
-real passages, drops any whose vectors fall below `MIN_COSINE` to the exact model's, and keeps the
-fastest. The choice is recorded in the model cache, per model and machine.
+real passages, drops any whose vectors fall below a cosine to the exact model's
+(`embeddings.settings.Calibration`), and keeps the fastest. The choice is recorded in the model
+cache, per model and machine.
 
 Questions get the same choice between the ONNX graphs (`question_paths`), made by `dateline prepare`:
 there the exact graph is the default, since a question takes milliseconds either way.
@@ -25,20 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from embeddings.base import Encoder, Vectors
-
-MIN_COSINE = 0.99
-"""A path whose vectors fall below this cosine to the exact model's, on any passage, is not used."""
-
-EXACT_COSINE = 0.9999
-"""A path this close to the exact model on every passage is the exact model, computed another way."""
-
-MIN_GAIN = 1.1
-"""An approximate path must be at least this much faster than the exact model to be worth its error:
-a smaller lead is within a busy machine's noise."""
-
-SAMPLE = 96
-"""Passages a calibration reads: each path encodes every one once (a third of them timed per run),
-and all of them count towards its minimum cosine."""
+from embeddings.settings import DEFAULT, Calibration
 
 LABELS = {
     "int8": "int8 ONNX",
@@ -112,9 +100,9 @@ class Trial:
     tokens_per_s: float
     min_cosine: float
 
-    @property
-    def usable(self) -> bool:
-        return self.min_cosine >= MIN_COSINE
+    def usable(self, calibration: Calibration = DEFAULT.calibration) -> bool:
+        """Whether its vectors are close enough to the exact model's to be used."""
+        return self.min_cosine >= calibration.min_cosine
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,14 +114,14 @@ class Choice:
     flags: list[str]
     trials: list[Trial]
 
-    def describe(self) -> str:
+    def describe(self, calibration: Calibration = DEFAULT.calibration) -> str:
         """One line: the path and why ("int8 ONNX, 1.7x fp32 on this CPU"; a faster path not worth
         its error is named: "...; int8 ONNX gains only 1.04x over it")."""
         speeds = {t.path: t.tokens_per_s for t in self.trials}
         label = LABELS.get(self.path, self.path)
         chosen, base = speeds.get(self.path, 0.0), speeds.get("fp32", 0.0)
         words = f"{label}, {chosen / base:.1f}x fp32 on this CPU" if self.path != "fp32" and base else label
-        faster = [t for t in self.trials if t.usable and t.tokens_per_s > chosen]
+        faster = [t for t in self.trials if t.usable(calibration) and t.tokens_per_s > chosen]
         if faster and chosen:
             best = max(faster, key=lambda t: t.tokens_per_s)
             words += f"; {LABELS.get(best.path, best.path)} gains only {best.tokens_per_s / chosen:.2f}x over it"
@@ -170,10 +158,11 @@ def calibrate(
     clock: Callable[[], float] = time.perf_counter,
     *,
     questions: bool = False,
+    calibration: Calibration = DEFAULT.calibration,
 ) -> Choice:
     """Time each path on `texts` (`tokens`: each text's count), compare its vectors with those of
     `fp32` (the exact model, which must be among them), and choose the fastest usable one, if it
-    beats the exact model by `MIN_GAIN`. Each of the `runs` takes its own share of the texts (the
+    beats the exact model by `calibration.min_gain`. Each of the `runs` takes its own share of the texts (the
     paths taking turns on it), so the cosines cover every text at the cost of timing a third of
     them; speed is the median of the runs. `questions`: encode the texts as questions, one at a
     time, as asking does."""
@@ -207,10 +196,11 @@ def calibrate(
         for path in loaded
     ]
     # The exact paths (the model itself, its fp32 graph) compete on speed alone; an approximate one
-    # must beat the fastest of them by MIN_GAIN.
-    exact_speed = max(t.tokens_per_s for t in trials if t.min_cosine >= EXACT_COSINE)
+    # must beat the fastest of them by min_gain.
+    exact, gain = calibration.exact_cosine, calibration.min_gain
+    exact_speed = max(t.tokens_per_s for t in trials if t.min_cosine >= exact)
     worth = [
-        t for t in trials if t.usable and (t.min_cosine >= EXACT_COSINE or t.tokens_per_s >= MIN_GAIN * exact_speed)
+        t for t in trials if t.usable(calibration) and (t.min_cosine >= exact or t.tokens_per_s >= gain * exact_speed)
     ]
     best = max(worth, key=lambda t: t.tokens_per_s)  # fp32 always is one
     return Choice(best.path, cpu_model(), sorted(cpu_flags() & set(KERNEL_FLAGS)), trials)

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from embeddings.base import EncoderError, Vectors, cpu_threads, is_int8
+from embeddings.settings import DEFAULT, Encoding
 
 
 class OnnxEncoder:
@@ -27,7 +28,7 @@ class OnnxEncoder:
         dim: int,
         *,
         threads: int | None = None,
-        passage_batch: int = 8,
+        encoding: Encoding = DEFAULT.encoding,
     ) -> None:
         try:
             import onnxruntime as ort
@@ -36,14 +37,14 @@ class OnnxEncoder:
             raise EncoderError("onnxruntime or tokenizers is not installed; re-run the set-up command") from exc
         options = ort.SessionOptions()
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        options.intra_op_num_threads = threads or cpu_threads()
+        options.intra_op_num_threads = threads or cpu_threads(encoding)
         options.add_session_config_entry("session.set_denormal_as_zero", "1")
         try:
             self._session: Any = ort.InferenceSession(str(onnx_path), options, providers=["CPUExecutionProvider"])
             self._tokenizer: Any = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
         except Exception as exc:
             raise EncoderError(f"cannot load the ONNX model {onnx_path}: {exc}") from exc
-        max_len = 256
+        max_len = encoding.max_tokens
         with contextlib.suppress(OSError, ValueError, KeyError):
             max_len = int(json.loads((model_dir / "sentence_bert_config.json").read_text())["max_seq_length"])
         self._tokenizer.enable_truncation(max_length=max_len)
@@ -54,7 +55,7 @@ class OnnxEncoder:
         """The graph it runs (which precision: `dateline info` and the tests ask)."""
         # Small batches of similar length keep each layer's activations in cache: 8 passages a
         # batch ran faster than 32 or more (docs/benchmarks.md).
-        self._passage_batch = passage_batch
+        self._batch, self._passage_batch = encoding.batch, encoding.passage_batch
         # An int8 graph quantizes activations with one scale per run: batched, a text's vector would
         # depend on its batchmates (an archive's shards, a re-index, `batch` against `ask` would
         # differ). Alone, a text always gets the same vector, at about 8% of int8's speed.
@@ -68,7 +69,7 @@ class OnnxEncoder:
     def dim(self) -> int:
         return self._dim
 
-    def _encode(self, texts: list[str], batch_size: int = 32) -> Vectors:
+    def _encode(self, texts: list[str], batch_size: int) -> Vectors:
         batch_size = 1 if self._alone else batch_size
         out = np.zeros((len(texts), self._dim), dtype=np.float32)
         order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))  # similar lengths pad less
@@ -88,7 +89,7 @@ class OnnxEncoder:
         return out
 
     def encode_queries(self, texts: list[str]) -> Vectors:
-        return self._encode(texts)
+        return self._encode(texts, self._batch)
 
     def encode_passages(self, texts: list[str], *, progress: bool = False) -> Vectors:
         return self._encode(texts, self._passage_batch)

@@ -8,12 +8,23 @@ from typing import Any
 import numpy as np
 
 from embeddings.base import EncoderError, Vectors, model_name, thread_limit
+from embeddings.settings import DEFAULT, Encoding
 
 
 class SentenceTransformerEncoder:
-    """A local sentence-transformers model; its name is the model directory's base name."""
+    """A local sentence-transformers model; its name is the model directory's base name.
 
-    def __init__(self, path: Path, *, device: str | None = None, batch_size: int = 32, bf16: bool = False) -> None:
+    `batch_size`: texts a model call encodes, by default `encoding`'s for the device."""
+
+    def __init__(
+        self,
+        path: Path,
+        *,
+        device: str | None = None,
+        batch_size: int | None = None,
+        bf16: bool = False,
+        encoding: Encoding = DEFAULT.encoding,
+    ) -> None:
         try:
             from sentence_transformers import SentenceTransformer
             from transformers.utils import logging as hf_logging
@@ -21,9 +32,10 @@ class SentenceTransformerEncoder:
             hf_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
         except ImportError as exc:  # pragma: no cover - an install problem
             raise EncoderError("sentence-transformers is not installed; re-run the set-up command") from exc
+        on_cpu = not device or device == "cpu"
         try:
             self._model: Any = SentenceTransformer(str(path), device=device or "cpu", local_files_only=True)
-            if (not device or device == "cpu") and (limit := thread_limit()) is not None:
+            if on_cpu and (limit := thread_limit()) is not None:
                 import torch
 
                 torch.set_num_threads(limit)
@@ -34,7 +46,7 @@ class SentenceTransformerEncoder:
         except Exception as exc:
             raise EncoderError(f"could not load the model in {path}: {exc}") from exc
         self._path = path
-        self._batch_size = batch_size
+        self._batch_size = batch_size or (encoding.batch if on_cpu else encoding.device_batch)
         get_dim = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
         dim = get_dim()
         if not dim:

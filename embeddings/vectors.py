@@ -12,11 +12,9 @@ import numpy as np
 import numpy.typing as npt
 
 from embeddings.base import Vectors
+from embeddings.settings import DEFAULT, VectorSearch
 
 Ids = npt.NDArray[np.int64]
-
-# Below this many vectors exact search is fast enough and has perfect recall (qa.config.Indexing sets it).
-HNSW_THRESHOLD = 200_000
 
 
 class VectorIndexError(Exception):
@@ -152,10 +150,11 @@ def _value_range(chunks: Iterator[tuple[Ids, Vectors]], dim: int) -> Vectors:
 class VectorIndex:
     """Normalised vectors keyed by int64 id; inner product is cosine similarity."""
 
-    def __init__(self, dim: int, index: Any | None = None) -> None:
+    def __init__(self, dim: int, index: Any | None = None, settings: VectorSearch = DEFAULT.vectors) -> None:
         import faiss
 
         self.dim = dim
+        self.settings = settings
         self._index: Any = index if index is not None else faiss.IndexIDMap2(faiss.IndexFlatIP(dim))
         if self._index.d != dim:
             raise VectorIndexError(f"vectors have dimension {self._index.d}, the model gives {dim}")
@@ -173,9 +172,9 @@ class VectorIndex:
         return int(self._index.ntotal)
 
     @classmethod
-    def build(cls, dim: int, ids: Ids, vectors: Vectors, *, hnsw_threshold: int = HNSW_THRESHOLD) -> VectorIndex:
+    def build(cls, dim: int, ids: Ids, vectors: Vectors, *, settings: VectorSearch = DEFAULT.vectors) -> VectorIndex:
         """A new index over the given vectors, exact when small and HNSW when large."""
-        return cls.build_streamed(dim, len(ids), lambda: iter([(ids, vectors)]), hnsw_threshold=hnsw_threshold)
+        return cls.build_streamed(dim, len(ids), lambda: iter([(ids, vectors)]), settings=settings)
 
     @classmethod
     def build_streamed(
@@ -184,7 +183,7 @@ class VectorIndex:
         count: int,
         chunks: Callable[[], Iterator[tuple[Ids, Vectors]]],
         *,
-        hnsw_threshold: int = HNSW_THRESHOLD,
+        settings: VectorSearch = DEFAULT.vectors,
     ) -> VectorIndex:
         """The same index built from `count` vectors read chunk by chunk (`chunks()` may be read twice).
 
@@ -192,17 +191,18 @@ class VectorIndex:
         """
         import faiss
 
-        if count >= hnsw_threshold:
+        if count >= settings.hnsw_threshold:
             # 8-bit scalar-quantized vectors: a quarter of the memory (a million passages fit in well
             # under 1 GB with the graph), at a recall still near 1 (docs/benchmarks.md).
-            base = faiss.IndexHNSWSQ(dim, faiss.ScalarQuantizer.QT_8bit, 32, faiss.METRIC_INNER_PRODUCT)  # type: ignore[arg-type]
+            sq8 = faiss.ScalarQuantizer.QT_8bit
+            base = faiss.IndexHNSWSQ(dim, sq8, settings.hnsw_m, faiss.METRIC_INNER_PRODUCT)  # type: ignore[arg-type]
             base.train(_value_range(chunks(), dim))
-            base.hnsw.efConstruction = 80
-            base.hnsw.efSearch = 128
+            base.hnsw.efConstruction = settings.ef_construction
+            base.hnsw.efSearch = settings.ef_search
             index = faiss.IndexIDMap2(base)
         else:
-            return cls(dim, _filled_flat(dim, count, chunks()))
-        out = cls(dim, index)
+            return cls(dim, _filled_flat(dim, count, chunks()), settings)
+        out = cls(dim, index, settings)
         for ids, vectors in chunks():
             out.add(ids, vectors)
         return out
@@ -254,7 +254,7 @@ class VectorIndex:
             selector = allowed.selector()
             if isinstance(faiss.downcast_index(self._index.index), faiss.IndexHNSW):
                 params = getattr(faiss, "SearchParametersHNSW")()  # noqa: B009 - missing from faiss's stubs
-                params.efSearch = 128
+                params.efSearch = self.settings.ef_search
             else:
                 params = faiss.SearchParameters()
             params.sel = selector
@@ -272,14 +272,14 @@ class VectorIndex:
         os.replace(tmp, path)
 
     @classmethod
-    def load(cls, path: Path, dim: int) -> VectorIndex:
+    def load(cls, path: Path, dim: int, settings: VectorSearch = DEFAULT.vectors) -> VectorIndex:
         import faiss
 
         try:
             index = faiss.read_index(str(path))
         except Exception as exc:
             raise VectorIndexError(f"cannot read {path.name}: the file is damaged ({exc})") from exc
-        return cls(dim, index)
+        return cls(dim, index, settings)
 
 
 def reconstruct(index: VectorIndex, ids: Ids) -> Vectors:

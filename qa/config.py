@@ -1,8 +1,10 @@
 """Every tunable number of dateline in one typed config, in sections.
 
-The defaults are the measured choices (docs/benchmarks.md says how each was measured). Code takes
-the section it needs as an argument; benchmarks and tests build variants with `dataclasses.replace`
-instead of changing module globals.
+The defaults are the measured choices: docs/benchmarks.md says how each was measured, and its
+section "Why the settings are what they are" why each has its value. `DEFAULT` is the one default
+config: code takes the section it needs as an argument, `DEFAULT`'s when none is given; benchmarks
+and tests build variants with `dataclasses.replace` instead of changing module globals. The
+embeddings' own section (`embeddings.settings`) is part of it, as `Config.embeddings`.
 """
 
 from __future__ import annotations
@@ -10,13 +12,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from embeddings.settings import Embeddings
+
 
 @dataclass(frozen=True, slots=True)
 class Chunking:
     """How articles are cut into passages (changing it rebuilds an index: `version` is recorded)."""
 
     max_words: int = 100
-    """all-MiniLM-L6-v2 was trained on 128 word pieces; ~100 words is about 130 of them."""
+    """The most words in a passage (about 130 word pieces, all-MiniLM-L6-v2 having been trained on 128)."""
     min_words: int = 30
     """A shorter last passage is folded into the one before it."""
 
@@ -38,8 +42,6 @@ class Indexing:
     the shards: each job costs seconds to start."""
     vector_rows: int = 8192
     """Rows read from SQLite at a time when the vectors file is built."""
-    hnsw_threshold: int = 200_000
-    """Below this many vectors search is exact; above, an 8-bit HNSW graph."""
     max_article_chars: int = 2_000_000
     """A single article longer than this is almost surely not an article (a dump, a log, a book)."""
     max_file_bytes: int = 2_000_000_000
@@ -56,13 +58,13 @@ class Candidates:
     pool: int = 100
     """How many candidates each side brings to the fusion."""
     keyword_depth: int = 4
-    """The keyword search first ranks `keyword_depth * pool` matches without the date join (a third
-    cheaper) and keeps those inside the dates; only when too few survive is it run with the join."""
+    """The keyword search first ranks `keyword_depth * pool` matches without the date join and keeps
+    those inside the dates; only when too few survive is it run with the join."""
     title_weight: float = 0.5
     """BM25 weight of the headline column against the passage text (1.0)."""
     common_words: float = 0.02
-    """Single words found in more than this share of passages are left out of the keyword search:
-    BM25 gives them almost no weight, and dropping them makes it several times faster (0: keep all)."""
+    """Single words found in more than this share of passages are left out of the keyword search
+    (0: keep all)."""
     common_words_floor: int = 100
     """...unless they are in fewer passages than this: a small archive keeps every word."""
     shard_keywords: str = "global"
@@ -98,13 +100,7 @@ class AnswerTypes:
 @dataclass(frozen=True, slots=True)
 class Highlighting:
     """How a quote's highlighted sentence is picked: the sentence with the highest weighted sum of what
-    it shows (qa/ranking/highlight.py, `FEATURES`, one weight each).
-
-    Fitted by `bench/fit_highlight.py` on rtqa-train's answer-holding passages, the 2023 Q1 questions
-    held out (there and on the dev set only checked): the sentence picked holds the answer in 0.658 of
-    the held-out passages and 0.642 of the dev set's, against 0.562 and 0.587 for question words (the
-    picker before; docs/benchmarks.md).
-    """
+    it shows (qa/ranking/highlight.py, `FEATURES`, one weight each)."""
 
     coverage: float = 1.0
     """The share of the question's content words the sentence holds."""
@@ -139,6 +135,12 @@ class QuestionDates:
     latest_days: int = 7
     """Days listed, up to the as-of day (or the newest story), for a question asking only what is
     new, with no period named ("What's new?")."""
+    past_month_days: int = 31
+    """Days "the past month" reaches back from the as-of day."""
+    last_week_days: int = 14
+    """Days "last week", "past week" or "last weekend" reaches back (read as the past two weeks)."""
+    this_week_days: int = 7
+    """Days "this week", "recently" or "latest" reaches back."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,14 +155,13 @@ class Collapse:
     same_story: float = 0.5
     """Share of shingles two passages must have in common to be the same text."""
     copy_lookahead: int = 40
-    """Candidates looked at past the last quote shown, for other outlets' copies of the stories shown
-    (on the benchmark: 55 copies listed instead of 39, for about 7% of the batch rate)."""
+    """Candidates looked at past the last quote shown, for other outlets' copies of the stories shown."""
     copy_gap: float = 0.3
     """...while their score stays within this of the last quote's: another headline and date move a
     copy's score that much."""
     copy_similar: float = 0.5
-    """...and their vector is at least this similar to a quote's (copies found on the benchmark are
-    all at least 0.55; below 0.5 a candidate is not read at all)."""
+    """...and their cosine to a quote is at least this (below it a candidate is not read at all)."""
+    openings_per_story: int = 4  # a period's listing reads this many openings per story shown: copies fold
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,35 +171,21 @@ class Verdict:
     relevance_bar: float = 0.25
     """Below this cosine between a question (of more than `short_words` content words) and its best
     candidate, nothing in the archive answers it, unless a quote holds every word or every name the
-    question names ("Who is Sergei Lavrov?" scores 0.27 against the one passage naming him in
-    passing). Chosen with the unmentioned rule on 18 small archives of rtqa-train
-    (`bench/small_archives.py`, `bench/verdict_rules.py`, docs/benchmarks.md): 0.30 hid one
-    answerable question of 99 there."""
+    question names."""
     short_bar: float = 0.15
-    """The relevance bar for a short question (at most `short_words` content words): such questions
-    score far lower against the passage that answers them, the more so when they name things as
-    the article does not ("What did Washington supply to Kyiv?" 0.17 over "the United States'
-    decision to supply $8 billion in military aid to Ukraine"; "Who chairs the CPPCC?" 0.22). On the
-    36 small archives no unanswerable question this short lies between this bar and 0.25."""
+    """The relevance bar for a short question (at most `short_words` content words), which scores
+    far lower against the passage that answers it."""
     short_words: int = 5
     """At most this many content words make a question short (`short_bar`)."""
     unmentioned_bar: float = 0.45
     """When names of the question appear nowhere in the archive ("Who did Lukashenko tell Shoigu?"
     over North Korea news that names neither), nothing answers it unless a candidate is at least this
-    close (a strong paraphrase). 0: off. Chosen with `relevance_bar`, `unmentioned_words` and
-    `unmentioned_least` on 18 small archives (the rule catching most unanswerable questions while
-    hiding at most 1% of answerable ones, `bench/verdict_rules.py`): on the 18 others it hides none of
-    103 answerable questions and says "nothing relevant" to 12.4% of 121 unanswerable ones, where the
-    rule before (any word, below 0.6) hid 2.9% and 12.4% by the loose reading (docs/benchmarks.md)."""
+    close in cosine (a strong paraphrase). 0: off."""
     unmentioned_words: Literal["names", "any"] = "names"
     """Which of the question's words the unmentioned rule reads: "names", written with a capital past
-    a sentence's start ("Pyongyang", "GDP", "Disney"), or "any" content word, as before, which hid
-    answers: verbs and words of time ("decide", "went", "late") and words a passage says otherwise
-    ("cinemas" for "theaters")."""
+    a sentence's start ("Pyongyang", "GDP", "Disney"), or "any" content word."""
     unmentioned_least: int = 2
-    """How many of the question's names the archive must never mention for the rule to decide: one
-    alone is often another name for what it does say ("Moscow" for "Russia"), and hid an answerable
-    question of the fitting half."""
+    """How many of the question's names the archive must never mention for the rule to decide."""
     quote_floor: float = 0.15
     """Below this cosine a quote is off the question's topic (a stray keyword match, the only article
     left in a date range): left out even when other quotes clear the bar."""
@@ -209,52 +196,29 @@ class Verdict:
 
 @dataclass(frozen=True, slots=True)
 class Judging:
-    """The answer judge (embeddings/judge.py): how it re-ranks, and when it says "nothing relevant".
-
-    Fitted on rtqa-train questions the judge never learned from (bench/fit_judge.py), chosen on the
-    dev set (docs/benchmarks.md).
-    """
+    """The answer judge (embeddings/judge.py): how it re-ranks, and when it says "nothing relevant"."""
 
     enabled: bool = True
     """Off (`--no-judge`, DATELINE_JUDGE=off): the ranking without it, ~4x faster, for bulk runs."""
     depth: int = 4
-    """How many of the best fused candidates the judge reads per question (one call each). 5 ranked
-    as well as 10 on the training slice and the dev set, at half the cost; 4 as well as 5 on the dev
-    set (strict R@1 0.821, MRR@10 0.867 both) and within one question of it on the slice (R@3 0.921
-    against 0.929), at a fifth less: batch 12.3 questions/s against 10.3 on an AVX2 EPYC. 3 reaches
-    15.4 there but lost a question of R@1 and of R@3 on the dev set (docs/benchmarks.md)."""
+    """How many of the best fused candidates the judge reads per question (one call each)."""
     weight: float = 0.2
-    """The judge's probability that a passage answers, added to its fused score with this weight
-    (fitted on rtqa-train 2023 Q1: strict R@1 0.740 -> 0.780; 0.5 and 1 did worse)."""
+    """The judge's probability that a passage answers, added to its fused score with this weight."""
     bar: float | None = None
     """Below this judge logit for the best candidate it read, nothing in the archive answers. None:
-    the cosine bar decides (`Verdict.relevance_bar`). The judge's best logit separates questions with
-    a recent answering article from unanswerable ones (AUC 0.84 against the cosine's 0.76 on
-    rtqa-train 2023 Q1), but not those answered only by older articles, which it scores at its
-    floor: a bar hiding at most 2% of answerable questions catches 2.8% of the rest there (dev: 4.8%;
-    reading the top 10; at depth 5, 5.6% and 6.4%, against the cosine bar's 5.6% and
-    4.8%)."""
+    the cosine bar decides (`Verdict.relevance_bar`)."""
     dated: bool = True
     """Whether the judge reads each candidate's age ("this week", "years ago") before it. Off, it reads
     every candidate as undated: its score is then about the text alone, and the dates count only
-    through the fused score's date rules. Measured off, with a judge trained also on on-topic
-    negatives (docs/benchmarks.md): its best logit tells unanswerable questions from answerable ones
-    better than the cosine bar (AUC 0.68 against 0.65 on rtqa-train 2023 Q1, 0.76 against 0.63 on the
-    dev set), but not at 2% of answerable questions hidden on both, and it ranked worse on the
-    training slice (strict R@1 0.787 -> 0.764), so it stays on."""
+    through the fused score's date rules."""
     highlight: float = 1.0
     """How much the judge's reading counts in picking the highlighted sentence of a quote it read:
     this times its token scores over each sentence (`pool`), read from the call that ranks the quote
     (a head in its graph: no call more), added to the sentence features' score with `highlighting`'s
-    weights. 0: the sentence features alone (`Search.highlighting`), as for quotes it did not read.
-    Fitted by bench/fit_judge_highlight.py on rtqa-train's answer-holding passages: the pick holds
-    the answer in 0.719 of the held-out 2023 Q1 passages and 0.742 of the dev set's, against 0.658
-    and 0.641 for the sentence features alone; of the strict questions' quotes, 0.738 and 0.780
-    (training slice, dev) against 0.679 and 0.679 (docs/benchmarks.md)."""
+    weights. 0: the sentence features alone (`Search.highlighting`), as for quotes it did not read."""
     pool: Literal["mean", "max"] = "mean"
     """How a sentence reads its tokens' scores: their mean (the shipped head: a linear read of the
-    sentence's mean states), or their best (a head that marks the answer's own tokens; it did better
-    on the held-out passages and worse on the dev set's quotes and the bundled corpus)."""
+    sentence's mean states), or their best (a head that marks the answer's own tokens)."""
     unread: float = 0.0
     """The token score a sentence past what the judge read (it reads 192 tokens) counts as."""
     highlighting: Highlighting = field(
@@ -292,14 +256,15 @@ class Gauge:
 class Answering:
     """Files of questions: batch and evaluation."""
 
+    k: int = 5
+    """Quotes an answer shows when the question does not say (`-k`, the chat's `/k`)."""
     batch_size: int = 32
     """Questions `dateline batch` encodes together, in one model call; each is then answered and
     written on its own, as soon as it is done."""
     eval_k: int = 20
     """Quotes ranked per benchmark question: enough to fill the largest word budget."""
     max_k: int = 50
-    """The most quotes one question may ask for (`-k`, a question file's `k`, the chat's `/k`): more
-    is no longer evidence a reader goes through, and each one costs a search for its copies."""
+    """The most quotes one question may ask for (`-k`, a question file's `k`, the chat's `/k`)."""
     outlets_named: int = 8
     """Outlets (those with the most articles first) a "no articles from X" note names when a source
     filter matches none; `dateline info` lists them all."""
@@ -322,8 +287,11 @@ class Cluster:
 
 @dataclass(frozen=True, slots=True)
 class Config:
+    """The whole config, one section per stage."""
+
     chunking: Chunking = field(default_factory=Chunking)
     indexing: Indexing = field(default_factory=Indexing)
+    embeddings: Embeddings = field(default_factory=Embeddings)
     search: Search = field(default_factory=Search)
     answering: Answering = field(default_factory=Answering)
     gauge: Gauge = field(default_factory=Gauge)
@@ -331,3 +299,4 @@ class Config:
 
 
 DEFAULT = Config()
+"""The defaults: what every caller that is given no config uses."""

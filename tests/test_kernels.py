@@ -53,8 +53,8 @@ def test_the_fastest_path_within_the_bar_is_chosen() -> None:
     paths = {"fp32": Path_(clock, 0.010, 0.0), "int8": Path_(clock, 0.004, 0.01), "bf16": Path_(clock, 0.002, 0.5)}
     choice = calibrate(makers(paths), TEXTS, tokens=[100] * 16, clock=clock)
     by_path = {t.path: t for t in choice.trials}
-    assert not by_path["bf16"].usable  # fastest, but its vectors are too far from the exact model's
-    assert by_path["int8"].usable and choice.path == "int8"
+    assert not by_path["bf16"].usable()  # fastest, but its vectors are too far from the exact model's
+    assert by_path["int8"].usable() and choice.path == "int8"
     assert "2.5x fp32" in choice.describe()
 
 
@@ -74,7 +74,7 @@ def test_one_passage_below_the_bar_rules_a_path_out() -> None:
     paths = {"fp32": Path_(clock, 0.010, 0.0), "int8": Tail_(clock, 0.002, 0.5)}
     choice = calibrate(makers(paths), TEXTS, tokens=[100] * 16, clock=clock)
     assert choice.path == "fp32"
-    assert not {t.path: t for t in choice.trials}["int8"].usable
+    assert not {t.path: t for t in choice.trials}["int8"].usable()
 
 
 def test_the_exact_model_when_nothing_else_is_close_enough() -> None:

@@ -9,7 +9,10 @@ import numpy as np
 import pytest
 
 from embeddings import vectors
+from embeddings.settings import VectorSearch
 from embeddings.vectors import IdSet, VectorIndex, VectorIndexError
+
+SMALL_HNSW = VectorSearch(hnsw_threshold=1000)
 
 
 def data(n: int, dim: int = 32, seed: int = 0) -> np.ndarray:
@@ -52,7 +55,7 @@ def test_exact_search_matches_brute_force_with_filters_and_updates() -> None:
 def test_large_index_is_hnsw_with_high_recall(tmp_path: Path) -> None:
     x = data(5000, seed=1)
     ids = np.arange(5000, dtype=np.int64)
-    index = VectorIndex.build(32, ids, x, hnsw_threshold=1000)
+    index = VectorIndex.build(32, ids, x, settings=SMALL_HNSW)
     queries = data(50, seed=2)
     _, approx = index.search(queries, 10)
     exact = np.argsort(-(queries @ x.T), axis=1)[:, :10]
@@ -71,7 +74,7 @@ def test_a_streamed_build_equals_building_from_every_vector_at_once() -> None:
     x = data(3000, seed=6)
     ids = np.arange(3000, dtype=np.int64)
     chunks = [(ids[i : i + 700], x[i : i + 700]) for i in range(0, 3000, 700)]
-    streamed = VectorIndex.build_streamed(32, 3000, lambda: iter(chunks), hnsw_threshold=1000)
+    streamed = VectorIndex.build_streamed(32, 3000, lambda: iter(chunks), settings=SMALL_HNSW)
     # The reference: the 8-bit quantizer trained on all the vectors at once.
     base = faiss.IndexHNSWSQ(32, faiss.ScalarQuantizer.QT_8bit, 32, faiss.METRIC_INNER_PRODUCT)  # type: ignore[arg-type]
     base.train(x)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from qa.cli.options import index_options, say
+from qa.config import DEFAULT
 from qa.errors import ExitCode
 from qa.settings import Settings, dateline_home, model_cache
 
@@ -45,7 +46,7 @@ def _question_like(passages: list[str], limit: int = 64, words: int = 14) -> lis
     return [" ".join(s.split()[:words]) for s in sentences[:limit]]
 
 
-def _bundled_passages(limit: int = 96) -> list[str]:
+def _bundled_passages(limit: int = DEFAULT.embeddings.calibration.sample) -> list[str]:
     """Passages of the bundled corpus as indexing embeds them (none outside a source checkout)."""
     from qa.ingest.chunker import article_passages, embedding_text
     from qa.ingest.items import Problem

@@ -210,7 +210,7 @@ def index_paths(
             layout.remove_vector_files()
         store = Store.open(directory)
         try:
-            load_vector_index(store, config.indexing)
+            load_vector_index(store, config)
         finally:
             store.close()
     return report

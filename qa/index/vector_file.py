@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from embeddings.vectors import VectorIndex, VectorIndexError
-from qa.config import Indexing
+from qa.config import DEFAULT, Config
 from qa.index.database import Store
 from qa.index.layout import Layout
 
 
-def load_vector_index(store: Store, config: Indexing | None = None) -> VectorIndex:
+def load_vector_index(store: Store, config: Config = DEFAULT) -> VectorIndex:
     """The FAISS index for the store's current generation; rebuilt from SQLite when missing or stale."""
     store.conn.execute("BEGIN")
     try:
@@ -18,18 +18,17 @@ def load_vector_index(store: Store, config: Indexing | None = None) -> VectorInd
         generation = int(meta.get("generation", "0"))
         dim = int(meta.get("dim", "0"))
         count = store.conn.execute("SELECT count(*) FROM passages").fetchone()[0]
-        cfg = config or Indexing()
         path = Layout(store.directory).vectors(generation)
         if path.exists():
             try:
-                index = VectorIndex.load(path, dim)
+                index = VectorIndex.load(path, dim, config.embeddings.vectors)
                 if len(index) == count:
                     return index
             except VectorIndexError:
                 pass  # damaged or out of step: rebuilt below from the rows
         # Inside the read transaction: both passes of a streamed build see the same rows.
         index = VectorIndex.build_streamed(
-            dim, count, lambda: store.vector_chunks(cfg.vector_rows), hnsw_threshold=cfg.hnsw_threshold
+            dim, count, lambda: store.vector_chunks(config.indexing.vector_rows), settings=config.embeddings.vectors
         )
     finally:
         store.conn.execute("COMMIT")

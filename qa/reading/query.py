@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from qa.config import DEFAULT
 from qa.errors import DatelineError
 
 
@@ -14,7 +15,7 @@ class Query:
     """A question and its filters; `as_of` hides everything published after that day."""
 
     question: str
-    k: int = 5
+    k: int = DEFAULT.answering.k
     as_of: dt.date | None = None
     since: dt.date | None = None
     until: dt.date | None = None

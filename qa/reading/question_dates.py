@@ -16,7 +16,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from qa.config import QuestionDates
+from qa.config import DEFAULT, QuestionDates
 
 MONTHS = {
     name: i
@@ -129,12 +129,11 @@ def without_dates(question: str) -> str:
     return _RELATIVE.sub(" ", question.lower())
 
 
-def read_dates(question: str, reference: dt.date, config: QuestionDates | None = None) -> DateHint | None:
+def read_dates(question: str, reference: dt.date, config: QuestionDates = DEFAULT.search.dates) -> DateHint | None:
     """The period named in the question, if any (the first one found, most specific first).
 
     `config` says how far a named period's news reaches past it (and a named day's before it).
     """
-    cfg = config or QuestionDates()
     for pattern, kind in ((_DAY_MDY, "mdy"), (_DAY_DMY, "dmy"), (_ISO, "iso")):
         if m := pattern.search(question):
             try:
@@ -146,20 +145,20 @@ def read_dates(question: str, reference: dt.date, config: QuestionDates | None =
                     day = dt.date(int(m.group(2)), int(m.group(3)), int(m.group(4)))
             except ValueError:
                 continue
-            since, until = _prefix(m.group(1), day, day, cfg.day_grace)
+            since, until = _prefix(m.group(1), day, day, config.day_grace)
             if since == day:
-                since = day - dt.timedelta(days=cfg.day_lead)
+                since = day - dt.timedelta(days=config.day_lead)
             return DateHint(since, until, day.isoformat(), True, day, day)
     if m := _PART.search(question):
-        return _part(m, reference, cfg)
+        return _part(m, reference, config)
     if m := _MONTH_YEAR.search(question):
         start, end = _month_range(int(m.group(3)), MONTHS[m.group(2).lower()])
-        since, until = _prefix(m.group(1), start, end, cfg.month_grace)
+        since, until = _prefix(m.group(1), start, end, config.month_grace)
         return DateHint(since, until, f"{start:%B %Y}", True, start, end)
     if m := _YEAR_ONLY.search(question):
         year = int(m.group(2))
         start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
-        since, until = _prefix(m.group(1), start, end, cfg.year_grace)
+        since, until = _prefix(m.group(1), start, end, config.year_grace)
         return DateHint(since, until, str(year), True, start, end)
     if m := _MONTH_ONLY.search(question):
         month = MONTHS[m.group(2).lower()]
@@ -170,10 +169,10 @@ def read_dates(question: str, reference: dt.date, config: QuestionDates | None =
         start, end = _month_range(year, month)
         word = m.group(1) if m.group(1).lower() not in {"last", "this"} else None
         end = min(end, reference)
-        since, until = _prefix(word, start, end, cfg.month_grace)
+        since, until = _prefix(word, start, end, config.month_grace)
         return DateHint(since, until, f"{start:%B %Y}", True, start, end)
     if m := _RELATIVE.search(question):
-        return _relative(m.group(1).lower(), reference, cfg)
+        return _relative(m.group(1).lower(), reference, config)
     return None
 
 
@@ -219,7 +218,7 @@ def _relative(phrase: str, ref: dt.date, cfg: QuestionDates) -> DateHint:
         return DateHint(ref, ref, "today", True)
     if phrase in {"last month", "past month"}:
         if phrase == "past month":
-            return DateHint(ref - 31 * day, ref, "the past month", False)
+            return DateHint(ref - cfg.past_month_days * day, ref, "the past month", False)
         start, end = _month_range(ref.year - (ref.month == 1), (ref.month - 2) % 12 + 1)
         # Like a named month, its news (figures, follow-ups) keeps coming after it ends.
         return DateHint(start, end + cfg.month_grace * day, f"{start:%B %Y}", True, start, end)
@@ -232,6 +231,6 @@ def _relative(phrase: str, ref: dt.date, cfg: QuestionDates) -> DateHint:
     if phrase == "this year":
         return DateHint(dt.date(ref.year, 1, 1), ref, str(ref.year), True)
     if phrase in {"last week", "past week", "last weekend"}:
-        return DateHint(ref - 14 * day, ref, "the past two weeks", False)
+        return DateHint(ref - cfg.last_week_days * day, ref, "the past two weeks", False)
     # this week, this weekend, recently, latest
-    return DateHint(ref - 7 * day, ref, "the past week", False)
+    return DateHint(ref - cfg.this_week_days * day, ref, "the past week", False)

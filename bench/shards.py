@@ -118,7 +118,7 @@ def main() -> None:
     }
     cluster = None
     if args.cluster:
-        from qa.cli.options import open_retriever
+        from qa.answering.opening import open_retriever
         from qa.settings import Settings
 
         cluster, address = start_cluster()

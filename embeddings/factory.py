@@ -15,6 +15,7 @@ from typing import TypeGuard
 
 from embeddings.base import Encoder, EncoderError, Vectors, default_model_dir, model_dim, model_name
 from embeddings.hash_encoder import HashEncoder
+from embeddings.settings import DEFAULT, Embeddings, Encoding
 
 
 class LazyEncoder:
@@ -71,6 +72,22 @@ def _one_path(model: str | None) -> bool:
     from embeddings.export import exportable
 
     return not exportable(_model_path(model))
+
+
+def one_way(model: str | None) -> str | None:
+    """How a model that runs one way only encodes, in words (the test encoder, a static model); None
+    for a transformer, whose ways are measured and chosen (embeddings/kernels.py)."""
+    if _is_hash(model):
+        return "hash (the test encoder)"
+    from embeddings.export import exportable
+
+    try:
+        path = _model_path(model)
+    except EncoderError:
+        return None
+    if not (path / "config.json").is_file():  # the model is gone: nothing to say of it
+        return None
+    return None if exportable(path) else "static embeddings (sentence-transformers)"
 
 
 def graph_missing(model: str | Path | None, cache_dir: Path) -> bool:
@@ -157,6 +174,7 @@ def load_encoder(
     cache_dir: Path | None = None,
     use_graph: bool = True,
     int8: bool = False,
+    encoding: Encoding = DEFAULT.encoding,
 ) -> Encoder:
     """A sentence-transformers model from a local directory, never from the network (loaded lazily).
 
@@ -187,7 +205,7 @@ def load_encoder(
             from embeddings.onnx_encoder import OnnxEncoder
 
             try:
-                return OnnxEncoder(wanted, path, name, dim)
+                return OnnxEncoder(wanted, path, name, dim, encoding=encoding)
             except EncoderError:
                 pass  # a damaged graph: fall back to torch, which exports a fresh one
         # Never reach for the hub: every file must be in the directory.
@@ -197,7 +215,7 @@ def load_encoder(
         from embeddings.st_encoder import SentenceTransformerEncoder
 
         # A GPU wants big batches (256: 2,374 passages/s on an H100 against 2,137 at 32, docs/benchmarks.md).
-        encoder = SentenceTransformerEncoder(path, device=device, batch_size=32 if on_cpu else 256)
+        encoder = SentenceTransformerEncoder(path, device=device, encoding=encoding)
         from embeddings.export import exportable
 
         if graph is None or not exportable(path):
@@ -213,7 +231,7 @@ def load_encoder(
                 quantized = int8_path(graph)
                 if not quantized.exists():
                     quantize_onnx(graph, quantized)
-                return OnnxEncoder(quantized, path, name, dim)
+                return OnnxEncoder(quantized, path, name, dim, encoding=encoding)
         return encoder
 
     return LazyEncoder(name, dim, load)
@@ -266,10 +284,13 @@ class CalibratingEncoder(LazyEncoder):
     """`auto` on a machine that has not chosen yet: the first passages to embed time each path
     (embeddings/kernels.py); the fastest within the cosine bar is recorded and embeds the rest."""
 
-    def __init__(self, model: str | None, cache_dir: Path, on_choice: Callable[[str], None]) -> None:
+    def __init__(
+        self, model: str | None, cache_dir: Path, on_choice: Callable[[str], None], settings: Embeddings = DEFAULT
+    ) -> None:
         path = _model_path(model)
         super().__init__(model_name(path), model_dim(path), self._unused)
         self._model, self._cache_dir, self._on_choice, self._path = model, cache_dir, on_choice, path
+        self._settings = settings
 
     def _unused(self) -> Encoder:  # questions never come here: indexing embeds passages only
         return fixed_encoder(self._model, self._cache_dir, "fp32")
@@ -278,12 +299,13 @@ class CalibratingEncoder(LazyEncoder):
         if self._encoder is None:
             from tokenizers import Tokenizer
 
-            from embeddings.kernels import SAMPLE, calibrate, candidate_paths, save
+            from embeddings.kernels import calibrate, candidate_paths, save
 
-            sample = texts[:: max(1, len(texts) // SAMPLE)][:SAMPLE]
+            calibration, size = self._settings.calibration, self._settings.calibration.sample
+            sample = texts[:: max(1, len(texts) // size)][:size]
             tokenizer = Tokenizer.from_file(str(self._path / "tokenizer.json"))
             tokenizer.no_padding()
-            tokenizer.enable_truncation(max_length=256)
+            tokenizer.enable_truncation(max_length=self._settings.encoding.max_tokens)
             tokens = [len(e.ids) for e in tokenizer.encode_batch(sample)]
             loaded: dict[str, Encoder] = {}
 
@@ -295,10 +317,10 @@ class CalibratingEncoder(LazyEncoder):
 
                 return make
 
-            choice = calibrate({p: maker(p) for p in candidate_paths()}, sample, tokens)
+            choice = calibrate({p: maker(p) for p in candidate_paths()}, sample, tokens, calibration=calibration)
             save(choice, self._cache_dir, self.name)
             self._encoder = loaded[choice.path]
-            self._on_choice(choice.describe())
+            self._on_choice(choice.describe(calibration))
         return super().encode_passages(texts, progress=progress)
 
 

@@ -89,7 +89,7 @@ def main(workdir: Path) -> None:
     from embeddings.factory import indexing_encoder
     from qa.answering.retriever import Retriever
     from qa.cli import main as cli
-    from qa.cli.options import open_retriever
+    from qa.answering.opening import open_retriever
     from qa.cluster.serving import actor_name
     from qa.index.archive import read_manifest
     from qa.index.indexer import index_paths

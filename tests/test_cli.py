@@ -166,6 +166,16 @@ def test_index_closing_line_counts_in_the_plural_only_when_not_one(
     assert "; 2 passages embedded -> " in last
 
 
+def test_info_says_the_one_way_a_hash_model_encodes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "one.jsonl"
+    path.write_text(json.dumps({"text": "Ferry service to Lisbon starts in May."}) + "\n")
+    assert main(["index", str(path), "--index", str(tmp_path / "idx"), "--model", "hash-64"]) == 0
+    capsys.readouterr()
+    assert main(["info", "--json", "--index", str(tmp_path / "idx")]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["questions"] == data["embedding"] == "hash (the test encoder)"
+
+
 def test_import_qa_loads_neither_textual_nor_torch() -> None:
     code = (
         "import qa.cli, qa.answering.retriever, qa.index.indexer, sys; "

@@ -36,10 +36,10 @@ EngineOpener = Callable[[Settings, bool, Callable[[str], None]], "Engine"]
 def open_engine(settings: Settings, build_default: bool, say: Callable[[str], None]) -> Engine:
     """Open the index (indexing the bundled corpus first when asked and there is none) and load the model.
 
-    `say` is told what is happening when it takes long (indexing the bundled corpus).
+    `say` is told what is happening when it takes long (indexing the bundled corpus, preparing the model).
     """
     from embeddings.factory import indexing_encoder
-    from qa.cli.options import open_retriever
+    from qa.answering.opening import open_retriever
     from qa.index.indexer import ensure_index
     from qa.settings import model_cache
 
@@ -50,10 +50,6 @@ def open_engine(settings: Settings, build_default: bool, say: Callable[[str], No
             lambda: indexing_encoder(settings.model, cache_dir=model_cache()),
             announce=lambda: say("indexing the bundled corpus…"),
         )
-    from embeddings.factory import graph_missing
-
-    retriever = open_retriever(settings)
-    if graph_missing(settings.model or retriever.model_path, model_cache()):
-        say("preparing the question model (once, about 15 seconds)…")
+    retriever = open_retriever(settings, say=say)
     retriever.warm()
     return retriever

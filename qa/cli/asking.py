@@ -8,7 +8,7 @@ import sys
 
 from qa.cli.options import filter_options, index_options, judge_option, query_value, ray_option, say
 from qa.errors import ExitCode
-from qa.settings import Settings, model_cache
+from qa.settings import Settings
 
 HELP = "answer one question with quoted, dated passages"
 EPILOG = (
@@ -28,15 +28,12 @@ def declare(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, settings: Settings) -> ExitCode:
-    from embeddings.factory import graph_missing
-    from qa.cli.options import open_retriever
+    from qa.answering.opening import open_retriever
     from qa.present.as_json import answer_json
     from qa.present.terminal import render_answer
 
     query = query_value(args)
-    retriever = open_retriever(settings)
-    if graph_missing(settings.model or retriever.model_path, model_cache()):
-        say("preparing the question model (once, about 15 seconds; `dateline prepare` does it ahead)…")
+    retriever = open_retriever(settings, say=say)
     try:
         answer = retriever.ask(query)
     finally:

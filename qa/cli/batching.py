@@ -39,7 +39,7 @@ def declare(p: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, settings: Settings) -> ExitCode:
     from qa.batch.running import BatchJob, answer_file
-    from qa.cli.options import open_retriever
+    from qa.answering.opening import open_retriever
 
     job = BatchJob(
         args.questions,

@@ -41,7 +41,7 @@ def declare(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, settings: Settings) -> ExitCode:
-    from qa.cli.options import open_retriever
+    from qa.answering.opening import open_retriever
     from qa.evaluation import evaluate, load_questions, summary_text, write_records
     from qa.reading.outlets import searched_outlets
     from qa.strict import load_qrels, strict

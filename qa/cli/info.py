@@ -19,6 +19,7 @@ def declare(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, settings: Settings) -> ExitCode:
+    from embeddings.factory import one_way
     from embeddings.judge import shipped_name
     from embeddings.kernels import recorded
     from qa.index.archive import describe_archive, is_archive
@@ -35,6 +36,8 @@ def run(args: argparse.Namespace, settings: Settings) -> ExitCode:
     embedding = choice.describe() if choice else None
     asked = recorded(model_cache(), meta["model"], "questions") if meta.get("model") else None
     questions = asked.describe() if asked else None
+    if meta.get("model") and (fixed := one_way(settings.model or meta.get("model_path") or None)):
+        embedding = questions = fixed  # a model that runs one way: nothing was or will be chosen
     name = shipped_name()
     judge = name if settings.judge or not name else f"{name}, off (--no-judge or DATELINE_JUDGE=off)"
     info = IndexInfo(settings.index_dir, stats, meta, embedding, judge, questions, manifest)

@@ -5,16 +5,11 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
-from typing import TYPE_CHECKING
 
-from qa.config import Answering, Config
+from qa.config import DEFAULT
 from qa.errors import DatelineError
 from qa.ingest.dates import parse_cli_date
 from qa.reading.query import Query, outlet_names
-from qa.settings import Settings
-
-if TYPE_CHECKING:
-    from qa.answering.retriever import Retriever
 
 
 def say(message: str) -> None:
@@ -50,23 +45,12 @@ def ray_option(parser: argparse.ArgumentParser, what: str) -> None:
     parser.add_argument("--ray", metavar="ADDRESS", help=f"{what} (the head's host:port; also DATELINE_RAY)")
 
 
-def open_retriever(settings: Settings) -> Retriever:
-    """The index or archive in the settings, opened here, or served by shard actors with `--ray`."""
-    from qa.answering.retriever import Retriever
-
-    opener = None
-    if settings.ray:
-        from qa.cluster.serving import ray_opener
-
-        opener = ray_opener(settings.ray, Config().cluster)
-    return Retriever.open(settings.index_dir, settings.model, judge=settings.judge, opener=opener)
-
-
-MAX_K = Answering().max_k
+MAX_K = DEFAULT.answering.max_k
 
 
 def k_option(parser: argparse.ArgumentParser, what: str = "passages to show") -> None:
-    parser.add_argument("-k", type=int, default=5, help=f"how many {what}, 1 to {MAX_K} (default 5)")
+    k = DEFAULT.answering.k
+    parser.add_argument("-k", type=int, default=k, help=f"how many {what}, 1 to {MAX_K} (default {k})")
 
 
 def k_value(args: argparse.Namespace) -> int:

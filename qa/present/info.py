@@ -17,6 +17,7 @@ NO_OUTLET = "no outlet named"
 
 
 DEFAULT_QUESTIONS = "fp32 ONNX (the exact model)"
+"""How a transformer's questions are encoded when no faster way was chosen (`IndexInfo.questions` None)."""
 
 
 def shards_line(manifest: Manifest) -> str:
@@ -28,8 +29,9 @@ def shards_line(manifest: Manifest) -> str:
 @dataclass(frozen=True, slots=True)
 class IndexInfo:
     """What `dateline info` reports. `embedding`: how indexing embeds on this machine (None: not
-    chosen yet); `questions`: how questions are encoded (None: the exact graph, as when nothing was
-    chosen); `judge`: the answer judge; `manifest`: an archive's (None: a single index)."""
+    chosen yet); `questions`: how questions are encoded (None: a transformer's exact graph, as when
+    nothing was chosen); both say the one way of a model that has only one (the test encoder, a static
+    model); `judge`: the answer judge; `manifest`: an archive's (None: a single index)."""
 
     index_dir: Path
     stats: Stats

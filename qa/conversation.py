@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field, replace
 
-from qa.config import Answering
+from qa.config import DEFAULT, Answering
 from qa.errors import DatelineError
 from qa.ingest.dates import parse_cli_date
 from qa.present.markdown import answer_markdown
@@ -35,7 +35,7 @@ class Command:
 class Conversation:
     """The state of one chat: filters, the questions so far and their answers."""
 
-    k: int = 5
+    k: int = DEFAULT.answering.k
     as_of: dt.date | None = None
     since: dt.date | None = None
     until: dt.date | None = None

@@ -41,8 +41,7 @@ class Settings:
     model: str | None = None
     """A local sentence-transformers directory, or None for the bundled all-MiniLM-L6-v2."""
     judge: bool = True
-    """Whether answers use the answer judge: on unless `--no-judge` or DATELINE_JUDGE=off (bulk runs:
-    it costs ~0.12 s a question on a 2-core CPU, docs/benchmarks.md)."""
+    """Whether answers use the answer judge: on unless `--no-judge` or DATELINE_JUDGE=off."""
     ray: str | None = None
     """The Ray cluster (its head's host:port) that serves a sharded archive (`--ray` or DATELINE_RAY);
     None: this process opens the shards itself."""

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from qa.answering.retriever import Retriever
-from qa.config import Answering
+from qa.config import DEFAULT
 from qa.errors import DatelineError
 from qa.reading.outlets import matches
 from qa.reading.query import Query
@@ -119,7 +119,7 @@ def evaluate(
     retriever: Retriever,
     questions: list[EvalQuestion],
     *,
-    k: int = Answering().eval_k,
+    k: int = DEFAULT.answering.eval_k,
     batch: int = 64,
     headlines: bool = True,
     sources: tuple[str, ...] = (),

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from qa.answering.retriever import Retriever
-from qa.config import Answering
+from qa.config import DEFAULT
 from qa.errors import DatelineError
 from qa.evaluation import BUDGETS, EvalQuestion, norm, read_down
 from qa.present.as_json import answer_json
@@ -88,7 +88,7 @@ def strict(
     retriever: Retriever,
     judged: list[Judged],
     *,
-    k: int = Answering().eval_k,
+    k: int = DEFAULT.answering.eval_k,
     batch: int = 64,
     sources: tuple[str, ...] = (),
 ) -> tuple[dict[str, float], list[dict[str, Any]]]:

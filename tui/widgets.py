@@ -23,7 +23,7 @@ from textual.visual import RenderOptions, Visual
 from textual.widget import Widget
 from textual.widgets import Input, Static
 
-from qa.config import Gauge
+from qa.config import DEFAULT, Gauge
 from qa.present.words import also_in, distance, safe
 from qa.ranking.answers import Hit
 from tui.ask import plain_paste
@@ -31,10 +31,8 @@ from tui.ask import plain_paste
 if TYPE_CHECKING:  # the index code loads in the engine worker, after the first paint
     from qa.index.records import Stats
 
-_GAUGE = Gauge()
 
-
-def relevance_bar(relevance: float, gauge: Gauge = _GAUGE) -> str:
+def relevance_bar(relevance: float, gauge: Gauge = DEFAULT.gauge) -> str:
     """Five dots for the cosine: `gauge.low` (0.3) and below is one dot, one more every `gauge.step` (0.1)."""
     filled = max(1, min(5, round((relevance - gauge.low) / gauge.step) + 1))
     return "●" * filled + "○" * (5 - filled)

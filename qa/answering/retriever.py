@@ -15,7 +15,7 @@ from pathlib import Path
 from embeddings.base import Encoder, EncoderError, Vectors
 from embeddings.factory import question_encoder
 from embeddings.judge import Judge, load_judge
-from qa.config import Search
+from qa.config import DEFAULT, Search
 from qa.errors import DatelineError
 from qa.index.database import Store
 from qa.index.records import Stats
@@ -77,13 +77,13 @@ class Retriever:
     """
 
     def __init__(
-        self, source: ArchiveSource, encoder: Encoder, config: Search | None = None, judge: Judge | None = None
+        self, source: ArchiveSource, encoder: Encoder, config: Search = DEFAULT.search, judge: Judge | None = None
     ) -> None:
         self.model_path: str | None = source.meta.get("model_path") or None
         """The model directory the index was built with (None: the bundled model)."""
         self.source = source
         self.encoder = encoder
-        self.config = config or Search()
+        self.config = config
         self.judge = judge if self.config.judging.enabled else None
         """The answer judge, when this install ships one and it is not turned off."""
         self._steps = RANKING_STEPS if self.judge is None else (*RANKING_STEPS, judged_by(self.judge))
@@ -95,7 +95,7 @@ class Retriever:
         index_dir: Path,
         model: str | None = None,
         loader: EncoderLoader = _load,
-        config: Search | None = None,
+        config: Search = DEFAULT.search,
         judge_loader: JudgeLoader = load_judge,
         *,
         judge: bool = False,
@@ -104,7 +104,6 @@ class Retriever:
         """Open the index and load the model it was built with (or `model`, which must match), and the
         answer judge when `judge` asks for it (and the config does not turn it off). A sharded archive's
         shards are opened by `opener` (default: in this process)."""
-        config = config or Search()
         if not judge:
             config = replace(config, judging=replace(config.judging, enabled=False))
         source = _open_source(index_dir, config, opener)

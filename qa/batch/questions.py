@@ -11,13 +11,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from qa.config import Answering
+from qa.config import DEFAULT
 from qa.ingest.dates import parse_record_date
 from qa.ingest.items import decode
 from qa.reading.query import outlet_names
 
 FORMATS = ("txt", "jsonl", "csv")
-_ANSWERING = Answering()
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,8 +146,8 @@ def _k(value: object) -> int | str | None:
         k = int(value)
     else:
         return f"k must be a whole number, not {value!r}"
-    if not 1 <= k <= _ANSWERING.max_k:
-        return f"k must be from 1 to {_ANSWERING.max_k}, not {k}"
+    if not 1 <= k <= DEFAULT.answering.max_k:
+        return f"k must be from 1 to {DEFAULT.answering.max_k}, not {k}"
     return k
 
 

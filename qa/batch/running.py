@@ -14,14 +14,12 @@ from qa.batch.ahead import EncodedAhead
 from qa.batch.questions import BadLine, Question, input_format, read_questions
 from qa.batch.resume import answered, csv_columns, drop_partial_line, older_columns_note, same_text
 from qa.batch.writing import Writer, check_output, open_output, output_format
-from qa.config import Answering
+from qa.config import DEFAULT
 from qa.errors import DatelineError
 from qa.present.rows import CSV_COLUMNS
 from qa.progress import Progress
 from qa.ranking.answers import Answer
 from qa.reading.query import Query
-
-_ANSWERING = Answering()
 
 
 @dataclass
@@ -54,7 +52,7 @@ def run_batch(
     k: int,
     as_of: dt.date | None,
     progress: bool,
-    batch_size: int = _ANSWERING.batch_size,
+    batch_size: int = DEFAULT.answering.batch_size,
     sources: tuple[str, ...] = (),
 ) -> BatchSummary:
     """Answer the questions, writing (and counting on the bar) each answer as soon as it exists: an

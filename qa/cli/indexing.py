@@ -10,7 +10,7 @@ from pathlib import Path
 from embeddings.base import Encoder
 from embeddings.factory import PRECISIONS
 from qa.cli.options import index_options, ray_option, say
-from qa.config import Config, Indexing
+from qa.config import DEFAULT, Config, Indexing
 from qa.errors import DatelineError, ExitCode
 from qa.settings import Settings, model_cache
 
@@ -131,6 +131,6 @@ def _cluster_encoder(settings: Settings, precision: str, embeds: Callable[[str],
         choice = recorded(cache, local.name)
         precision = choice.path if choice else "auto"
     assert settings.ray
-    encoder = ray_encoder(settings.ray, local, settings.model, cache, precision, Config().cluster)
+    encoder = ray_encoder(settings.ray, local, settings.model, cache, precision, DEFAULT.cluster)
     embeds(encoder.describe())
     return encoder

@@ -6,11 +6,9 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from qa.config import Chunking
+from qa.config import DEFAULT, Chunking
 from qa.ingest.articles import Article, Passage
 from qa.ingest.cleaning import story_spans
-
-_DEFAULT = Chunking()
 
 _ABBREV = {
     "mr",
@@ -121,8 +119,8 @@ def chunk(
     text: str,
     title: str = "",
     *,
-    max_words: int = _DEFAULT.max_words,
-    min_words: int = _DEFAULT.min_words,
+    max_words: int = DEFAULT.chunking.max_words,
+    min_words: int = DEFAULT.chunking.min_words,
 ) -> list[Passage]:
     """Passages of whole sentences, each at most `max_words` words, never crossing a junk line."""
     spans: list[Span] = []
@@ -154,7 +152,7 @@ def chunk(
     return [Passage(article_id, i, s.start, s.end, text[s.start : s.end]) for i, s in enumerate(spans)]
 
 
-def article_passages(article: Article, config: Chunking = _DEFAULT) -> list[Passage]:
+def article_passages(article: Article, config: Chunking = DEFAULT.chunking) -> list[Passage]:
     """The passages of an article. A title made from its own opening words is no headline to drop."""
     title = "" if article.title_derived else article.title
     return chunk(article.id, article.text, title, max_words=config.max_words, min_words=config.min_words)

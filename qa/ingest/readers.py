@@ -11,17 +11,16 @@ import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
-from qa.config import Indexing
+from qa.config import DEFAULT, Indexing
 from qa.ingest.formats import READERS, kind_of, readable, suffix_of
 from qa.ingest.items import Item, Problem, decode
 from qa.ingest.jsonfiles import is_utf16
 
-_LIMITS = Indexing()
 # Enough of a file's start to tell its kind.
 _HEAD = 65_536
 
 
-def read_paths(paths: list[Path], limits: Indexing = _LIMITS) -> Iterator[Item]:
+def read_paths(paths: list[Path], limits: Indexing = DEFAULT.indexing) -> Iterator[Item]:
     """Every article under the given files and directories, and every problem met on the way.
 
     `limits`: the largest file and article read (qa.config.Indexing).
@@ -53,7 +52,7 @@ def _head(path: Path) -> bytes:
         return fh.read(_HEAD)
 
 
-def read_file(path: Path, limits: Indexing = _LIMITS) -> Iterator[Item]:
+def read_file(path: Path, limits: Indexing = DEFAULT.indexing) -> Iterator[Item]:
     """The articles in one file, read by its kind; a kind dateline does not read is refused in one line."""
     try:
         if not path.is_file():

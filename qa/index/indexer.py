@@ -6,13 +6,13 @@ import hashlib
 import itertools
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 
 from embeddings.base import Encoder, Vectors
-from qa.config import Config
+from qa.config import DEFAULT, Config
 from qa.errors import DatelineError
 from qa.index.database import Store
 from qa.index.embed_cache import EmbedCache
@@ -45,7 +45,7 @@ class IndexOptions:
     progress: bool | Callable[[], str] = False
     """Draw the progress line; a function adds its words to the line (how it embeds)."""
     on_problem: Callable[[Problem], None] | None = None
-    config: Config = field(default_factory=Config)
+    config: Config = DEFAULT
 
 
 def _meta(encoder: Encoder, model_path: str, config: Config) -> dict[str, str]:

@@ -41,7 +41,7 @@ def main() -> None:
             index_paths(
                 index, [ROOT / "corpus"], lambda: indexing_encoder(None, cache_dir=model_cache(), precision="fp32")
             )
-        base = Retriever.open(index, config=Search(judging=Judging(enabled=False)), judge_loader=lambda: None)
+        base = Retriever.open(index, judge_loader=lambda: None)
         bar = f"cosine {Search().verdict.relevance_bar:g}" if args.bar is None else f"judge logit {args.bar:g}"
         print(f"bundled corpus; bar: {bar}; {machine()}")
         for directory in args.judge:

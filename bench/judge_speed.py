@@ -29,7 +29,7 @@ from qa.answering.retriever import Retriever
 from qa.batch.questions import Question
 from qa.batch.running import run_batch
 from qa.batch.writing import Writer
-from qa.config import Judging, Search
+from qa.config import Search
 from qa.reading.query import Query
 
 
@@ -65,7 +65,7 @@ def main() -> None:
     if args.unmentioned:
         unchecked = replace(shipped, verdict=replace(shipped.verdict, unmentioned_bar=0.0))
         variants["judge, no unmentioned check"] = on.with_config(unchecked)
-    variants["no judge"] = on.with_config(replace(shipped, judging=Judging(enabled=False)))
+    variants["no judge"] = Retriever(on.source, on.encoder, shipped)
     rates: dict[str, list[float]] = {name: [] for name in variants}
     latency: dict[str, list[float]] = {name: [] for name in variants}
     try:

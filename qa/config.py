@@ -196,10 +196,9 @@ class Verdict:
 
 @dataclass(frozen=True, slots=True)
 class Judging:
-    """The answer judge (embeddings/judge.py): how it re-ranks, and when it says "nothing relevant"."""
+    """The answer judge (embeddings/judge.py): how it re-ranks, and when it says "nothing relevant".
+    Whether it runs is `qa.settings.Settings.judge`."""
 
-    enabled: bool = True
-    """Off (`--no-judge`, DATELINE_JUDGE=off): the ranking without it, ~4x faster, for bulk runs."""
     depth: int = 4
     """How many of the best fused candidates the judge reads per question (one call each)."""
     weight: float = 0.2

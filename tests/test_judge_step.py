@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -136,9 +137,14 @@ def test_the_bar_is_the_judges_when_it_ran(retriever: Retriever) -> None:
     assert judged(retriever, unsure, bar=0.0, depth=DEEP).ask(question).nothing_found
 
 
-def test_turned_off_the_judge_reads_nothing(retriever: Retriever) -> None:
+def test_turned_off_the_judge_reads_nothing(bundled_index: Path) -> None:
     judge = PhraseJudge("Kim Il Sung")
-    judged(retriever, judge, enabled=False).ask(Query("For whom did Kim Song Nam work as an interpreter?"))
+    retriever = Retriever.open(bundled_index, judge=False, judge_loader=lambda: judge)
+    try:
+        assert retriever.judge is None
+        retriever.ask(Query("For whom did Kim Song Nam work as an interpreter?"))
+    finally:
+        retriever.close()
     assert judge.seen == []
 
 

@@ -84,8 +84,8 @@ class Retriever:
         self.source = source
         self.encoder = encoder
         self.config = config
-        self.judge = judge if self.config.judging.enabled else None
-        """The answer judge, when this install ships one and it is not turned off."""
+        self.judge = judge
+        """The answer judge, when this install ships one and it is not turned off (None: the ranking without it)."""
         self._steps = RANKING_STEPS if self.judge is None else (*RANKING_STEPS, judged_by(self.judge))
         self._lock = threading.RLock()
 
@@ -102,15 +102,13 @@ class Retriever:
         opener: ShardOpener | None = None,
     ) -> Retriever:
         """Open the index and load the model it was built with (or `model`, which must match), and the
-        answer judge when `judge` asks for it (and the config does not turn it off). A sharded archive's
-        shards are opened by `opener` (default: in this process)."""
-        if not judge:
-            config = replace(config, judging=replace(config.judging, enabled=False))
+        answer judge when `judge` asks for it (`Settings.judge`). A sharded archive's shards are opened
+        by `opener` (default: in this process)."""
         source = _open_source(index_dir, config, opener)
         meta = source.meta
         try:
             encoder = loader(model or meta.get("model_path") or None)
-            answer_judge = judge_loader() if config.judging.enabled else None
+            answer_judge = judge_loader() if judge else None
         except EncoderError as exc:
             source.close()
             raise DatelineError(str(exc), "Model failed") from exc

@@ -32,7 +32,7 @@ HIGHLIGHTS = [1.0]
 
 def rules(base: Retriever, questions: list[EvalQuestion], judged: list[Judged]) -> None:
     """The rules tuned by hand on the dev set, each left out in turn (no judge)."""
-    plain = Search(judging=Judging(enabled=False))
+    plain = Search()
     variants = [
         ("all rules (today's ranking)", plain),
         ("without the answer-type boost", replace(plain, answer_types=AnswerTypes(weight=0))),
@@ -71,7 +71,7 @@ def main() -> None:
     args = parser.parse_args()
     questions = load_questions(args.set / "questions.jsonl")
     judged = load_qrels(args.set / "qrels.jsonl", questions)
-    off = Search(judging=Judging(enabled=False))
+    off = Search()
     base = Retriever.open(args.index, config=off, judge_loader=lambda: None)
     judge = Memo(OnnxJudge(args.judge))
     print(f"{args.set.name}: {len(questions)} questions, {len(judged)} strict; judge {judge.name}; {machine()}")

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from embeddings.judge import SHIPPED, OnnxJudge
 from qa.answering.retriever import Retriever
-from qa.config import Judging, Scoring, Search
+from qa.config import Scoring, Search
 from qa.evaluation import evaluate, load_questions
 from qa.strict import load_qrels, strict
 from qa.training.measures import LOOSE, STRICT, Memo
@@ -34,7 +34,7 @@ def main() -> None:
     args = parser.parse_args()
     questions = load_questions(args.set / "questions.jsonl")
     judged = load_qrels(args.set / "qrels.jsonl", questions)
-    shipped = Search(judging=Judging(enabled=not args.no_judge))
+    shipped = Search()
     base = Retriever.open(args.index, config=shipped, judge_loader=lambda: None)
     judge = None if args.no_judge else Memo(OnnxJudge(SHIPPED))
     print(f"{args.set.name}: {len(questions)} questions, {len(judged)} strict; {machine()}", flush=True)

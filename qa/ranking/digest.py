@@ -14,14 +14,13 @@ from qa.ranking.highlight import best_sentence
 from qa.reading.question import Reading
 from qa.search.candidates import CandidateSource
 
-# Openings read per story wanted: copies of one story from several outlets fold into one.
-_READ_PER_STORY = 4
-
 
 def digest(reading: Reading, question: Vectors, source: CandidateSource, config: Search) -> Answer:
     """The period's stories: no relevance bar (every story of the period answers the question)."""
     query, cfg = reading.query, config.collapse
-    ids, count = source.leads(reading.since, reading.until, query.k * _READ_PER_STORY, reading.sources)
+    # Copies of one story from several outlets fold into one, so more openings are read than shown.
+    read = query.k * cfg.openings_per_story
+    ids, count = source.leads(reading.since, reading.until, read, reading.sources)
     texts = source.passages(ids)
     kept: list[Shown] = []
     for pid in ids:
@@ -37,7 +36,7 @@ def digest(reading: Reading, question: Vectors, source: CandidateSource, config:
         for rank, (s, cos) in enumerate(zip(kept, cosines, strict=True), 1)
     )
     notes = list(reading.notes)
-    if count > len(ids) or (len(ids) == query.k * _READ_PER_STORY and len(kept) == query.k):
+    if count > len(ids) or (len(ids) == read and len(kept) == query.k):
         notes.append(f"showing the first {len(kept)} of {count} articles from then; ask for more with -k (or /k)")
     return Answer(
         query.question,

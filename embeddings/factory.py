@@ -11,10 +11,10 @@ import contextlib
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypeGuard
 
-from embeddings.base import Encoder, EncoderError, Vectors, default_model_dir, model_dim, model_name
+from embeddings.base import Encoder, EncoderError, Vectors, model_dim, model_name
 from embeddings.hash_encoder import HashEncoder
+from embeddings.models import is_hash, model_path, runs_one_way
 from embeddings.settings import DEFAULT, Embeddings, Encoding
 
 
@@ -56,117 +56,6 @@ class LazyEncoder:
         return self.loaded().encode_passages(texts, progress=progress)
 
 
-def _is_hash(model: str | Path | None) -> TypeGuard[str]:
-    return isinstance(model, str) and (model == "hash" or model.startswith("hash-"))
-
-
-def _model_path(model: str | Path | None) -> Path:
-    return default_model_dir() if model is None else Path(model).expanduser().resolve()
-
-
-def _one_path(model: str | None) -> bool:
-    """Whether the model runs one way only: the test encoder, or a static model (no graph to export,
-    so nothing to choose between)."""
-    if _is_hash(model):
-        return True
-    from embeddings.export import exportable
-
-    return not exportable(_model_path(model))
-
-
-def one_way(model: str | None) -> str | None:
-    """How a model that runs one way only encodes, in words (the test encoder, a static model); None
-    for a transformer, whose ways are measured and chosen (embeddings/kernels.py)."""
-    if _is_hash(model):
-        return "hash (the test encoder)"
-    from embeddings.export import exportable
-
-    try:
-        path = _model_path(model)
-    except EncoderError:
-        return None
-    if not (path / "config.json").is_file():  # the model is gone: nothing to say of it
-        return None
-    return None if exportable(path) else "static embeddings (sentence-transformers)"
-
-
-def graph_missing(model: str | Path | None, cache_dir: Path) -> bool:
-    """True when a question will first load torch to export the model's graph (~15 s, once)."""
-    if _is_hash(model):
-        return False
-    from embeddings.export import exportable, graph_path
-
-    path = _model_path(model)
-    return exportable(path) and not graph_path(cache_dir, path, model_name(path)).exists()
-
-
-def prepare(model: str | Path | None, cache_dir: Path) -> list[str]:
-    """Make the model's graphs now (the fp32 one for questions, the int8 one for indexing), so that
-    neither the first question nor the first indexing run waits on them; what was made."""
-    if _is_hash(model):
-        return []
-    from embeddings.export import export_onnx, exportable, graph_path, int8_path, quantize_onnx, record_source
-
-    path = _model_path(model)
-    if not exportable(path):
-        return []
-    graph = graph_path(cache_dir, path, model_name(path))
-    made = []
-    if not graph.exists():
-        export_onnx(path, graph)
-        made.append(str(graph))
-    else:
-        record_source(path, graph)  # a graph made before records were kept gets one now
-    if not int8_path(graph).exists():
-        quantize_onnx(graph, int8_path(graph))
-        made.append(str(int8_path(graph)))
-    return made
-
-
-def remove_stale(cache_dir: Path) -> int:
-    """Delete the cache's graphs of model weights that are gone or changed (export.stale_graphs); the bytes freed."""
-    from embeddings.export import stale_graphs
-
-    freed = 0
-    for path in stale_graphs(cache_dir):
-        try:
-            size = path.stat().st_size
-            path.unlink()
-        except OSError:  # another set-up removed it first, or it is not ours to remove
-            continue
-        freed += size
-    return freed
-
-
-def remove_moved(old_dir: Path, cache_dir: Path) -> int:
-    """Delete the graphs and timing records an earlier dateline kept in `old_dir` (a home's
-    `models/`), now kept in `cache_dir` and no longer read there; the bytes freed. Only dateline's
-    own files (`*.onnx`, their records, `kernels-*.json`) go, and the folder only when left empty."""
-    if not old_dir.is_dir() or old_dir.resolve() == cache_dir.resolve():
-        return 0
-    freed = 0
-    for path in [*old_dir.glob("*.onnx"), *old_dir.glob("*.source.json"), *old_dir.glob("kernels-*.json")]:
-        try:
-            size = path.stat().st_size
-            path.unlink()
-        except OSError:
-            continue
-        freed += size
-    with contextlib.suppress(OSError):  # something else is in it: not ours to remove
-        old_dir.rmdir()
-    return freed
-
-
-def int8_missing(model: str | Path | None, cache_dir: Path) -> bool:
-    """True when `load_encoder(..., int8=True)` will first export and quantize the model (~20 s, once)."""
-    if _is_hash(model):
-        return False
-    from embeddings.export import exportable, graph_path, int8_path
-
-    path = _model_path(model)
-    return exportable(path) and not int8_path(graph_path(cache_dir, path, model_name(path))).exists()
-
-
 def load_encoder(
     model: str | Path | None = None,
     *,
@@ -186,9 +75,9 @@ def load_encoder(
       sentence-transformers on a CPU at cosine >= 0.98 (for indexing; docs/benchmarks.md).
     Otherwise, or on another device, or when a graph cannot be made, sentence-transformers runs it.
     """
-    if _is_hash(model):
+    if is_hash(model):
         return HashEncoder(int(model.split("-")[1]) if "-" in model else 64)
-    path = _model_path(model)
+    path = model_path(model)
     if not (path / "config.json").is_file():
         raise EncoderError(f"{path} is not a sentence-transformers model directory (no config.json)")
     name, dim = model_name(path), model_dim(path)
@@ -246,10 +135,10 @@ def fixed_encoder(model: str | None, cache_dir: Path, precision: str) -> Encoder
     sentence-transformers; `onnx`: its fp32 graph), or torch in bfloat16."""
     if precision == "onnx":
         return load_encoder(model, cache_dir=cache_dir)
-    if precision == "int8-all" and not _one_path(model):
-        return _every_layer_int8(_model_path(model), cache_dir)
-    if precision == "bf16" and not _one_path(model):
-        path = _model_path(model)
+    if precision == "int8-all" and not runs_one_way(model):
+        return _every_layer_int8(model_path(model), cache_dir)
+    if precision == "bf16" and not runs_one_way(model):
+        path = model_path(model)
 
         def load() -> Encoder:
             os.environ["HF_HUB_OFFLINE"] = "1"
@@ -287,7 +176,7 @@ class CalibratingEncoder(LazyEncoder):
     def __init__(
         self, model: str | None, cache_dir: Path, on_choice: Callable[[str], None], settings: Embeddings = DEFAULT
     ) -> None:
-        path = _model_path(model)
+        path = model_path(model)
         super().__init__(model_name(path), model_dim(path), self._unused)
         self._model, self._cache_dir, self._on_choice, self._path = model, cache_dir, on_choice, path
         self._settings = settings
@@ -335,12 +224,12 @@ def indexing_encoder(
     """The encoder indexing uses. On a CPU, `auto` takes the path recorded for this machine, or
     measures them on the first passages (`on_choice` hears what was chosen and why); another
     precision forces that path. On another device, sentence-transformers there."""
-    if device not in (None, "cpu") or _one_path(model):
+    if device not in (None, "cpu") or runs_one_way(model):
         return load_encoder(model, device=device, cache_dir=cache_dir, use_graph=False)
     if precision == "auto":
         from embeddings.kernels import recorded
 
-        choice = recorded(cache_dir, model_name(_model_path(model)))
+        choice = recorded(cache_dir, model_name(model_path(model)))
         if choice is None:
             return CalibratingEncoder(model, cache_dir, on_choice)
         on_choice(choice.describe())
@@ -348,39 +237,34 @@ def indexing_encoder(
     return fixed_encoder(model, cache_dir, precision)
 
 
-def needs_preparing(model: str | None, *, cache_dir: Path, device: str | None = None, precision: str = "auto") -> bool:
-    """True when indexing will first export and quantize the model (a one-time wait of ~20 s)."""
-    return precision in ("int8", "auto") and device in (None, "cpu") and int8_missing(model, cache_dir)
-
-
 def _question_path_encoder(model: str | None, cache_dir: Path, path: str) -> Encoder:
     """One way to encode questions: an ONNX graph (`fp32` is the exact one), never torch once it exists."""
-    if path == "int8-all" and not _one_path(model):
-        return _every_layer_int8(_model_path(model), cache_dir)
+    if path == "int8-all" and not runs_one_way(model):
+        return _every_layer_int8(model_path(model), cache_dir)
     return load_encoder(model, cache_dir=cache_dir, int8=path == "int8")
 
 
 def question_encoder(model: str | None, cache_dir: Path) -> Encoder:
     """The encoder questions use: the path `choose_question_path` recorded for this machine, or the
     exact fp32 graph."""
-    if _is_hash(model):
+    if is_hash(model):
         return load_encoder(model, cache_dir=cache_dir)
     from embeddings.kernels import recorded
 
-    choice = recorded(cache_dir, model_name(_model_path(model)), "questions")
+    choice = recorded(cache_dir, model_name(model_path(model)), "questions")
     return _question_path_encoder(model, cache_dir, choice.path if choice else "fp32")
 
 
 def choose_question_path(model: str | None, cache_dir: Path, texts: list[str]) -> str | None:
     """Time the question paths on `texts` (question-length), record the choice, and say what it is
     (a choice recorded earlier stands; None for a model with one path: the test encoder, a static model)."""
-    if _one_path(model) or not texts:
+    if runs_one_way(model) or not texts:
         return None
     from tokenizers import Tokenizer
 
     from embeddings.kernels import calibrate, question_paths, recorded, save
 
-    path = _model_path(model)
+    path = model_path(model)
     earlier = recorded(cache_dir, model_name(path), "questions")
     if earlier is not None:
         return earlier.describe()

@@ -12,17 +12,9 @@ import numpy as np
 import pytest
 
 from embeddings.base import default_model_dir, model_dim, model_name
+from embeddings.cache import graph_missing, int8_missing, needs_preparing, prepare, remove_stale
 from embeddings.export import export_onnx, graph_path, int8_path, record_source
-from embeddings.factory import (
-    LazyEncoder,
-    graph_missing,
-    indexing_encoder,
-    int8_missing,
-    load_encoder,
-    needs_preparing,
-    prepare,
-    remove_stale,
-)
+from embeddings.factory import LazyEncoder, indexing_encoder, load_encoder
 from embeddings.hash_encoder import HashEncoder
 from embeddings.onnx_encoder import OnnxEncoder
 from embeddings.st_encoder import SentenceTransformerEncoder

@@ -164,8 +164,9 @@ def test_questions_are_timed_one_at_a_time_and_recorded_apart(tmp_path: Path) ->
 
 
 def test_questions_use_the_recorded_path(model_cache: Path, tmp_path: Path) -> None:
+    from embeddings.cache import prepare
     from embeddings.export import graph_path, int8_path
-    from embeddings.factory import LazyEncoder, prepare, question_encoder
+    from embeddings.factory import LazyEncoder, question_encoder
     from embeddings.onnx_encoder import OnnxEncoder
 
     prepare(None, model_cache)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from embeddings.factory import graph_missing
+from embeddings.cache import graph_missing
 from qa.answering.retriever import Retriever
 from qa.config import DEFAULT, Config
 from qa.settings import Settings, model_cache

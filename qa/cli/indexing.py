@@ -58,7 +58,8 @@ def declare(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, settings: Settings) -> ExitCode:
-    from embeddings.factory import indexing_encoder, needs_preparing
+    from embeddings.cache import needs_preparing
+    from embeddings.factory import indexing_encoder
     from qa.index.archive import is_archive
     from qa.index.archiving import index_archive
     from qa.index.indexer import IndexOptions, index_paths

@@ -19,9 +19,9 @@ def declare(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, settings: Settings) -> ExitCode:
-    from embeddings.factory import one_way
     from embeddings.judge import shipped_name
     from embeddings.kernels import recorded
+    from embeddings.models import one_way
     from qa.index.archive import describe_archive, is_archive
     from qa.index.database import Store
     from qa.present.info import IndexInfo, info_record, info_text

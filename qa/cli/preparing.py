@@ -18,7 +18,8 @@ def declare(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, settings: Settings) -> ExitCode:
-    from embeddings.factory import choose_question_path, indexing_encoder, prepare, remove_moved, remove_stale
+    from embeddings.cache import prepare, remove_moved, remove_stale
+    from embeddings.factory import choose_question_path, indexing_encoder
 
     cache = model_cache()
     made = prepare(settings.model, cache)

@@ -30,7 +30,8 @@ from qa.index.archive import is_archive, period_of, read_manifest
 from qa.index.archiving import index_archive
 from qa.index.database import Store
 from qa.index.embed_cache import EmbedCache
-from qa.index.indexer import IndexOptions, _offer_old_vectors, index_paths
+from qa.index.embedding import offer_old_vectors
+from qa.index.indexer import IndexOptions, index_paths
 from qa.index.layout import Layout
 from qa.ingest.articles import Article
 from qa.ingest.readers import read_paths
@@ -53,7 +54,7 @@ def seed_caches(single: Path, archive: Path, shard_by: str, articles: Path) -> N
     for period, ids in by_period.items():
         (archive / period).mkdir(parents=True, exist_ok=True)
         cache = EmbedCache(Layout(archive / period).embed_cache)
-        _offer_old_vectors(store, [i for i in ids if i in stored], encoder, cache)
+        offer_old_vectors(store, [i for i in ids if i in stored], encoder, cache)
     store.close()
     index_archive(archive, [articles], lambda: encoder, IndexOptions(progress=True), shard_by=shard_by)
 
@@ -64,7 +65,7 @@ def build_single(old: Path, single: Path, articles: Path) -> None:
     store = Store.open(old)
     encoder = indexing_encoder(None, cache_dir=model_cache(), precision="int8")
     single.mkdir(parents=True, exist_ok=True)
-    _offer_old_vectors(store, sorted(store.article_ids()), encoder, EmbedCache(Layout(single).embed_cache))
+    offer_old_vectors(store, sorted(store.article_ids()), encoder, EmbedCache(Layout(single).embed_cache))
     store.close()
     report = index_paths(single, [articles], lambda: encoder, IndexOptions(progress=True))
     print(f"one index: {report.passages_embedded} passages embedded, {report.passages_reused} reused", flush=True)

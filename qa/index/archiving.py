@@ -140,7 +140,7 @@ def _embed_ahead(
     """Embed the passages of articles no shard holds yet, `Indexing.ahead_passages` at a time (one
     call each), into their shard's embed cache, where the shard's own run finds them; how many."""
     from qa.index.embed_cache import EmbedCache
-    from qa.index.indexer import cache_key
+    from qa.index.embedding import cache_key
     from qa.ingest.chunker import article_passages, embedding_text
     from qa.progress import Progress
 

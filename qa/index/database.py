@@ -10,6 +10,7 @@ import sqlite3
 from pathlib import Path
 
 from qa.errors import REBUILD, DatelineError, damaged
+from qa.index.keyword_queries import KeywordQueries
 from qa.index.layout import DB_NAME, FORMAT_VERSION, Layout
 from qa.index.queries import Queries
 from qa.index.records import Stats
@@ -31,7 +32,7 @@ CREATE VIRTUAL TABLE IF NOT EXISTS passages_fts USING fts5(
 """
 
 
-class Store(Queries, Writes):
+class Store(Queries, KeywordQueries, Writes):
     """An open index database. Readers may be many; one writer at a time holds the lock (qa/index/lock.py)."""
 
     def __init__(self, directory: Path, conn: sqlite3.Connection) -> None:

@@ -7,31 +7,31 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual import on, work
-from textual.app import App, ComposeResult
+from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, Input
 
 from qa.conversation import Conversation
 from qa.errors import DatelineError
-from qa.present.words import reference
 from qa.reading.query import Query
 from qa.settings import Settings
 from tui.answer_widgets import answer_widgets
 from tui.ask import HistoryInput
+from tui.card_actions import CardActions
 from tui.driver import use_paste_parser
 from tui.engine import Engine, EngineOpener, open_engine
-from tui.export import clipboard_file, export_path
-from tui.messages import AnswerFailed, AnswerReady, ArticleLoaded, EngineFailed, EngineReady
+from tui.export import export_path
+from tui.messages import AnswerFailed, AnswerReady, EngineFailed, EngineReady
 from tui.queue import Asked, QuestionQueue
-from tui.screens import ArticleScreen, HelpScreen
+from tui.screens import HelpScreen
 from tui.widgets import AnswerCard, Log, Notice, QuestionLine, StatusBar, corpus_forms
 
 if TYPE_CHECKING:  # the index code loads in the engine worker, after the first paint
     from qa.index.records import Stats
 
 
-class DatelineApp(App[None]):
+class DatelineApp(CardActions):
     """The dateline chat."""
 
     TITLE = "dateline"
@@ -237,80 +237,7 @@ class DatelineApp(App[None]):
         log.mount(*widgets)
         log.scroll_end(animate=False)
 
-    # -- actions -----------------------------------------------------------------------------
-
-    def _card(self) -> AnswerCard | None:
-        return self.focused if isinstance(self.focused, AnswerCard) else None
-
-    def action_tab(self) -> None:
-        """From the input, to the first card of the latest answer; from a card, back to the input.
-
-        Up and Down move between the cards; Tab is the way in and out of them.
-        """
-        if self.screen is not self.screen_stack[0]:
-            self.screen.focus_next()
-        elif isinstance(self.focused, HistoryInput):
-            self.action_focus_answer()
-        else:
-            self.screen.set_focus(self.query_one("#ask", Input))
-
-    def _focus_now(self, card: AnswerCard) -> None:
-        # At once, not after the next refresh (Widget.focus): the keys that follow go to the card.
-        self.screen.set_focus(card)
-        card.scroll_visible()
-
-    def action_focus_answer(self) -> None:
-        """Focus the first card of the latest answer."""
-        cards = list(self.query(AnswerCard))
-        if not cards:
-            return
-        latest = max(i for i, c in enumerate(cards) if c.hit.rank == 1)
-        self._focus_now(cards[latest])
-
-    def action_card(self, step: int) -> None:
-        cards = list(self.query(AnswerCard))
-        card = self._card()
-        if not cards or card is None:
-            return
-        index = max(0, min(len(cards) - 1, cards.index(card) + step))
-        self._focus_now(cards[index])
-
-    def action_open_article(self) -> None:
-        card = self._card()
-        if card is not None and self.engine is not None:
-            self.load_article(card.hit.passage.article_id, card.hit.passage.start, card.hit.passage.end)
-
-    @work(thread=True, exclusive=True, exit_on_error=False, group="article")
-    def load_article(self, article_id: str, start: int, end: int) -> None:
-        """Read the article off the UI thread (it waits for a search in progress to finish with the index)."""
-        assert self.engine is not None
-        try:
-            self.post_message(ArticleLoaded(self.engine.article(article_id), start, end))
-        except Exception as exc:  # noqa: BLE001 - shown as a notice; the app keeps running
-            self.post_message(ArticleLoaded(None, start, end, str(exc) or type(exc).__name__))
-
-    @on(ArticleLoaded)
-    def article_loaded(self, message: ArticleLoaded) -> None:
-        if message.error:
-            self.notify(f"could not open the article: {message.error}", severity="error")
-        elif message.article is None:
-            self.notify("that article is no longer in the index", severity="warning")
-        else:
-            self.push_screen(ArticleScreen(message.article, message.start, message.end))
-
-    def action_copy(self) -> None:
-        card = self._card()
-        if card is None:
-            return
-        text = f"“{card.hit.passage.text}” — {reference(card.hit)}"
-        # OSC 52 reaches the clipboard only where the terminal passes it on (tmux does not by default),
-        # and nothing says whether it did: the file is the copy that always works.
-        self.copy_to_clipboard(text)
-        try:
-            where = f"; if nothing arrives, the quote is also in {clipboard_file(text)}"
-        except OSError as exc:
-            where = f" (could not also write it to a file: {exc.strerror})"
-        self.notify(f"quote and citation sent to the terminal clipboard (OSC 52){where}", title="Copy")
+    # -- actions (the cards' own: tui/card_actions.py) --------------------------------------
 
     def action_clear(self) -> None:
         self.query_one("#log", VerticalScroll).remove_children()

@@ -14,7 +14,7 @@ import pytest
 from embeddings.hash_encoder import HashEncoder
 from qa.answering.retriever import Retriever
 from qa.config import Config, Indexing
-from qa.index import indexer, plan
+from qa.index import embedding, indexer, plan
 from qa.index.database import Store
 from qa.index.indexer import IndexOptions, index_paths
 from qa.ingest import chunker
@@ -273,7 +273,7 @@ def test_indexing_streams_and_an_interrupted_run_resumes_where_it_stopped(
         chunked.append(article.id)
         return real_passages(article, config)
 
-    monkeypatch.setattr(indexer, "article_passages", passages)
+    monkeypatch.setattr(embedding, "article_passages", passages)
     stopping = StopsAtCall(stop_at=5, chunked=chunked)
     with pytest.raises(KeyboardInterrupt):
         build(index, [corpus_copy, more], stopping, config=small)

@@ -1,29 +1,23 @@
-"""Saved web pages: the article's text, headline, date and outlet, without menus, ads or bylines (trafilatura)."""
+"""Saved web pages: the article's text, headline, date and outlet, without menus, ads or bylines.
+
+The story's text is qa/ingest/extraction.py's; what the page says of itself, qa/ingest/page_meta.py's.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
-
-import trafilatura
-from trafilatura.settings import Document, set_date_params
 
 from qa.config import Indexing
+from qa.ingest.extraction import body, extract, parse
 from qa.ingest.items import Item, Problem, derive_title, make_article
 from qa.ingest.page_meta import date_in_url, headline, iso_date, page_meta
 from qa.ingest.page_meta import outlet as page_outlet
 
-# How trafilatura is asked: chosen by the count of html-dev pages read right (bench/html_extraction.py).
-EXTRACTION: dict[str, Any] = {"include_comments": False, "include_tables": True}
-
 _NO_TEXT = "no article text found in the page, skipped"
 # A page whose every block is shorter than this is a list of links or a menu, not an article.
 _SENTENCE_WORDS = 12
-_LINES = re.compile(r"\s*\n\s*")
-_SPACES = re.compile(r"[ \t\u00a0]+")
 
 
 def read_html(
@@ -36,25 +30,15 @@ def read_html(
     key: str | None = None,
 ) -> Iterator[Item]:
     """The article in one page; `url` and `captured` come from a web archive's record, when there is one."""
-    try:
-        # Only ever given the bytes: trafilatura and htmldate fetch nothing.
-        doc = trafilatura.bare_extraction(
-            data,
-            url=url or None,
-            with_metadata=True,
-            # Only dates the page states (markup, metadata, URL): htmldate's extensive search takes a
-            # footer's "Copyright 2024" for 2024-01-01, worse than the capture date or "undated".
-            date_extraction_params=set_date_params(False),
-            **EXTRACTION,
-        )
-    except Exception:  # noqa: BLE001 -- any page, however broken, is one line for the user, never a traceback
-        doc = None
-    text = _paragraphs(_string(doc.text)) if isinstance(doc, Document) else ""
-    if not isinstance(doc, Document) or not any(len(b.split()) >= _SENTENCE_WORDS for b in text.split("\n\n")):
+    # Parsed once: what the page says of itself is read first, then the tree is pruned and extracted.
+    tree = parse(data)
+    said = page_meta(tree) if tree is not None else None
+    doc = extract(tree, url) if tree is not None else None
+    text = body(doc)
+    if doc is None or said is None or not any(len(b.split()) >= _SENTENCE_WORDS for b in text.split("\n\n")):
         yield Problem(str(path), _NO_TEXT)
         return
     # What the page says of itself, in the order qa/ingest/page_meta.py documents.
-    said = page_meta(data)
     page_url = url or said.url or _string(doc.url)
     title = _string(doc.title)
     outlet = page_outlet(
@@ -72,12 +56,6 @@ def read_html(
         outlet=outlet,
         limits=limits,
     )
-
-
-def _paragraphs(text: str) -> str:
-    """Trafilatura's one block a line, as paragraphs apart by a blank line (the chunker's unit)."""
-    blocks = (_SPACES.sub(" ", b).strip() for b in _LINES.split(text))
-    return "\n\n".join(b for b in blocks if b)
 
 
 def _string(value: object) -> str:

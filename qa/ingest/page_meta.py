@@ -56,10 +56,11 @@ class PageMeta:
     url: str = ""
 
 
-def page_meta(data: bytes) -> PageMeta:
-    """The page's own statements about itself (never raises: a page that cannot be parsed says nothing)."""
+def page_meta(page: bytes | lxml.html.HtmlElement) -> PageMeta:
+    """The page's own statements about itself, from its bytes or its parsed tree (read, never changed);
+    never raises: a page that cannot be parsed says nothing."""
     try:
-        root = lxml.html.fromstring(_decoded(data))
+        root = page if isinstance(page, lxml.html.HtmlElement) else lxml.html.fromstring(_decoded(page))
     except (ValueError, lxml.etree.ParserError):
         return PageMeta()
     meta: dict[str, str] = {}

@@ -87,9 +87,9 @@ def main(workdir: Path) -> None:
     from ray.cluster_utils import Cluster
 
     from embeddings.factory import indexing_encoder
+    from qa.answering.opening import open_retriever
     from qa.answering.retriever import Retriever
     from qa.cli import main as cli
-    from qa.answering.opening import open_retriever
     from qa.cluster.serving import actor_name
     from qa.index.archive import read_manifest
     from qa.index.indexer import index_paths
@@ -135,6 +135,9 @@ def main(workdir: Path) -> None:
         out["by_outlet_sources"] = sorted({h.passage.source for a in got_by_outlet for h in a.hits})
         half = len(queries) // 2
         first = [seen(a) for a in served.ask_many(queries[:half])]
+        # Where the shards were placed, read before one is killed: a restart is Ray's to place.
+        holders = [ray.get_actor(actor_name(archive, s), namespace="dateline") for s in manifest.shards]
+        out["actor_nodes"] = len({ray.get(h.node.remote()) for h in holders})
         # The shard most questions read dies between the two halves of the batch; Ray restarts it.
         busiest = max(manifest.shards, key=lambda s: s.articles)
         actor = ray.get_actor(actor_name(archive, busiest), namespace="dateline")
@@ -143,8 +146,6 @@ def main(workdir: Path) -> None:
         second = [seen(a) for a in served.ask_many(queries[half:])]
         out["same_as_one_index"] = [got == w for got, w in zip(first + second, want, strict=True)]
         out["restarted"] = ray.get(actor.pid.remote()) != before
-        holders = [ray.get_actor(actor_name(archive, s), namespace="dateline") for s in manifest.shards]
-        out["actor_nodes"] = len({ray.get(h.node.remote()) for h in holders})
 
         # A worker node is lost: the actors it held start again on the others, and answer the same.
         cluster.remove_node(workers[0])

@@ -38,8 +38,8 @@ def declare(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, settings: Settings) -> ExitCode:
-    from qa.batch.running import BatchJob, answer_file
     from qa.answering.opening import open_retriever
+    from qa.batch.running import BatchJob, answer_file
 
     job = BatchJob(
         args.questions,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field, replace
 
-from qa.config import DEFAULT, Answering
+from qa.config import DEFAULT
 from qa.errors import DatelineError
 from qa.ingest.dates import parse_cli_date
 from qa.present.markdown import answer_markdown
@@ -17,7 +17,7 @@ from qa.ranking.answers import Answer
 from qa.reading.followups import carry_topic, is_followup
 from qa.reading.query import Query, outlet_names
 
-MAX_K = Answering().max_k
+MAX_K = DEFAULT.answering.max_k
 # Slash commands the chat carries out itself; the others set the conversation's filters.
 FRONT_END_COMMANDS = ("clear", "export", "help")
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 
-from qa.config import Collapse
+from qa.config import DEFAULT
 
 _WORD = re.compile(r"\w+")
-_DEFAULT = Collapse()
+_DEFAULT = DEFAULT.search.collapse
 
 
 def shingles(text: str, size: int = _DEFAULT.shingle) -> frozenset[int]:

@@ -16,7 +16,7 @@ from dataclasses import astuple, fields
 import numpy as np
 import numpy.typing as npt
 
-from qa.config import Highlighting, Judging, Search
+from qa.config import DEFAULT, Highlighting, Judging, Search
 from qa.ingest.chunker import sentence_spans
 from qa.ranking.collapse import Shown
 from qa.ranking.scoring import Ranked, Read
@@ -26,7 +26,7 @@ from qa.reading.text import content_words
 
 # One per field of qa.config.Highlighting, in its order.
 FEATURES = tuple(f.name for f in fields(Highlighting))
-_DEFAULT = Highlighting()
+_DEFAULT = DEFAULT.search.highlighting
 
 _NAME = re.compile(r"\b[A-Z][\w'’-]*")
 # Capitalised, but no name: a day or a month tells when, not who or what.

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from qa.config import Answering
+from qa.config import DEFAULT
 
-NAMED = Answering().outlets_named
+NAMED = DEFAULT.answering.outlets_named
 
 
 def matches(stored: str, asked: Sequence[str]) -> bool:

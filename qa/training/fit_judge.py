@@ -19,7 +19,7 @@ from pathlib import Path
 
 from embeddings.judge import SHIPPED, OnnxJudge
 from qa.answering.retriever import Retriever
-from qa.config import AnswerTypes, Judging, QuestionDates, Scoring, Search
+from qa.config import DEFAULT, AnswerTypes, Judging, QuestionDates, Scoring
 from qa.evaluation import EvalQuestion, answerable, evaluate, load_questions
 from qa.reading.query import Query
 from qa.strict import Judged, load_qrels, strict
@@ -32,7 +32,7 @@ HIGHLIGHTS = [1.0]
 
 def rules(base: Retriever, questions: list[EvalQuestion], judged: list[Judged]) -> None:
     """The rules tuned by hand on the dev set, each left out in turn (no judge)."""
-    plain = Search()
+    plain = DEFAULT.search
     variants = [
         ("all rules (today's ranking)", plain),
         ("without the answer-type boost", replace(plain, answer_types=AnswerTypes(weight=0))),
@@ -63,7 +63,7 @@ def main() -> None:
     parser.add_argument(
         "--highlights", type=float, nargs="*", default=HIGHLIGHTS, help="the judge's weights in picking the highlight"
     )
-    parser.add_argument("--depth", type=int, default=Judging().depth, help="candidates the judge reads")
+    parser.add_argument("--depth", type=int, default=DEFAULT.search.judging.depth, help="candidates the judge reads")
     parser.add_argument("--undated", action="store_true", help="the judge reads every candidate without its age")
     parser.add_argument(
         "--rules", action="store_true", help="also re-check the hand-tuned rules, one left out at a time"
@@ -71,7 +71,7 @@ def main() -> None:
     args = parser.parse_args()
     questions = load_questions(args.set / "questions.jsonl")
     judged = load_qrels(args.set / "qrels.jsonl", questions)
-    off = Search()
+    off = DEFAULT.search
     base = Retriever.open(args.index, config=off, judge_loader=lambda: None)
     judge = Memo(OnnxJudge(args.judge))
     print(f"{args.set.name}: {len(questions)} questions, {len(judged)} strict; judge {judge.name}; {machine()}")

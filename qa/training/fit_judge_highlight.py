@@ -35,7 +35,7 @@ from pathlib import Path
 import numpy as np
 
 from embeddings.judge import GRAPH, OnnxJudge
-from qa.config import Highlighting
+from qa.config import DEFAULT
 from qa.ranking.highlight import FEATURES
 from qa.training.data import DEV, HOLD_OUT, TRAIN, held_out
 from qa.training.graph import add_token_head
@@ -156,7 +156,10 @@ def main() -> None:
         # that weight: the head's per-token score, the read weight its bias.
         w, b = both[n : width - 1], float(both[width - 1])
         pickers = [
-            ("sentence features alone (qa.config.Highlighting)", np.r_[astuple(Highlighting()), np.zeros(width - n)])
+            (
+                "sentence features alone (qa.config.Highlighting)",
+                np.r_[astuple(DEFAULT.search.highlighting), np.zeros(width - n)],
+            )
         ]
         print("qa.config.Judging: highlight=1 (the head carries its scale), pool='mean'")
     else:
@@ -164,7 +167,7 @@ def main() -> None:
         sets = [(name, examples(ps, w, b)) for name, ps in named]
         both = fit(sets[0][1], args.l2)
         pickers = [
-            ("sentence features alone (qa.config.Highlighting)", np.r_[astuple(Highlighting()), 0.0, 0.0]),
+            ("sentence features alone (qa.config.Highlighting)", np.r_[astuple(DEFAULT.search.highlighting), 0.0, 0.0]),
             ("the judge's best token alone", np.r_[np.zeros(n), 1.0, 0.0]),
         ]
         print(f"qa.config.Judging: highlight={both[n]:.3g}, unread={both[n + 1] / both[n]:.3g}, pool='max'")

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from embeddings.judge import SHIPPED, OnnxJudge
 from qa.answering.retriever import Retriever
-from qa.config import Scoring, Search
+from qa.config import DEFAULT
 from qa.evaluation import evaluate, load_questions
 from qa.strict import load_qrels, strict
 from qa.training.measures import LOOSE, STRICT, Memo
@@ -34,7 +34,7 @@ def main() -> None:
     args = parser.parse_args()
     questions = load_questions(args.set / "questions.jsonl")
     judged = load_qrels(args.set / "qrels.jsonl", questions)
-    shipped = Search()
+    shipped = DEFAULT.search
     base = Retriever.open(args.index, config=shipped, judge_loader=lambda: None)
     judge = None if args.no_judge else Memo(OnnxJudge(SHIPPED))
     print(f"{args.set.name}: {len(questions)} questions, {len(judged)} strict; {machine()}", flush=True)
@@ -45,7 +45,10 @@ def main() -> None:
             r = Retriever(base.source, base.encoder, config, judge)
             s, _ = strict(r, judged)
             loose, _ = evaluate(r, questions)
-            shipped_pair = (weight, days) == (Scoring().recency_weight, Scoring().recency_days)
+            shipped_pair = (weight, days) == (
+                DEFAULT.search.scoring.recency_weight,
+                DEFAULT.search.scoring.recency_days,
+            )
             name = f"{weight:g} x exp(-age / {days:g} days)" + (" (shipped)" if shipped_pair else "")
             rows.append([name, *(f"{s[k]:.3f}" for k in STRICT), *(f"{loose[k]:.3f}" for k in LOOSE)])
             print(rows[-1], flush=True)

@@ -81,3 +81,11 @@ def corpus_copy(tmp_path: Path) -> Path:
 @pytest.fixture
 def hash_encoder() -> HashEncoder:
     return HashEncoder(64)
+
+
+@pytest.fixture
+def hash_index(tmp_path: Path) -> Path:
+    """The bundled corpus indexed with the 64-dimension hash encoder (fast, and the same everywhere)."""
+    directory = tmp_path / "index"
+    index_paths(directory, [CORPUS], lambda: HashEncoder(64))
+    return directory

@@ -1,4 +1,5 @@
-"""Waiting on the chat as a user does: until it has opened its index, and until it has answered.
+"""Waiting on the chat as a user does: until it has opened its index, and until it has answered; and asking
+it a question.
 
 One `workers.wait_for_complete()` is not enough: the index opens in a worker started after the
 first frame, and an answer's worker starts when the index is open, so a single wait can come
@@ -8,6 +9,8 @@ before the worker it should wait for exists.
 from __future__ import annotations
 
 from typing import Any
+
+from textual.widgets import Input
 
 from tui.app import DatelineApp
 
@@ -32,3 +35,10 @@ async def settle(pilot: Any, app: DatelineApp) -> None:
         if app.questions.idle:
             return
     raise AssertionError("the queued questions were never all answered")
+
+
+async def ask(pilot: Any, app: DatelineApp, question: str) -> None:
+    """Type a question, press Enter, and wait until it is answered."""
+    app.query_one("#ask", Input).value = question
+    await pilot.press("enter")
+    await settle(pilot, app)

@@ -1,9 +1,11 @@
 """A reporter's mixed archive through `dateline index` and `dateline ask`, as a user runs them: a feed
 whose item's page is saved too, a WARC, a CSV export, Markdown with front matter, a PDF, a workbook,
-a broken page, and JSON with RFC 2822 dates."""
+a broken page, and JSON with RFC 2822 dates; and a folder of feeds, PDFs and sheets, good and broken,
+read and indexed together (hash encoder)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import re
@@ -12,8 +14,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+from embeddings.hash_encoder import HashEncoder
+from qa.answering.retriever import Retriever
+from qa.index.indexer import IndexOptions, index_paths
+from qa.ingest.items import Problem
+from qa.ingest.readers import read_paths
+from qa.reading.query import Query
 from tests.conftest import ROOT
-from tests.test_feeds_pdf_sheets import CSV, GOOD_PDF, PDF_STORY, RSS, make_pdf, write_xlsx
+from tests.samples import ATOM, CSV, GOOD_PDF, PDF_STORY, RSS, TSV, articles, make_pdf, problems, write_xlsx
 from tests.test_html import make_warc, page
 
 # The feed's first item, saved as the full page it links to.
@@ -91,3 +99,49 @@ def test_a_mixed_archive_is_read_with_real_dates_and_outlets(tmp_path: Path) -> 
         )
         top = json.loads(asked.stdout)["passages"][0]
         assert (top["date"], top["source"]) == (date, outlet), (question, top["title"])
+
+
+def mixed_directory(root: Path) -> Path:
+    good = make_pdf(PDF_STORY, GOOD_PDF)
+    root.mkdir()
+    (root / "gazette.rss").write_text(RSS, encoding="utf-8")
+    (root / "courier.xml").write_text(ATOM, encoding="utf-8")
+    (root / "council.pdf").write_bytes(good)
+    (root / "export.csv").write_text(CSV, encoding="utf-8")
+    (root / "market.tsv").write_text(TSV, encoding="utf-8")
+    write_xlsx(root / "culture.xlsx")
+    (root / "broken.rss").write_text("<rss><channel><title>Cut off", encoding="utf-8")
+    (root / "broken.pdf").write_bytes(good[: len(good) // 3])
+    (root / "broken.csv").write_bytes(os.urandom(2048).replace(b"\x00", b"\x01") + b"\x00\x00")
+    (root / "broken.xlsx").write_bytes(b"PK\x03\x04" + os.urandom(512))
+    return root
+
+
+def test_mixed_directory_reads_every_good_article(tmp_path: Path) -> None:
+    items = list(read_paths([mixed_directory(tmp_path / "mixed")]))
+    assert len(articles(items)) == 3 + 2 + 1 + 2 + 1 + 2
+    fatal = [p for p in problems(items) if p.fatal]
+    names = sorted(Path(p.path).name for p in fatal)
+    assert names == ["broken.csv", "broken.pdf", "broken.rss", "broken.xlsx", "export.csv"]
+    assert all("\n" not in p.message and "Traceback" not in p.message for p in fatal)
+
+
+def test_mixed_directory_end_to_end(tmp_path: Path) -> None:
+    data = mixed_directory(tmp_path / "mixed")
+    index = tmp_path / "index"
+    seen: list[Problem] = []
+    index_paths(index, [data], lambda: HashEncoder(64), IndexOptions(on_problem=seen.append))
+    assert len(seen) == 5
+    retriever = Retriever.open(index, "hash-64")
+    try:
+        cases = [
+            ("When does the ferry between Lisbon and Porto start sailing?", dt.date(2024, 10, 7), "Harbour Gazette"),
+            ("How much more will households pay for water rates?", dt.date(2024, 10, 6), "Civic Ledger"),
+            ("How many concerts in the orchestra winter season?", dt.date(2024, 10, 5), "Evening Score"),
+            ("Why did dock workers strike over night-shift pay?", dt.date(2024, 10, 8), "Harbour Gazette"),
+        ]
+        for question, date, outlet in cases:
+            top = retriever.ask(Query(question, k=3, apply_bar=False)).hits[0].passage
+            assert (top.date, top.source) == (date, outlet), (question, top.title)
+    finally:
+        retriever.close()

@@ -161,6 +161,9 @@ class Judging:
 
     depth: int = 4
     """How many of the best fused candidates the judge reads per question (one call each)."""
+    siblings: int = 0
+    """How many more passages of the article it ranks first the judge then reads (from the question's
+    candidates, best fused first), so another passage of that article can become the quote. 0: none."""
     weight: float = 0.2
     """The judge's probability that a passage answers, added to its fused score with this weight."""
     bar: float | None = None

@@ -185,3 +185,18 @@ def test_judge_on_the_command_line(bundled_index: object, capsys: pytest.Capture
     )
     assert code == 0
     assert "Kim Song Nam" in capsys.readouterr().out
+
+
+def test_with_siblings_the_judge_reads_more_of_the_article_it_ranks_first(retriever: Retriever) -> None:
+    question = Query("Who did Kim Song Nam meet in Beijing?", k=3)
+    # Named only further down the story the judge ranks first.
+    alone, further = PhraseJudge("Liu Jianchao"), PhraseJudge("Liu Jianchao")
+    before = judged(retriever, alone, weight=1.0, depth=1).ask(question)
+    after = judged(retriever, further, weight=1.0, depth=1, siblings=10).ask(question)
+    headline = alone.seen[0].split(": ", 1)[1].split(". ", 1)[0]
+    # It read the first candidate, then more passages of that same story, and no other.
+    assert len(alone.seen) == 1 and len(further.seen) > 1
+    assert all(text.split(": ", 1)[1].startswith(headline + ".") for text in further.seen)
+    # That story's passage naming him is the first quote now; it was not before.
+    assert "Liu Jianchao" not in before.hits[0].passage.text
+    assert "Liu Jianchao" in after.hits[0].passage.text

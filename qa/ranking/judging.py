@@ -50,13 +50,14 @@ def _read(passage: StoredPassage, text: str, reading: Reading, cfg: Judging) -> 
 
 def judged_by(judge: Judge) -> Step:
     """A ranking step: the judge reads the best `depth` candidates; its probability, weighted, is added.
-    When it gives a say in the highlight and reads tokens, its reading of each is kept for that."""
+    Then it reads up to `siblings` more passages of the article it ranks first, so the quote is that
+    article's answering passage, not only its best-fused one. When it gives a say in the highlight and
+    reads tokens, its reading of each is kept for that."""
 
-    def step(ranked: Ranked, reading: Reading, texts: Texts, config: Search) -> Ranked:
-        cfg = config.judging
-        passages = texts.get(ranked.order[: cfg.depth])
+    def judge_ids(ids: list[int], ranked: Ranked, reading: Reading, texts: Texts, cfg: Judging) -> None:
+        passages = texts.get(ids)
         if not passages:
-            return ranked
+            return
         inputs = [_read(p, p.text, reading, cfg) for p in passages.values()]
         question = reading.query.question
         if cfg.highlight and judge.reads_tokens:
@@ -69,7 +70,21 @@ def judged_by(judge: Judge) -> Step:
         for pid, logit in zip(passages, logits, strict=True):
             ranked.judged[pid] = logit
             ranked.score[pid] += cfg.weight * probability(logit)
+
+    def step(ranked: Ranked, reading: Reading, texts: Texts, config: Search) -> Ranked:
+        cfg = config.judging
+        if not ranked.order:
+            return ranked
+        judge_ids(ranked.order[: cfg.depth], ranked, reading, texts, cfg)
         ranked.resort()
+        if cfg.siblings and ranked.order:
+            article = ranked.candidates[ranked.order[0]].article_id
+            siblings = [
+                pid for pid in ranked.order if pid not in ranked.judged and ranked.candidates[pid].article_id == article
+            ][: cfg.siblings]
+            if siblings:
+                judge_ids(siblings, ranked, reading, texts, cfg)
+                ranked.resort()
         return ranked
 
     return step

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from qa.reading.text import content_words, is_name
+from qa.training.measures import auc
 from qa.training.report import table
 
 Record = dict[str, Any]
@@ -92,6 +93,10 @@ def family() -> list[Rule]:
         if u > r:
             rules.append(Rule(r, u, c, n))
     return rules
+
+
+SCORES = ("cosine", "judge")
+"""The scores a record keeps of its best candidate: the cosine, and the judge's logit."""
 
 
 def groups(records: list[Record]) -> dict[str, Callable[[Record], bool]]:
@@ -165,6 +170,22 @@ def main() -> None:
         ]
         print(f"\n{h} half ({archives[h]} archives):")
         print(table(headers, rows))
+    # How well one score alone parts answerable from unanswerable questions (issue 38's restated measure).
+    auc_rows = []
+    for h in ("fit", "report"):
+        take = groups(halves[h])
+        unanswerable = [r for r in halves[h] if take["unanswerable"](r)]
+        for reading in ("answerable (strict)", "answerable (loose)"):
+            answerable = [r for r in halves[h] if take[reading](r)]
+            auc_rows.append(
+                [
+                    h,
+                    f"{reading} against unanswerable",
+                    *(f"{auc([r[s] for r in answerable], [r[s] for r in unanswerable]):.3f}" for s in SCORES),
+                ]
+            )
+    print("\nAUC of one score alone:")
+    print(table(["half", "questions", *(f"AUC, {s}" for s in SCORES)], auc_rows))
     if args.show:
         for h in ("report",):
             hidden = [

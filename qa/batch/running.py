@@ -104,7 +104,7 @@ class BatchJob:
     output: str = "-"
     in_format: str | None = None
     out_format: str | None = None
-    k: int = 5
+    k: int = DEFAULT.answering.k
     as_of: dt.date | None = None
     resume: bool = False
     sources: tuple[str, ...] = ()

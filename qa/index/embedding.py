@@ -10,7 +10,7 @@ from collections.abc import Callable
 import numpy as np
 
 from embeddings.base import Encoder, Vectors
-from qa.config import Config
+from qa.config import DEFAULT, Config
 from qa.index.database import Store
 from qa.index.embed_cache import EmbedCache
 from qa.ingest.articles import Article, Passage
@@ -23,7 +23,7 @@ def embed_passages(
     texts: list[str],
     cache: EmbedCache | None,
     on_batch: Callable[[int], None] | None = None,
-    batch_size: int = 256,
+    batch_size: int = DEFAULT.indexing.embed_batch,
 ) -> tuple[Vectors, int]:
     """Vectors for the texts, longest first in batches (less padding), cached batch by batch, and how
     many came from the cache.

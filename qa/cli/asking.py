@@ -20,7 +20,7 @@ EPILOG = (
 def declare(p: argparse.ArgumentParser) -> None:
     p.add_argument("question")
     filter_options(p)
-    p.add_argument("--json", action="store_true", help="print one JSON object (see README)")
+    p.add_argument("--json", action="store_true", help="print one JSON object (fields: docs/output.md)")
     p.add_argument("--closest", action="store_true", help="when nothing is relevant, show the nearest passages anyway")
     index_options(p)
     judge_option(p)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
 from pathlib import Path
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 import numpy.typing as npt
@@ -104,3 +105,29 @@ def model_dim(path: Path) -> int:
         if isinstance(value, int) and value > 0:
             return value
     raise EncoderError(f"{path} does not say its embedding size (no 1_Pooling/config.json or config.json)")
+
+
+def load_tokenizer(model_dir: Path, encoding: Encoding = DEFAULT.encoding, *, pad: bool = True) -> Any:
+    """The model's `tokenizers` tokenizer, cutting texts where the model does (its
+    sentence_bert_config.json, else `encoding.max_tokens`); `pad`: batches padded to their longest."""
+    from tokenizers import Tokenizer
+
+    tokenizer = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
+    max_len = encoding.max_tokens
+    with contextlib.suppress(OSError, ValueError, KeyError):
+        max_len = int(json.loads((model_dir / "sentence_bert_config.json").read_text())["max_seq_length"])
+    tokenizer.enable_truncation(max_length=max_len)
+    if pad:
+        tokenizer.enable_padding()
+    else:
+        tokenizer.no_padding()
+    return tokenizer
+
+
+def mean_pool(hidden: npt.NDArray[np.float32], mask: npt.NDArray[np.int64]) -> Vectors:
+    """Sentence vectors from token vectors: the mean over the text's tokens (`mask`), L2-normalised."""
+    weights = mask[:, :, None].astype(np.float32)
+    pooled = (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
+    pooled /= np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
+    out: Vectors = pooled.astype(np.float32, copy=False)
+    return out

@@ -21,8 +21,9 @@ def graph_missing(model: str | Path | None, cache_dir: Path) -> bool:
 
 
 def prepare(model: str | Path | None, cache_dir: Path) -> list[str]:
-    """Make the model's graphs now (the fp32 one for questions, the int8 one for indexing), so that
-    neither the first question nor the first indexing run waits on them; what was made."""
+    """Make the model's graphs now (the fp32 one for questions, the int8 ones for indexing: ONNX
+    Runtime's, and OpenVINO's where it is installed), so that neither the first question nor the
+    first indexing run waits on them; what was made."""
     if is_hash(model):
         return []
     from embeddings.export import export_onnx, exportable, graph_path, int8_path, quantize_onnx, record_source
@@ -40,15 +41,32 @@ def prepare(model: str | Path | None, cache_dir: Path) -> list[str]:
     if not int8_path(graph).exists():
         quantize_onnx(graph, int8_path(graph))
         made.append(str(int8_path(graph)))
+    if _openvino_int8_missing(graph):
+        from embeddings.openvino_paths import make_int8, shipped_sample
+
+        made.append(str(make_int8(path, graph, shipped_sample()[0])))
     return made
+
+
+def _openvino_int8_missing(graph: Path) -> bool:
+    """Whether OpenVINO is installed, the package ships the passages to fit its int8 graph on, and
+    that graph is not made yet."""
+    from embeddings.openvino_encoder import available
+    from embeddings.openvino_paths import SAMPLE, int8_path
+
+    return available() and SAMPLE.is_file() and not int8_path(graph).exists()
 
 
 def remove_stale(cache_dir: Path) -> int:
     """Delete the cache's graphs of model weights that are gone or changed (export.stale_graphs); the bytes freed."""
+    from embeddings.base import INT8_SUFFIXES
     from embeddings.export import stale_graphs
+    from embeddings.openvino_paths import int8_files
 
     freed = 0
-    for path in stale_graphs(cache_dir):
+    stale = stale_graphs(cache_dir)
+    graphs = [p for p in stale if p.suffix == ".onnx" and not p.name.endswith(INT8_SUFFIXES)]
+    for path in [*stale, *(f for g in graphs for f in int8_files(g) if f.exists())]:
         try:
             size = path.stat().st_size
             path.unlink()
@@ -88,5 +106,21 @@ def int8_missing(model: str | Path | None, cache_dir: Path) -> bool:
 
 
 def needs_preparing(model: str | None, *, cache_dir: Path, device: str | None = None, precision: str = "auto") -> bool:
-    """True when indexing will first export and quantize the model (a one-time wait of ~20 s)."""
-    return precision in ("int8", "auto") and device in (None, "cpu") and int8_missing(model, cache_dir)
+    """True when indexing will first export and quantize the model (a one-time wait of ~20 s): for
+    `auto`, when this machine has not chosen its path yet and an int8 graph it would time is missing,
+    or when the path it chose is int8 and its graph is missing."""
+    if device not in (None, "cpu") or is_hash(model):
+        return False
+    from embeddings.export import exportable, graph_path
+    from embeddings.kernels import recorded
+
+    path = model_path(model)
+    if not exportable(path):
+        return False
+    choice = recorded(cache_dir, model_name(path)) if precision == "auto" else None
+    precision = choice.path if choice else precision
+    ort = precision in ("auto", "int8") and int8_missing(model, cache_dir)
+    ov = precision in ("auto", "ov-int8", "ov-int8-bf16") and _openvino_int8_missing(
+        graph_path(cache_dir, path, model_name(path))
+    )
+    return ort or ov

@@ -126,13 +126,21 @@ def load_encoder(
     return LazyEncoder(name, dim, load)
 
 
-PRECISIONS = ("auto", "int8", "int8-all", "fp32", "onnx", "bf16")
+PRECISIONS = ("auto", "int8", "int8-all", "fp32", "onnx", "bf16", "ov-fp32", "ov-bf16", "ov-int8", "ov-int8-bf16")
 """How indexing embeds on a CPU: `auto` (the fastest path measured on this machine), or one forced."""
 
 
-def fixed_encoder(model: str | None, cache_dir: Path, precision: str) -> Encoder:
+def fixed_encoder(model: str | None, cache_dir: Path, precision: str, settings: Embeddings = DEFAULT) -> Encoder:
     """One path: the int8 graph (`int8-all`: with every layer int8), the exact model (fp32,
-    sentence-transformers; `onnx`: its fp32 graph), or torch in bfloat16."""
+    sentence-transformers; `onnx`: its fp32 graph), torch in bfloat16, or OpenVINO's (`ov-...`:
+    embeddings/openvino_paths.py)."""
+    if precision.startswith("ov-") and not runs_one_way(model):
+        from embeddings.openvino_paths import load as load_openvino
+
+        path = model_path(model)
+        return LazyEncoder(
+            model_name(path), model_dim(path), lambda: load_openvino(path, cache_dir, precision, settings)
+        )
     if precision == "onnx":
         return load_encoder(model, cache_dir=cache_dir)
     if precision == "int8-all" and not runs_one_way(model):
@@ -188,7 +196,7 @@ class CalibratingEncoder(LazyEncoder):
         if self._encoder is None:
             from tokenizers import Tokenizer
 
-            from embeddings.kernels import calibrate, candidate_paths, save
+            from embeddings.kernels import calibrate, candidate_paths, question_like, save
 
             calibration, size = self._settings.calibration, self._settings.calibration.sample
             sample = texts[:: max(1, len(texts) // size)][:size]
@@ -200,13 +208,14 @@ class CalibratingEncoder(LazyEncoder):
 
             def maker(precision: str) -> Callable[[], Encoder]:
                 def make() -> Encoder:
-                    encoder = fixed_encoder(self._model, self._cache_dir, precision)
+                    encoder = fixed_encoder(self._model, self._cache_dir, precision, self._settings)
                     loaded[precision] = encoder.loaded() if isinstance(encoder, LazyEncoder) else encoder
                     return loaded[precision]
 
                 return make
 
-            choice = calibrate({p: maker(p) for p in candidate_paths()}, sample, tokens, calibration=calibration)
+            paths = {p: maker(p) for p in candidate_paths()}
+            choice = calibrate(paths, sample, tokens, probes=question_like(sample), calibration=calibration)
             save(choice, self._cache_dir, self.name)
             self._encoder = loaded[choice.path]
             self._on_choice(choice.describe(calibration))

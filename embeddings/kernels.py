@@ -1,11 +1,12 @@
 """Which way of embedding passages is fastest on this machine: measured once, then remembered.
 
 The same model can run several ways on a CPU: the int8 ONNX graph (fast where int8 matrix kernels
-are: AVX2, VNNI), the fp32 graph, and torch in bfloat16 where the CPU computes in it (AVX-512 BF16,
-AMX). Which is fastest depends on the CPU, so the first indexing run on a machine times each on
-real passages, drops any whose vectors fall below a cosine to the exact model's
-(`embeddings.settings.Calibration`), and keeps the fastest. The choice is recorded in the model
-cache, per model and machine.
+are: AVX2, VNNI), the fp32 graph, torch in bfloat16 where the CPU computes in it (AVX-512 BF16,
+AMX), and, where OpenVINO is installed, its fp32, bfloat16 and static int8 paths
+(embeddings/openvino_paths.py). Which is fastest depends on the CPU, so the first indexing run on a
+machine (or `dateline prepare`) times each on real passages, drops any whose vectors retrieval would
+notice (`accepted`, by the rule in `embeddings.settings.Calibration`), and keeps the fastest. The
+choice is recorded in the model cache, per model and machine.
 
 Questions get the same choice between the ONNX graphs (`question_paths`), made by `dateline prepare`:
 there the exact graph is the default, since a question takes milliseconds either way.
@@ -34,6 +35,10 @@ LABELS = {
     "fp32": "fp32 (the exact model)",
     "onnx": "fp32 ONNX graph (the exact model)",
     "bf16": "bfloat16 torch",
+    "ov-fp32": "fp32 OpenVINO (the exact model)",
+    "ov-bf16": "bfloat16 OpenVINO",
+    "ov-int8": "static int8 OpenVINO",
+    "ov-int8-bf16": "static int8 OpenVINO, bfloat16 between",
 }
 
 
@@ -66,32 +71,43 @@ def machine_key() -> str:
     the cores, and the runtime versions."""
     import onnxruntime
 
+    from embeddings.openvino_encoder import version
+
     flags = sorted(cpu_flags() & set(KERNEL_FLAGS))
     text = f"{cpu_model()}|{','.join(flags)}|{os.cpu_count()}|ort {onnxruntime.__version__}"
+    if openvino := version():  # installing it (or another version) means measuring again
+        text += f"|ov {openvino}"
     return hashlib.sha1(text.encode()).hexdigest()[:10]
 
 
 BF16_FLAGS = {"avx512_bf16", "amx_bf16"}
 
 
-def candidate_paths(flags: set[str] | None = None) -> list[str]:
-    """The paths worth timing here: bfloat16 only where the CPU computes in it.
+def candidate_paths(flags: set[str] | None = None, openvino: bool | None = None) -> list[str]:
+    """The paths worth timing here: bfloat16 only where the CPU computes in it, OpenVINO's only where
+    it is installed (`openvino`: whether it is; None: look).
 
     Every-layer int8 (`int8-all`) is not among them, whatever the CPU: over 1,024 benchmark passages
     a tenth of its vectors fall below the cosine bar (min 0.977 on a VNNI Zen 4; 0.983 on Zen 1),
     and the benchmark re-indexed with it lost 0.028 AR@200w, yet a calibration sample of a few dozen
     passages can miss that tail (docs/benchmarks.md). It stays a forced `--precision` for bulk runs."""
     flags = cpu_flags() if flags is None else flags
-    paths = ["int8", "fp32", "onnx"]
-    if flags & BF16_FLAGS:
-        paths.append("bf16")
+    if openvino is None:
+        from embeddings.openvino_encoder import available
+
+        openvino = available()
+    bf16 = bool(flags & BF16_FLAGS)
+    paths = ["int8", "fp32", "onnx"] + (["bf16"] if bf16 else [])
+    if openvino:
+        paths += ["ov-fp32", "ov-int8"] + (["ov-bf16", "ov-int8-bf16"] if bf16 else [])
     return paths
 
 
 def question_paths(flags: set[str] | None = None) -> list[str]:
-    """The ways to encode a question here: the ONNX graphs only, since a question must not load torch
-    ("fp32" is the exact graph there)."""
-    return [p for p in candidate_paths(flags) if p not in ("bf16", "onnx")]
+    """The ways to encode a question here: ONNX Runtime's graphs only ("fp32" is the exact graph
+    there). Never torch; nor OpenVINO, whose import and compile cost a question more than its
+    faster kernels save on a dozen tokens (docs/benchmarks.md, "OpenVINO")."""
+    return [p for p in candidate_paths(flags, openvino=False) if p not in ("bf16", "onnx")]
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,10 +115,41 @@ class Trial:
     path: str
     tokens_per_s: float
     min_cosine: float
+    close: float = 1.0
+    """The share of the sample's texts within `Calibration.close_cosine` of the exact model."""
+    overlap: float = 1.0
+    """The mean share of each probe question's nearest sample passages that are the exact model's too."""
 
     def usable(self, calibration: Calibration = DEFAULT.calibration) -> bool:
         """Whether its vectors are close enough to the exact model's to be used."""
-        return self.min_cosine >= calibration.min_cosine
+        return accepted(self.min_cosine, self.close, self.overlap, calibration)
+
+
+def accepted(min_cosine: float, close: float, overlap: float, calibration: Calibration = DEFAULT.calibration) -> bool:
+    """The acceptance rule: no text below `min_cosine`, at least `close_share` of them within
+    `close_cosine`, and the probe questions' neighbours kept (`min_overlap`)."""
+    return (
+        min_cosine >= calibration.min_cosine and close >= calibration.close_share and overlap >= calibration.min_overlap
+    )
+
+
+def neighbour_overlap(probes: Vectors, exact: Vectors, other: Vectors, k: int) -> float:
+    """The mean share of each probe's `k` nearest rows of `exact` that are among its `k` nearest of
+    `other` (the same texts, encoded another way); 1.0 with no probes."""
+    if not len(probes) or not len(exact):
+        return 1.0
+    k = min(k, len(exact))
+    near = np.argsort(-(probes @ exact.T), axis=1, kind="stable")[:, :k]
+    found = np.argsort(-(probes @ other.T), axis=1, kind="stable")[:, :k]
+    return float(np.mean([len(set(a) & set(b)) / k for a, b in zip(near.tolist(), found.tolist(), strict=True)]))
+
+
+def question_like(passages: list[str], limit: int = 64, words: int = 14) -> list[str]:
+    """Question-length texts: the passages' sentences cut to the length of a question."""
+    import re
+
+    sentences = [s for p in passages for s in re.split(r"(?<=[.!?])\s+", p) if len(s.split()) >= 5]
+    return [" ".join(s.split()[:words]) for s in sentences[:limit]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,6 +205,7 @@ def calibrate(
     clock: Callable[[], float] = time.perf_counter,
     *,
     questions: bool = False,
+    probes: Sequence[str] = (),
     calibration: Calibration = DEFAULT.calibration,
 ) -> Choice:
     """Time each path on `texts` (`tokens`: each text's count), compare its vectors with those of
@@ -165,7 +213,8 @@ def calibrate(
     beats the exact model by `calibration.min_gain`. Each of the `runs` takes its own share of the texts (the
     paths taking turns on it), so the cosines cover every text at the cost of timing a third of
     them; speed is the median of the runs. `questions`: encode the texts as questions, one at a
-    time, as asking does."""
+    time, as asking does (their neighbours are then among the texts themselves). `probes`: questions
+    whose nearest texts each path must keep (encoded by the exact model)."""
     loaded = {path: make() for path, make in encoders.items()}
 
     def encode(encoder: Encoder, batch: list[str]) -> Vectors:
@@ -176,31 +225,32 @@ def calibrate(
     for encoder in loaded.values():
         encode(encoder, texts[:8])  # first-call costs (allocations, kernel selection) are not speed
     speeds: dict[str, list[float]] = {path: [] for path in loaded}
-    cosines: dict[str, list[Vectors]] = {path: [] for path in loaded}
+    vectors = {path: np.zeros((len(texts), encoder.dim), dtype=np.float32) for path, encoder in loaded.items()}
     for run in range(runs):
         share = list(range(run, len(texts), runs)) or list(range(len(texts)))
         batch, count = [texts[i] for i in share], sum(tokens[i] for i in share)
-        vectors: dict[str, Vectors] = {}
         for path, encoder in loaded.items():
             start = clock()
-            vectors[path] = encode(encoder, batch)
+            vectors[path][share] = encode(encoder, batch)
             speeds[path].append(count / max(clock() - start, 1e-9))
-        for path in loaded:
-            cosines[path].append(np.sum(vectors[path] * vectors["fp32"], axis=1))
-    trials = [
-        Trial(
-            path,
-            round(sorted(speeds[path])[len(speeds[path]) // 2], 1),
-            round(float(np.min(np.concatenate(cosines[path]))), 5),
-        )
-        for path in loaded
-    ]
+    exact = vectors["fp32"]
+    asked = loaded["fp32"].encode_queries(list(probes)) if probes else exact[:0]
+    trials = []
+    for path in loaded:
+        cosines = np.sum(vectors[path] * exact, axis=1)
+        if questions:
+            overlap = neighbour_overlap(vectors[path], exact, exact, calibration.neighbours)
+        else:
+            overlap = neighbour_overlap(asked, exact, vectors[path], calibration.neighbours)
+        speed = round(sorted(speeds[path])[len(speeds[path]) // 2], 1)
+        close = round(float(np.mean(cosines >= calibration.close_cosine)), 4)
+        trials.append(Trial(path, speed, round(float(np.min(cosines)), 5), close, round(overlap, 4)))
     # The exact paths (the model itself, its fp32 graph) compete on speed alone; an approximate one
     # must beat the fastest of them by min_gain.
-    exact, gain = calibration.exact_cosine, calibration.min_gain
-    exact_speed = max(t.tokens_per_s for t in trials if t.min_cosine >= exact)
+    same, gain = calibration.exact_cosine, calibration.min_gain
+    exact_speed = max(t.tokens_per_s for t in trials if t.min_cosine >= same)
     worth = [
-        t for t in trials if t.usable(calibration) and (t.min_cosine >= exact or t.tokens_per_s >= gain * exact_speed)
+        t for t in trials if t.usable(calibration) and (t.min_cosine >= same or t.tokens_per_s >= gain * exact_speed)
     ]
     best = max(worth, key=lambda t: t.tokens_per_s)  # fp32 always is one
     return Choice(best.path, cpu_model(), sorted(cpu_flags() & set(KERNEL_FLAGS)), trials)

@@ -6,14 +6,12 @@ sentence-transformers ones (cosine >= 0.999, tested) and an index built with eit
 
 from __future__ import annotations
 
-import contextlib
-import json
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from embeddings.base import EncoderError, Vectors, cpu_threads, is_int8
+from embeddings.base import EncoderError, Vectors, cpu_threads, is_int8, load_tokenizer, mean_pool
 from embeddings.settings import DEFAULT, Encoding
 
 
@@ -32,7 +30,7 @@ class OnnxEncoder:
     ) -> None:
         try:
             import onnxruntime as ort
-            from tokenizers import Tokenizer
+            import tokenizers  # noqa: F401
         except ImportError as exc:  # pragma: no cover - an install problem
             raise EncoderError("onnxruntime or tokenizers is not installed; re-run the set-up command") from exc
         options = ort.SessionOptions()
@@ -41,14 +39,9 @@ class OnnxEncoder:
         options.add_session_config_entry("session.set_denormal_as_zero", "1")
         try:
             self._session: Any = ort.InferenceSession(str(onnx_path), options, providers=["CPUExecutionProvider"])
-            self._tokenizer: Any = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
+            self._tokenizer: Any = load_tokenizer(model_dir, encoding)
         except Exception as exc:
             raise EncoderError(f"cannot load the ONNX model {onnx_path}: {exc}") from exc
-        max_len = encoding.max_tokens
-        with contextlib.suppress(OSError, ValueError, KeyError):
-            max_len = int(json.loads((model_dir / "sentence_bert_config.json").read_text())["max_seq_length"])
-        self._tokenizer.enable_truncation(max_length=max_len)
-        self._tokenizer.enable_padding()
         self._inputs = {i.name for i in self._session.get_inputs()}
         self._name, self._dim = name, dim
         self.graph = onnx_path
@@ -81,11 +74,7 @@ class OnnxEncoder:
             feed = {"input_ids": ids, "attention_mask": mask}
             if "token_type_ids" in self._inputs:
                 feed["token_type_ids"] = np.zeros_like(ids)
-            hidden = self._session.run(None, feed)[0]
-            weights = mask[:, :, None].astype(np.float32)
-            pooled = (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
-            pooled /= np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
-            out[idx] = pooled
+            out[idx] = mean_pool(self._session.run(None, feed)[0], mask)
         return out
 
     def encode_queries(self, texts: list[str]) -> Vectors:

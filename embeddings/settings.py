@@ -29,16 +29,31 @@ class Encoding:
 
 @dataclass(frozen=True, slots=True)
 class Calibration:
-    """How the fastest way to embed on this machine is chosen (embeddings/kernels.py)."""
+    """How the fastest way to embed on this machine is chosen (embeddings/kernels.py).
 
-    min_cosine: float = 0.99
-    """A path whose vectors fall below this cosine to the exact model's, on any passage, is not used."""
+    A path is accepted by what retrieval would see, not by its worst passage (one-word windows are
+    where every int8 path strays most): most passages close, none far, and the sample's questions
+    finding the same neighbours."""
+
+    close_cosine: float = 0.99
+    """A passage's vector this close to the exact model's counts as close."""
+    close_share: float = 0.995
+    """The share of the sample's passages a path must keep close (below 200 passages: every one)."""
+    min_cosine: float = 0.95
+    """No passage's vector may fall below this cosine to the exact model's."""
+    neighbours: int = 10
+    """How many nearest passages of each sample question are compared with the exact model's."""
+    min_overlap: float = 0.9
+    """The mean share of those neighbours a path must find too: 9 of 10 on average, one swap at the
+    border of the top 10 (a near tie) tolerated, not a reordered top (docs/benchmarks.md, "OpenVINO")."""
     exact_cosine: float = 0.9999
     """A path this close to the exact model on every passage is the exact model, computed another way."""
     min_gain: float = 1.1
     """How many times the exact model's speed an approximate path must reach to be worth its error."""
     sample: int = 96
     """Passages a calibration reads: each path encodes every one once (a third of them timed per run)."""
+    quantizer_sample: int = 128
+    """Shipped passages the static int8 graph's activation ranges are fitted on (NNCF), at `dateline prepare`."""
 
 
 @dataclass(frozen=True, slots=True)

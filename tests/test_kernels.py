@@ -137,11 +137,14 @@ def test_the_exact_model_computed_faster_counts_as_exact() -> None:
 def test_the_paths_offered_follow_the_cpu_flags() -> None:
     from embeddings.kernels import candidate_paths, question_paths
 
-    assert candidate_paths({"avx2", "fma"}) == ["int8", "fp32", "onnx"]
+    assert candidate_paths({"avx2", "fma"}, openvino=False) == ["int8", "fp32", "onnx"]
     # Every-layer int8 is never chosen by itself (a tenth of real passages fall below the bar).
-    assert candidate_paths({"avx2", "avx512_vnni"}) == ["int8", "fp32", "onnx"]
-    assert candidate_paths({"avx512_vnni", "amx_int8", "amx_bf16"}) == ["int8", "fp32", "onnx", "bf16"]
-    assert question_paths({"avx512_vnni", "amx_bf16"}) == ["int8", "fp32"]  # never torch
+    assert candidate_paths({"avx2", "avx512_vnni"}, openvino=False) == ["int8", "fp32", "onnx"]
+    assert candidate_paths({"avx512_vnni", "amx_int8", "amx_bf16"}, openvino=False) == ["int8", "fp32", "onnx", "bf16"]
+    assert candidate_paths({"avx2"}, openvino=True) == ["int8", "fp32", "onnx", "ov-fp32", "ov-int8"]
+    with_bf16 = candidate_paths({"avx512_bf16"}, openvino=True)
+    assert with_bf16 == ["int8", "fp32", "onnx", "bf16", "ov-fp32", "ov-int8", "ov-bf16", "ov-int8-bf16"]
+    assert question_paths({"avx512_vnni", "amx_bf16"}) == ["int8", "fp32"]  # never torch, nor OpenVINO
 
 
 class Question_(Path_):

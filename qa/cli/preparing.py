@@ -20,6 +20,7 @@ def declare(p: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace, settings: Settings) -> ExitCode:
     from embeddings.cache import prepare, remove_moved, remove_stale
     from embeddings.factory import choose_question_path, indexing_encoder
+    from embeddings.kernels import question_like
 
     cache = model_cache()
     made = prepare(settings.model, cache)
@@ -28,23 +29,23 @@ def run(args: argparse.Namespace, settings: Settings) -> ExitCode:
     freed = remove_stale(cache) + remove_moved(dateline_home() / "models", cache)
     if freed:
         say(f"removed {freed / 1e6:,.0f} MB of old model graphs (copies gone or changed, or from an earlier dateline)")
-    # Choose how this machine embeds now, on the bundled articles' passages, not on the first run.
-    sample = _bundled_passages()
+    # Choose how this machine embeds now, on the passages the package ships, not on the first run.
+    sample = _sample_passages()
     if sample:
         chosen = lambda line: say(f"indexing embeds with {line}")  # noqa: E731
         indexing_encoder(settings.model, cache_dir=cache, on_choice=chosen).encode_passages(sample)
-        questions = choose_question_path(settings.model, cache, _question_like(sample))
+        questions = choose_question_path(settings.model, cache, question_like(sample))
         if questions:
             say(f"questions encode with {questions}")
     return ExitCode.OK
 
 
-def _question_like(passages: list[str], limit: int = 64, words: int = 14) -> list[str]:
-    """Question-length texts: the passages' sentences cut to the length of a question."""
-    import re
+def _sample_passages(limit: int = DEFAULT.embeddings.calibration.sample) -> list[str]:
+    """The passages the package ships for choosing a path (news passages cut as indexing cuts
+    them), else the bundled corpus's."""
+    from embeddings.openvino_paths import shipped_sample
 
-    sentences = [s for p in passages for s in re.split(r"(?<=[.!?])\s+", p) if len(s.split()) >= 5]
-    return [" ".join(s.split()[:words]) for s in sentences[:limit]]
+    return shipped_sample()[1][:limit] or _bundled_passages(limit)
 
 
 def _bundled_passages(limit: int = DEFAULT.embeddings.calibration.sample) -> list[str]:

@@ -1,0 +1,112 @@
+"""The OpenVINO paths: close to the exact model on real bundled passages, a text's vector its own
+whatever it is batched with, and never loaded by importing `qa`."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from embeddings.base import Vectors, default_model_dir
+from embeddings.cache import needs_preparing, prepare
+from embeddings.factory import LazyEncoder, fixed_encoder, indexing_encoder
+from embeddings.openvino_paths import int8_path
+from embeddings.settings import Calibration
+from embeddings.st_encoder import SentenceTransformerEncoder
+from qa.answering.retriever import Retriever
+from qa.index.archiving import index_archive
+from qa.index.indexer import index_paths
+from qa.reading.query import Query
+from tests.conftest import CORPUS, ROOT
+from tests.test_archive import QUESTIONS
+
+pytest.importorskip("openvino")
+pytest.importorskip("nncf")
+
+
+def passages() -> list[str]:
+    """The bundled articles' passages as indexing embeds them, then short texts (headings, one word:
+    where int8 strays most)."""
+    from qa.ingest.chunker import article_passages, embedding_text
+    from qa.ingest.items import Problem
+    from qa.ingest.readers import read_paths
+
+    texts = []
+    for item in read_paths([CORPUS]):
+        if not isinstance(item, Problem):
+            texts += [embedding_text(item.title, p.text) for p in article_passages(item)]
+    return texts + SHORT
+
+
+SHORT = ["BEIJING", "LATEST NEWS", "Recommended", "Geopolitical Implications", "Pyongyang", "a"]
+
+
+@pytest.fixture(scope="module")
+def exact() -> Vectors:
+    return SentenceTransformerEncoder(default_model_dir()).encode_passages(passages())
+
+
+@pytest.mark.parametrize("path", ["ov-fp32", "ov-bf16", "ov-int8", "ov-int8-bf16"])
+def test_openvino_vectors_are_close_to_the_exact_models(
+    path: str,
+    model_cache: Path,
+    exact: Vectors,
+) -> None:
+    # bf16 runs in fp32 where the CPU has no bfloat16: close either way.
+    vectors = fixed_encoder(None, model_cache, path).encode_passages(passages())
+    cosines = (vectors * exact).sum(axis=1)
+    n = len(SHORT)
+    assert cosines[:-n].min() >= (0.9999 if path == "ov-fp32" else 0.99), path
+    assert cosines[-n:].min() >= Calibration().min_cosine, path
+
+
+def test_a_text_gets_the_same_vector_alone_or_in_any_batch(model_cache: Path) -> None:
+    texts = passages()
+    for path in ("ov-int8", "ov-fp32"):
+        encoder = fixed_encoder(None, model_cache, path)
+        together = encoder.encode_passages(texts)
+        alone = np.vstack([encoder.encode_passages([t]) for t in texts])
+        reversed_ = encoder.encode_passages(texts[::-1])[::-1]
+        assert np.array_equal(together, alone) and np.array_equal(together, reversed_), path
+
+
+def test_prepare_makes_the_int8_graph_once(model_cache: Path) -> None:
+    prepare(None, model_cache)
+    graphs = list(model_cache.glob("*-ov-int8.xml"))
+    assert graphs and all(g.with_suffix(".bin").exists() for g in graphs)
+    assert not list(model_cache.glob("*.tmp*"))
+    assert not needs_preparing(None, cache_dir=model_cache, precision="ov-int8")
+    assert needs_preparing(None, cache_dir=model_cache / "empty", precision="ov-int8")
+    assert prepare(None, model_cache) == []
+    encoder = fixed_encoder(None, model_cache, "ov-int8")
+    assert isinstance(encoder, LazyEncoder) and encoder.loaded().graph.name.endswith("-ov-int8.xml")  # type: ignore[attr-defined]
+    assert int8_path(Path("m-abc.onnx")).name == "m-abc-ov-int8.xml"
+
+
+def test_with_the_openvino_int8_path_the_archive_answers_as_one_index(tmp_path: Path, model_cache: Path) -> None:
+    # OpenVINO's int8 graph has fixed activation scales and no text is padded: a passage's vector is
+    # the same in whichever shard and batch it is embedded, and so are the answers, scores included.
+    encoder = indexing_encoder(None, cache_dir=model_cache, precision="ov-int8")
+    index_paths(tmp_path / "one", [CORPUS], lambda: encoder)
+    index_archive(tmp_path / "archive", [CORPUS], lambda: encoder, shard_by="month")
+    one, many = Retriever.open(tmp_path / "one"), Retriever.open(tmp_path / "archive")
+    try:
+        for question in [*QUESTIONS, "What did Xi say?"]:
+            ask = Query(question, k=5, apply_bar=False)
+            want = [(h.passage.text, round(h.score, 6)) for h in one.ask(ask).hits]
+            assert [(h.passage.text, round(h.score, 6)) for h in many.ask(ask).hits] == want, question
+    finally:
+        one.close()
+        many.close()
+
+
+def test_importing_qa_does_not_load_openvino() -> None:
+    code = (
+        "import qa.cli, qa.answering.retriever, qa.index.indexer, embeddings.factory, embeddings.kernels, sys; "
+        "embeddings.kernels.candidate_paths(); print('openvino' in sys.modules, 'nncf' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert out.stdout.strip() == "False False"

@@ -60,7 +60,20 @@ def test_neighbour_overlap_counts_the_shared_nearest() -> None:
 def test_calibration_measures_the_neighbours_of_its_probe_questions() -> None:
     clock = Clock()
     paths = {"fp32": Path_(clock, 0.010, 0.0), "int8": Path_(clock, 0.004, 0.01), "far": Path_(clock, 0.001, 0.6)}
-    words = "talks summit treaty trade ferry harbour election budget storm court vaccine rocket".split()
+    words = [
+        "talks",
+        "summit",
+        "treaty",
+        "trade",
+        "ferry",
+        "harbour",
+        "election",
+        "budget",
+        "storm",
+        "court",
+        "vaccine",
+        "rocket",
+    ]
     texts = [" ".join(words[(i * 5 + j * 7) % 12] for j in range(4)) + f" {i}" for i in range(24)]
     probes = [" ".join(words[i : i + 2]) for i in range(10)]
     near = replace(RULE, neighbours=3, min_overlap=0.5)  # 16-dimensional stand-ins tie often

@@ -127,7 +127,8 @@ def test_a_question_without_quotes_has_every_csv_column(tmp_path: Path) -> None:
     row, *closest = csv.DictReader(io.StringIO(out.read_text()))
     assert row["id"] == "1" and row["question"] == "Quantum chromodynamics lattice gauge theory?"
     assert row["title"] == "nothing found"
-    assert row["rank"] == row["quote"] == row["score"] == row["best_sentence"] == row["url"] == ""
+    assert row["rank"] == row["score"] == row["best_sentence"] == row["url"] == ""
+    assert row["quote"] == "Nothing relevant in this archive."  # why, in words a reader reads
     # The nearest passages follow, each ranked as such: none is an answer.
     assert [r["rank"] for r in closest] == ["closest 1"]
     assert closest[0]["quote"] == "Ferry service to Lisbon starts in May." and closest[0]["score"]

@@ -133,6 +133,17 @@ def test_a_links_hover_card_and_the_sites_asides_are_not_the_story(tmp_path: Pat
     assert "forty million euros" in indexed
 
 
+@needs_html_dev
+def test_a_page_cut_before_its_story_is_skipped_not_indexed_as_its_share_buttons(tmp_path: Path) -> None:
+    # Saved half-way: the headline, the date and the share buttons made it, the story did not.
+    whole = (HTML_DEV / "bbc.com.52241221.html").read_bytes()
+    cut = tmp_path / "bbc-half.html"
+    cut.write_bytes(whole[: len(whole) // 2])
+    items = list(read_file(cut))
+    assert [str(p) for p in problems(items)] == [f"{cut}: no article text found in the page, skipped"]
+    assert not articles(items)
+
+
 def test_page_with_no_article_and_a_broken_page_are_one_problem_each(tmp_path: Path) -> None:
     links = "".join(f"<li><a href='/s/{i}'>Story {i}</a></li>" for i in range(6))
     (tmp_path / "index.html").write_bytes(f"<html><body><ul>{links}</ul></body></html>".encode())

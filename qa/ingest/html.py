@@ -6,6 +6,7 @@ The story's text is qa/ingest/extraction.py's; what the page says of itself, qa/
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,8 +17,10 @@ from qa.ingest.page_meta import date_in_url, headline, iso_date, page_meta
 from qa.ingest.page_meta import outlet as page_outlet
 
 _NO_TEXT = "no article text found in the page, skipped"
-# A page whose every block is shorter than this is a list of links or a menu, not an article.
+# A page with no block of this many words that ends a sentence is a list of links, a menu or share
+# buttons ("Share this with These are external links and will open in a new window"), not an article.
 _SENTENCE_WORDS = 12
+_SENTENCE_END = re.compile(r"[.!?…][\"'”’»)\]]*(?:\s|$)|[。！？।؟۔]")
 
 
 def read_html(
@@ -35,7 +38,7 @@ def read_html(
     said = page_meta(tree) if tree is not None else None
     doc = extract(tree, url) if tree is not None else None
     text = body(doc)
-    if doc is None or said is None or not any(len(b.split()) >= _SENTENCE_WORDS for b in text.split("\n\n")):
+    if doc is None or said is None or not any(_is_prose(b) for b in text.split("\n\n")):
         yield Problem(str(path), _NO_TEXT)
         return
     # What the page says of itself, in the order qa/ingest/page_meta.py documents.
@@ -61,3 +64,8 @@ def read_html(
 def _string(value: object) -> str:
     """A metadata field as text ("" when absent)."""
     return value.strip() if isinstance(value, str) else ""
+
+
+def _is_prose(block: str) -> bool:
+    """Whether a block reads as the story's prose: long enough, and ending a sentence in it."""
+    return len(block.split()) >= _SENTENCE_WORDS and _SENTENCE_END.search(block) is not None

@@ -24,13 +24,15 @@ FAILED = "failed: "
 # A nearest passage's rank ("closest 1"): listed under a "nothing found" row, and no answer.
 CLOSEST_RANK = "closest "
 STATUS_COLUMN = CSV_COLUMNS.index("title")
+QUOTE_COLUMN = CSV_COLUMNS.index("quote")
 # How a question was read, one note a line in the cell (a note may hold "; ").
 NOTES_SEPARATOR = "\n"
 
 
-def _status_row(ident: str, question: str, status: str, notes: str) -> list[object]:
+def _status_row(ident: str, question: str, status: str, notes: str, why: str = "") -> list[object]:
     row: list[object] = [ident, question, *[""] * (len(CSV_COLUMNS) - 3), notes]
     row[STATUS_COLUMN] = status
+    row[QUOTE_COLUMN] = why
     return row
 
 
@@ -56,9 +58,10 @@ def csv_rows(ident: str, question: str, answer: Answer | None, error: str | None
     """One row per quote, in `CSV_COLUMNS`; a question with none gets one row saying why, and the
     nearest passages, if any, each in a row under it ranked `closest 1`, `closest 2`...
 
-    That row has every column, so a spreadsheet's columns stay aligned: rank, quote, score and
-    best_sentence empty, the reason in `title` (text a reader reads, where a number column like
-    score would hold a word). A period's stories ("What happened in March?") have no score. Every
+    That row has every column, so a spreadsheet's columns stay aligned: rank, score and
+    best_sentence empty, "nothing found" in `title` (text a reader reads, where a number column like
+    score would hold a word) and the verdict's sentence in `quote` ("Nothing relevant in this
+    archive. No article in it mentions …"). A period's stories ("What happened in March?") have no score. Every
     row of a question has its notes (how it was read) in `notes`.
     """
     if error or answer is None:
@@ -68,7 +71,7 @@ def csv_rows(ident: str, question: str, answer: Answer | None, error: str | None
     rows: list[list[object]] = []
     for block in blocks:
         if isinstance(block, NothingFound):
-            rows.append(_status_row(ident, question, NO_QUOTE, notes))
+            rows.append(_status_row(ident, question, NO_QUOTE, notes, block.text))
         elif isinstance(block, Quote):
             rows.append(_quote_row(ident, question, block, notes))
     return rows

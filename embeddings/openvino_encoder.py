@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import importlib.metadata
 import importlib.util
+import os
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +23,16 @@ import numpy as np
 
 from embeddings.base import EncoderError, Vectors, cpu_threads, load_tokenizer, mean_pool
 from embeddings.settings import DEFAULT, Encoding
+
+
+def no_telemetry() -> None:
+    """Keep OpenVINO's converter and NNCF from sending usage statistics: both send them to Google
+    Analytics unless the user has opted out (openvino-telemetry sends when no consent file exists),
+    and dateline sends no packet anywhere. With the telemetry package unimportable, each falls back
+    to its own stub (openvino.tools.ovc.telemetry_stub, NNCF's NNCFTelemetryStub). Called before
+    openvino is imported."""
+    sys.modules["openvino_telemetry"] = None  # type: ignore[assignment]
+    os.environ["NNCF_CI"] = "1"  # NNCF's own switch for its telemetry stub
 
 
 def available() -> bool:
@@ -52,6 +64,7 @@ class OpenVinoEncoder:
     ) -> None:
         """`graph`: an ONNX graph or an OpenVINO IR (`.xml`, its weights in the `.bin` beside it);
         `bf16`: compute in bfloat16 where the graph is not int8."""
+        no_telemetry()
         try:
             import openvino as ov
         except ImportError as exc:  # pragma: no cover - an install problem

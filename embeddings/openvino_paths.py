@@ -23,6 +23,7 @@ import numpy as np
 
 from embeddings.base import Encoder, load_tokenizer, model_dim, model_name
 from embeddings.export import export_onnx, graph_path, temp_beside
+from embeddings.openvino_encoder import no_telemetry
 from embeddings.settings import DEFAULT, Embeddings
 
 SAMPLE = Path(__file__).resolve().parent / "calibration" / "passages.jsonl.gz"
@@ -57,6 +58,7 @@ def make_int8(model_dir: Path, graph: Path, texts: list[str], settings: Embeddin
     """Write the static int8 copy of `graph` with NNCF, its activation ranges fitted on `texts` (each run
     alone and unpadded, as the encoder runs them), atomically: the `.bin` lands before the `.xml` that
     marks the copy complete."""
+    no_telemetry()
     import openvino as ov
 
     with _quiet():

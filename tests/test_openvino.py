@@ -110,3 +110,15 @@ def test_importing_qa_does_not_load_openvino() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
     assert out.stdout.strip() == "False False"
+
+
+def test_openvino_and_nncf_send_no_usage_statistics() -> None:
+    # Both send to Google Analytics by default when the user never opted out; dateline sends nothing.
+    # In a fresh process: NNCF turns its telemetry off by itself under pytest, a user's run would not.
+    code = (
+        "from embeddings.openvino_encoder import no_telemetry; no_telemetry(); "
+        "import openvino.tools.ovc.convert_impl as c, nncf.telemetry.wrapper as w; "
+        "print(c.tm.__name__, type(w.telemetry).__name__)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert out.stdout.split() == ["openvino.tools.ovc.telemetry_stub", "MagicMock"]

@@ -43,8 +43,9 @@ def declare(p: argparse.ArgumentParser) -> None:
         "--precision",
         choices=PRECISIONS,
         default="auto",
-        help="CPU embedding: auto (default: the fastest path measured on this machine, within cosine 0.99"
-        " of the exact model), int8, fp32 (the exact model) or bf16 (where the CPU has it)",
+        help="CPU embedding: auto (default: the fastest path measured on this machine whose vectors stay"
+        " close to the exact model's), fp32 (the exact model), int8 or onnx (ONNX Runtime), bf16 (torch, where"
+        " the CPU has it), ov-fp32, ov-int8, ov-bf16 or ov-int8-bf16 (OpenVINO)",
     )
     p.add_argument(
         "--shard-by",

@@ -55,6 +55,24 @@ def test_the_date_is_the_pages_statement_not_a_scripts_timestamp(tmp_path: Path)
     assert date_in_url("https://example.com/story/12345") is None
 
 
+def test_a_utc_timestamp_gives_way_to_the_outlets_own_day_one_day_off(tmp_path: Path) -> None:
+    # 20:09 in Denver is 03:09 the next day in UTC: the address keeps the day the outlet printed.
+    evening = (
+        '<script type="application/ld+json">{"@type": "NewsArticle", "datePublished": "2023-11-09T03:09:55Z"}</script>'
+    )
+    linked = '<link rel="canonical" href="https://www.denverpost.com/2023/11/08/harbour-wall/"/>'
+    assert page(tmp_path, evening + linked).date == dt.date(2023, 11, 8)
+    # A timestamp in the outlet's own zone is its day; so is a UTC one the address does not contradict.
+    local = evening.replace("03:09:55Z", "03:09:55+02:00")
+    assert page(tmp_path, local + linked, name="local.html").date == dt.date(2023, 11, 9)
+    noon = evening.replace("03:09:55Z", "12:25:36Z")  # noon in London is 11-09 from Hawaii to Tokyo
+    assert page(tmp_path, noon + linked, name="noon.html").date == dt.date(2023, 11, 9)
+    far = linked.replace("2023/11/08", "2023/11/01")
+    assert page(tmp_path, evening + far, name="far.html").date == dt.date(2023, 11, 9)
+    assert date_in_url("https://www.registerguard.com/news/20200413/second-suspect") == dt.date(2020, 4, 13)
+    assert date_in_url("https://example.com/story/20201345/x") is None
+
+
 def test_a_site_name_that_names_no_outlet_gives_way_to_the_host(tmp_path: Path) -> None:
     head = '<meta property="og:site_name" content="Hosted"/><link rel="canonical" href="https://apnews.com/article/x"/>'
     assert page(tmp_path, head).source == "apnews.com"

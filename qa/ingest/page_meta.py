@@ -5,8 +5,12 @@ place that decides, first found wins:
 - address: the web archive's record (where the page came from one), `<link rel="canonical">`,
   `og:url`, the JSON-LD article's `url`;
 - date: the JSON-LD article's `datePublished`, `article:published_time` (or `itemprop=datePublished`),
-  the date in the address (`/2019/11/18/`), then what htmldate finds in the markup; never a
-  timestamp found in a script, which is often the page's build or an ad's;
+  the date in the address (`/2019/11/18/`, `/20191118/`), then what htmldate finds in the markup; never
+  a timestamp found in a script, which is often the page's build or an ad's. One exception: a stated
+  timestamp in UTC gives way to the address's (else the markup's) day when that is one day off where a
+  time zone puts it ("2023-11-09T01:09Z" under `/2023/11/08/`: an evening story in Denver), in
+  qa/ingest/html.py's `dated`; a page with none of these is undated (or dated by its web archive's
+  capture);
 - outlet: `og:site_name`, the JSON-LD `publisher`'s name, trafilatura's site name, the address's
   host; a "name" that is no name (a CMS's, a section's such as "U.S.", "Hosted", the headline
   itself) is passed over;
@@ -40,6 +44,10 @@ _ARTICLE_TYPES = ("Article", "NewsArticle", "ReportageNewsArticle", "AnalysisNew
 _URL_DATE = re.compile(
     r"/((?:19|20)\d\d)[/-](\d\d|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[/-](\d\d)(?:/|-|$)", re.I
 )
+# 20200413 between slashes (/news/20200413/second-suspect…).
+_URL_DAY = re.compile(r"/((?:19|20)\d\d)(\d\d)(\d\d)/")
+# A timestamp with a time at UTC: "…T01:09:55Z", "…+00:00", "…T00:38:07.000Z".
+_UTC = re.compile(r"\d[T ](\d\d):\d\d(?::\d\d(?:\.\d+)?)?(?:Z|[+-]00:?00)$", re.I)
 _MONTHS = {m: i for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), 1)}  # noqa: SIM905
 _SUFFIX = re.compile(r"\s+(?:\||-|–|—|::)\s+([^|–—]+)$")
 
@@ -51,6 +59,9 @@ class PageMeta:
     headlines: tuple[str, ...] = ()
     """og:title and the JSON-LD headline, in that order, where given."""
     date: dt.date | None = None
+    utc_hour: int | None = None
+    """The hour when `date` is a UTC timestamp's ("2023-11-09T01:09:55Z": 1): its day may not be the
+    outlet's own (an evening story in New York is the next day in UTC)."""
     outlets: tuple[str, ...] = ()
     """og:site_name and the JSON-LD publisher's name, in that order, where given."""
     url: str = ""
@@ -74,12 +85,16 @@ def page_meta(page: bytes | lxml.html.HtmlElement) -> PageMeta:
     publisher = article.get("publisher")
     publisher = publisher[0] if isinstance(publisher, list) and publisher else publisher
     url = _first(canonical, meta.get("og:url", ""), _text(article.get("url")), _id(article.get("mainEntityOfPage")))
-    published = article.get("datePublished")
+    stated = (
+        article.get("datePublished"),
+        meta.get("article:published_time") or meta.get("og:article:published_time"),
+        meta.get("datepublished"),
+    )
+    published = next((v for v in stated if iso_date(v)), None)
     return PageMeta(
         headlines=tuple(h for h in (_text(meta.get("og:title")), _text(article.get("headline"))) if h),
-        date=iso_date(published)
-        or iso_date(meta.get("article:published_time") or meta.get("og:article:published_time"))
-        or iso_date(meta.get("datepublished")),
+        date=iso_date(published),
+        utc_hour=int(m.group(1)) if isinstance(published, str) and (m := _UTC.search(published.strip())) else None,
         outlets=tuple(o for o in (_text(meta.get("og:site_name")), _text(_field(publisher, "name"))) if o),
         url=url if url.startswith(("http://", "https://")) else "",
     )
@@ -122,7 +137,8 @@ def strip_suffix(title: str, outlet_name: str, url: str) -> str:
 
 def date_in_url(url: str) -> dt.date | None:
     """The publication date an address states (`/2019/11/18/`, `/2020/oct/02/`), or None."""
-    m = _URL_DATE.search(urlsplit(url).path if url else "")
+    path = urlsplit(url).path if url else ""
+    m = _URL_DATE.search(path) or _URL_DAY.search(path)
     if not m:
         return None
     month = int(m.group(2)) if m.group(2).isdigit() else _MONTHS[m.group(2).lower()]

@@ -12,16 +12,11 @@ import pytest
 
 from embeddings.base import Vectors, default_model_dir
 from embeddings.cache import needs_preparing, prepare
-from embeddings.factory import LazyEncoder, fixed_encoder, indexing_encoder
+from embeddings.factory import LazyEncoder, fixed_encoder
 from embeddings.openvino_paths import int8_path
 from embeddings.settings import Calibration
 from embeddings.st_encoder import SentenceTransformerEncoder
-from qa.answering.retriever import Retriever
-from qa.index.archiving import index_archive
-from qa.index.indexer import index_paths
-from qa.reading.query import Query
 from tests.conftest import CORPUS, ROOT
-from tests.test_archive import QUESTIONS
 
 pytest.importorskip("openvino")
 pytest.importorskip("nncf")
@@ -84,23 +79,6 @@ def test_prepare_makes_the_int8_graph_once(model_cache: Path) -> None:
     encoder = fixed_encoder(None, model_cache, "ov-int8")
     assert isinstance(encoder, LazyEncoder) and encoder.loaded().graph.name.endswith("-ov-int8.xml")  # type: ignore[attr-defined]
     assert int8_path(Path("m-abc.onnx")).name == "m-abc-ov-int8.xml"
-
-
-def test_with_the_openvino_int8_path_the_archive_answers_as_one_index(tmp_path: Path, model_cache: Path) -> None:
-    # OpenVINO's int8 graph has fixed activation scales and no text is padded: a passage's vector is
-    # the same in whichever shard and batch it is embedded, and so are the answers, scores included.
-    encoder = indexing_encoder(None, cache_dir=model_cache, precision="ov-int8")
-    index_paths(tmp_path / "one", [CORPUS], lambda: encoder)
-    index_archive(tmp_path / "archive", [CORPUS], lambda: encoder, shard_by="month")
-    one, many = Retriever.open(tmp_path / "one"), Retriever.open(tmp_path / "archive")
-    try:
-        for question in [*QUESTIONS, "What did Xi say?"]:
-            ask = Query(question, k=5, apply_bar=False)
-            want = [(h.passage.text, round(h.score, 6)) for h in one.ask(ask).hits]
-            assert [(h.passage.text, round(h.score, 6)) for h in many.ask(ask).hits] == want, question
-    finally:
-        one.close()
-        many.close()
 
 
 def test_importing_qa_does_not_load_openvino() -> None:

@@ -4,9 +4,10 @@ OpenVINO reads dateline's own fp32 ONNX graph (fused operators included) or the 
 made from it (embeddings/openvino_paths.py), and computes in fp32 or, with the bf16 precision hint,
 in bfloat16 where the CPU does (AVX-512 BF16, AMX). Importing this module does not import openvino.
 
-Texts are batched only with texts of the same token length, so no text is ever padded: OpenVINO's
-kernels give a row the same result whatever the batch's size and other rows (the static int8 graph
-has fixed activation scales), and so a text gets the same vector alone or in any batch
+Texts are batched only with texts of the same token length, so no text is ever padded, and only
+where this CPU's kernels give a row the same result whatever the batch (`batches_alike`, checked
+when the model loads: measured so on a Zen 4, but kernels are chosen per CPU and shape); otherwise
+each text runs alone. Either way a text gets the same vector alone or in any batch
 (tests/test_openvino.py). Padding would move a vector by about 1e-3 with its batchmates.
 """
 
@@ -16,6 +17,7 @@ import importlib.metadata
 import importlib.util
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -80,7 +82,12 @@ class OpenVinoEncoder:
         except Exception as exc:  # openvino raises its own types for a damaged or missing graph
             raise EncoderError(f"cannot load the OpenVINO model {graph}: {exc}") from exc
         self._inputs = {i.get_any_name() for i in self._compiled.inputs}
-        self._name, self._dim, self._batch = name, dim, encoding.batch
+        self._name, self._dim = name, dim
+        # Batched only where this CPU's kernels give a row the same result in any batch (checked here,
+        # not assumed: another CPU may pick other kernels by shape); otherwise each text alone.
+        request = self._compiled.create_infer_request()
+        alike = batches_alike(lambda feed: request.infer(self._feed(feed))[0], encoding.batch)
+        self._batch = encoding.batch if alike else 1
         self.graph = graph
         """The graph it runs (which precision: `dateline info` and the tests ask)."""
         self.bf16 = bf16
@@ -106,13 +113,16 @@ class OpenVinoEncoder:
             for b in range(0, len(group), self._batch):
                 idx = group[b : b + self._batch]
                 ids = np.array([encodings[i].ids for i in idx], dtype=np.int64)
-                mask = np.ones_like(ids)
-                feed = {"input_ids": ids, "attention_mask": mask}
-                if "token_type_ids" in self._inputs:
-                    feed["token_type_ids"] = np.zeros_like(ids)
-                hidden = request.infer(feed)[0]
-                out[idx] = mean_pool(np.asarray(hidden, dtype=np.float32), mask)
+                hidden = request.infer(self._feed(ids))[0]
+                out[idx] = mean_pool(np.asarray(hidden, dtype=np.float32), np.ones_like(ids))
         return out
+
+    def _feed(self, ids: np.ndarray) -> dict[str, np.ndarray]:
+        """The graph's inputs for rows of token ids of one length (no padding: every mask is 1)."""
+        feed = {"input_ids": ids, "attention_mask": np.ones_like(ids)}
+        if "token_type_ids" in self._inputs:
+            feed["token_type_ids"] = np.zeros_like(ids)
+        return feed
 
     def encode_queries(self, texts: list[str]) -> Vectors:
         return self._encode(texts)
@@ -122,3 +132,17 @@ class OpenVinoEncoder:
 
     def warm(self) -> None:
         pass  # compiled when constructed
+
+
+def batches_alike(infer: Callable[[np.ndarray], Any], batch: int, length: int = 48) -> bool:
+    """Whether `infer` (token ids of one length in, states out) gives each row the same states, bit for
+    bit, alone and in batches of 2 and of `batch`: fixed made-up ids, so the answer is this CPU's."""
+    rows = max(batch, 2)
+    ids = (1000 + (np.arange(rows)[:, None] * 37 + np.arange(length)[None, :] * 11) % 20000).astype(np.int64)
+    # A kernel chosen by shape rounds every row its own way: a few rows show it, at a few runs' cost.
+    alone = [np.asarray(infer(ids[i : i + 1])) for i in range(min(rows, 4))]
+    for size in sorted({2, batch}):
+        together = np.asarray(infer(ids[:size]))
+        if not all(np.array_equal(together[i : i + 1], alone[i]) for i in range(min(size, len(alone)))):
+            return False
+    return True

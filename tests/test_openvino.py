@@ -100,3 +100,17 @@ def test_openvino_and_nncf_send_no_usage_statistics() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
     assert out.stdout.split() == ["openvino.tools.ovc.telemetry_stub", "MagicMock"]
+
+
+def test_a_cpu_whose_kernels_differ_by_batch_gets_each_text_alone() -> None:
+    from embeddings.openvino_encoder import batches_alike
+
+    def exact(ids: np.ndarray) -> np.ndarray:
+        return ids.astype(np.float32) / 7
+
+    def by_batch(ids: np.ndarray) -> np.ndarray:  # another kernel, another rounding, for bigger batches
+        return exact(ids) * np.float32(1 + 2**-20 if len(ids) > 2 else 1)
+
+    assert batches_alike(exact, 32)
+    assert not batches_alike(by_batch, 32)
+    assert batches_alike(by_batch, 2)

@@ -27,9 +27,28 @@ Record = dict[str, Any]
 """One JSON line of an rtqa file (a question, an article, a search result or a qrels entry)."""
 
 
-def held_out(day: str) -> bool:
-    """Whether a question asked on `day` (ISO) is in HOLD_OUT."""
-    return HOLD_OUT[0] <= day <= HOLD_OUT[1]
+QUARTERS = ("2023Q1", "2023Q2", "2023Q3", "2023Q4", "2024Q2", "2024Q3", "2024Q4")
+"""rtqa-train's quarters (2024 Q1 is the dev set): the folds of cross-validation (qa.training.folds)."""
+
+
+def held_out(day: str, span: tuple[str, str] = HOLD_OUT) -> bool:
+    """Whether a question asked on `day` (ISO) is in `span` (first and last day, ISO)."""
+    return span[0] <= day <= span[1]
+
+
+def quarter_span(name: str) -> tuple[str, str]:
+    """A quarter's first and last day, ISO: "2023Q2" -> ("2023-04-01", "2023-06-30")."""
+    year, q = name.upper().split("Q")
+    if not year.isdigit() or q not in {"1", "2", "3", "4"}:
+        raise ValueError(f"not a quarter: {name!r} (write it like 2023Q2)")
+    first = 3 * int(q) - 2
+    last = {1: "03-31", 2: "06-30", 3: "09-30", 4: "12-31"}[int(q)]
+    return f"{year}-{first:02d}-01", f"{year}-{last}"
+
+
+def quarter_of(day: str) -> str:
+    """The quarter of an ISO day: "2023-05-17" -> "2023Q2"."""
+    return f"{day[:4]}Q{(int(day[5:7]) - 1) // 3 + 1}"
 
 
 def rows(folder: Path, name: str) -> list[Record]:

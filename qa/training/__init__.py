@@ -4,7 +4,7 @@ What it makes, one module each, run as `.venv/bin/python -m qa.training.<module>
 
 - `train_judge`: the answer judge (embeddings/judge_model/), a cross-encoder trained from the bundled
   all-MiniLM-L6-v2 weights on pairs mined from rtqa-train (`mining`), exported as an int8 ONNX graph
-  (`graph`); needs `pip install -e '.[train]'`;
+  (`graph`); needs `pip install -c constraints.txt -e '.[train]'`;
 - `fit_judge_highlight`: the judge's token head for the highlight, added to that graph;
 - `fit_highlight`: the highlight's sentence-feature weights (qa.config.Highlighting);
 - `train_slice`, then `fit_judge` and `fit_recency`: the judge's weight and bar and the recency

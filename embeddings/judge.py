@@ -8,7 +8,7 @@ needs ONNX Runtime and `tokenizers` only: no torch, no download.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -30,6 +30,10 @@ class JudgeReading:
     logit: float
     spans: npt.NDArray[np.int64]
     scores: Scores
+    starts: Scores = field(default_factory=lambda: np.zeros(0, np.float32))
+    """Per token of `spans`, how likely an answer starts there (graphs with span heads; else empty)."""
+    ends: Scores = field(default_factory=lambda: np.zeros(0, np.float32))
+    """Per token, how likely an answer ends there."""
 
 
 class Judge(Protocol):
@@ -43,6 +47,11 @@ class Judge(Protocol):
     @property
     def reads_tokens(self) -> bool:
         """Whether `read` gives token scores (the graph has a token head), not only logits."""
+        ...
+
+    @property
+    def reads_spans(self) -> bool:
+        """Whether `read` gives where an answer starts and ends (the graph has span heads)."""
         ...
 
     def score(self, question: str, passages: list[str]) -> Scores: ...
@@ -91,7 +100,9 @@ class OnnxJudge:
         self._tokenizer.enable_truncation(max_length=int(card["max_length"]))
         self._tokenizer.enable_padding()
         self._inputs = {i.name for i in self._session.get_inputs()}
-        self._tokens = "token_scores" in {o.name for o in self._session.get_outputs()}
+        outputs = {o.name for o in self._session.get_outputs()}
+        self._tokens = "token_scores" in outputs
+        self._span = {"start_scores", "end_scores"} <= outputs
         self._name = f"{card['name']}-v{card['version']}"
         self._batch = batch
 
@@ -102,6 +113,10 @@ class OnnxJudge:
     @property
     def reads_tokens(self) -> bool:
         return self._tokens
+
+    @property
+    def reads_spans(self) -> bool:
+        return self._span
 
     def _feed(self, encodings: list[Any]) -> dict[str, npt.NDArray[np.int64]]:
         feed = {
@@ -122,17 +137,32 @@ class OnnxJudge:
         return out
 
     def read(self, question: str, passages: list[str]) -> list[JudgeReading]:
-        """Each passage's logit and its tokens' scores, one pair a run (as `score`: a passage's
-        reading depends on it alone). Without a token head, the tokens' scores are empty."""
-        if not self._tokens:
+        """Each passage's logit and, where the graph has those heads, its tokens' scores and where an
+        answer starts and ends, one pair a run (as `score`: a passage's reading depends on it alone)."""
+        if not self._tokens and not self._span:
             none = np.zeros((0, 2), dtype=np.int64)
             return [JudgeReading(float(x), none, np.zeros(0, np.float32)) for x in self.score(question, passages)]
+        names = [
+            "logits",
+            *(["token_scores"] if self._tokens else []),
+            *(["start_scores", "end_scores"] if self._span else []),
+        ]
+        empty = np.zeros(0, np.float32)
         out = []
         for passage in passages:
             encoding = self._tokenizer.encode(question, passage)
-            logits, tokens = self._session.run(["logits", "token_scores"], self._feed([encoding]))
+            got = dict(zip(names, self._session.run(names, self._feed([encoding])), strict=True))
             index, spans = passage_tokens(encoding)
-            out.append(JudgeReading(float(logits.reshape(-1)[0]), spans, tokens[0][index].astype(np.float32)))
+            heads = {n: got[n][0][index].astype(np.float32) if n in got else empty for n in names[1:]}
+            out.append(
+                JudgeReading(
+                    float(got["logits"].reshape(-1)[0]),
+                    spans,
+                    heads.get("token_scores", empty),
+                    heads.get("start_scores", empty),
+                    heads.get("end_scores", empty),
+                )
+            )
         return out
 
 

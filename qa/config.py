@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from embeddings.settings import Embeddings
 from qa.search_config import (
+    AnswerLine,
     AnswerTypes,
     Candidates,
     Collapse,
@@ -27,6 +28,7 @@ from qa.search_config import (
 
 __all__ = [
     "DEFAULT",
+    "AnswerLine",
     "AnswerTypes",
     "Answering",
     "Candidates",

@@ -104,7 +104,20 @@ def score_one(q: EvalQuestion, ranked: list[tuple[str, str | None]]) -> dict[str
     return {"first_rank": first, "words_to_answer": hit_at}
 
 
+def said_matches(answer: str, golds: tuple[str, ...] | list[str]) -> tuple[bool, bool]:
+    """(exact, contained) for an answer line: it equals a gold answer after the scorer's normalisation;
+    it holds every word of one, in order, and is at most twice as many words long."""
+    said = norm(answer)
+    exact = any(said == norm(g) for g in golds)
+    contained = any(
+        norm(g).strip() and norm(g) in said and len(said.split()) <= 2 * len(norm(g).split()) for g in golds
+    )
+    return exact, exact or contained
+
+
 def summarise(outcomes: list[dict[str, Any]]) -> dict[str, float]:
+    """The measures over the questions' outcomes; with answer lines, how often one was shown
+    (`answered`) and, of those, how often it was a gold answer (`line exact`) or held one (`line contained`)."""
     n = max(len(outcomes), 1)
     out: dict[str, float] = {"questions": len(outcomes)}
     for b in BUDGETS:
@@ -112,6 +125,11 @@ def summarise(outcomes: list[dict[str, Any]]) -> dict[str, float]:
     for k in (1, 5, 10):
         out[f"R@{k}"] = sum(o["first_rank"] is not None and o["first_rank"] <= k for o in outcomes) / n
     out["MRR@10"] = sum(1 / o["first_rank"] for o in outcomes if o["first_rank"]) / n
+    lines = [said_matches(o["answer"], o["answers"]) for o in outcomes if o.get("answer")]
+    if lines:
+        out["answered"] = len(lines) / n
+        out["line exact"] = sum(e for e, _ in lines) / len(lines)
+        out["line contained"] = sum(c for _, c in lines) / len(lines)
     return out
 
 
@@ -157,6 +175,7 @@ def evaluate(
                     "date": q.date,
                     "answers": list(q.answers),
                     **score_one(q, ranked),
+                    "answer": answer.said.text if answer.said else None,
                     "passages": [{"text": t, "date": d} for t, d in ranked],
                 }
             )

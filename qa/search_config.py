@@ -193,6 +193,21 @@ class Judging:
 
 
 @dataclass(frozen=True, slots=True)
+class AnswerLine:
+    """The answer in one line: the words of the first quote that answer, shown above the quotes only
+    when the judge is sure (its graph's start and end heads; qa.ranking.answer_span)."""
+
+    span_tokens: int = 12
+    """The longest answer span, in the judge's tokens (word pieces)."""
+    bar: float | None = None
+    """The answer line shows only when its confidence (a probability, qa.ranking.answer_span) is at
+    least this; fitted so that at most one shown line in ten is wrong on the training quarters. None:
+    never shown."""
+    weights: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)
+    """The confidence's logistic weights: its bias, then one per feature (qa.ranking.answer_span.FEATURES)."""
+
+
+@dataclass(frozen=True, slots=True)
 class Search:
     """Everything that decides what a question gets back."""
 
@@ -204,3 +219,4 @@ class Search:
     collapse: Collapse = field(default_factory=Collapse)
     verdict: Verdict = field(default_factory=Verdict)
     judging: Judging = field(default_factory=Judging)
+    answer_line: AnswerLine = field(default_factory=AnswerLine)

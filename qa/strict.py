@@ -19,7 +19,7 @@ from typing import Any
 from qa.answering.retriever import Retriever
 from qa.config import DEFAULT
 from qa.errors import DatelineError
-from qa.evaluation import BUDGETS, EvalQuestion, norm, read_down
+from qa.evaluation import BUDGETS, EvalQuestion, norm, read_down, said_matches
 from qa.present.as_json import answer_json
 from qa.ranking.answers import Answer
 from qa.reading.query import Query
@@ -97,6 +97,7 @@ def strict(
     ranks: dict[int, int] = {1: 0, 3: 0, 5: 0, 10: 0}
     mrr, budgets, holding, right = 0.0, dict.fromkeys(BUDGETS, 0), 0, 0
     records: list[dict[str, Any]] = []
+    lines: list[tuple[bool, bool]] = []
     for i in range(0, len(judged), batch):
         chunk = judged[i : i + batch]
         queries = [
@@ -114,6 +115,8 @@ def strict(
             mrr += 1 / first if first else 0.0
             for b in BUDGETS:
                 budgets[b] += hit_at is not None and hit_at <= b
+            if answer.said is not None:
+                lines.append(said_matches(answer.said.text, j.question.answers))
             h, ok = _highlights(j, answer)
             holding, right = holding + h, right + ok
     n = max(len(judged), 1)
@@ -122,4 +125,8 @@ def strict(
     summary["MRR@10"] = mrr / n
     summary.update({f"AR@{b}w": v / n for b, v in budgets.items()})
     summary["highlight"] = right / holding if holding else 0.0
+    if lines:
+        summary["answered"] = len(lines) / n
+        summary["line exact"] = sum(e for e, _ in lines) / len(lines)
+        summary["line contained"] = sum(c for _, c in lines) / len(lines)
     return summary, records

@@ -18,7 +18,7 @@ from qa.batch.running import run_batch
 from qa.batch.writing import Writer
 from qa.config import Search
 from qa.index.indexer import index_paths
-from qa.present.rows import csv_rows
+from qa.present.rows import CSV_COLUMNS, csv_rows
 from qa.ranking.answers import Answer
 from tests.conftest import CORPUS
 from tests.helpers import batch
@@ -43,6 +43,7 @@ def test_csv_in_csv_out(hash_index: Path, tmp_path: Path) -> None:
         "also_in",
         "url",
         "notes",
+        "answer",
     ]
     assert all(r["best_sentence"] and r["best_sentence"] in r["quote"] for r in rows)
     assert [(r["id"], r["rank"]) for r in rows] == [("q1", "1"), ("q1", "2"), ("q2", "1"), ("q2", "2")]
@@ -123,11 +124,11 @@ def test_a_question_without_quotes_has_every_csv_column(tmp_path: Path) -> None:
     out = tmp_path / "a.csv"
     assert batch(index, str(questions), "-o", str(out)) == 0
     rows = list(csv.reader(io.StringIO(out.read_text())))
-    assert {len(row) for row in rows} == {12}
+    assert {len(row) for row in rows} == {13}
     row, *closest = csv.DictReader(io.StringIO(out.read_text()))
     assert row["id"] == "1" and row["question"] == "Quantum chromodynamics lattice gauge theory?"
     assert row["title"] == "nothing found"
-    assert row["rank"] == row["score"] == row["best_sentence"] == row["url"] == ""
+    assert row["rank"] == row["score"] == row["best_sentence"] == row["url"] == row["answer"] == ""
     assert row["quote"] == "Nothing relevant in this archive."  # why, in words a reader reads
     # The nearest passages follow, each ranked as such: none is an answer.
     assert [r["rank"] for r in closest] == ["closest 1"]
@@ -174,6 +175,10 @@ class FileWatchingJudge:
     def reads_tokens(self) -> bool:
         return self.judge.reads_tokens
 
+    @property
+    def reads_spans(self) -> bool:
+        return self.judge.reads_spans
+
     def score(self, question: str, passages: list[str]) -> Scores:
         return self.judge.score(question, passages)
 
@@ -209,6 +214,7 @@ def test_each_answer_is_in_the_file_before_the_next_question_is_answered(retriev
 def test_every_csv_row_of_a_question_says_how_it_was_read() -> None:
     answer = Answer("What happened?", None, nothing_found=True, notes=("read as a period", "k raised; ask for more"))
     (row,) = csv_rows("q1", answer.question, answer)
-    assert row[-1] == "read as a period\nk raised; ask for more"
+    notes = CSV_COLUMNS.index("notes")
+    assert row[notes] == "read as a period\nk raised; ask for more"
     (failed,) = csv_rows("q1", answer.question, None, "no index")
-    assert failed[5] == "failed: no index" and failed[-1] == ""
+    assert failed[5] == "failed: no index" and failed[notes] == ""

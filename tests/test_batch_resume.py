@@ -140,7 +140,7 @@ def test_resume_appends_to_a_csv_from_before_the_url_column_in_its_own_columns(
     assert batch(hash_index, str(questions), "-o", str(out), "-k", "2") == 0
     # The file an older dateline wrote: no url column, and stopped after the first question.
     rows = list(csv.reader(io.StringIO(out.read_text())))
-    old = [row[:-2] for row in rows if row[0] in ("id", "1")]
+    old = [row[:-3] for row in rows if row[0] in ("id", "1")]
     with open(out, "w", newline="") as fh:
         csv.writer(fh).writerows(old)
     capsys.readouterr()
@@ -158,7 +158,7 @@ def test_resume_appends_to_a_csv_from_before_the_url_column_in_its_own_columns(
     # A file with the url column but no notes column resumes in its own columns.
     before_notes = tmp_path / "b.csv"
     assert batch(hash_index, str(questions), "-o", str(before_notes), "-k", "2") == 0
-    kept = [row[:-1] for row in csv.reader(io.StringIO(before_notes.read_text())) if row[0] in ("id", "1")]
+    kept = [row[:-2] for row in csv.reader(io.StringIO(before_notes.read_text())) if row[0] in ("id", "1")]
     with open(before_notes, "w", newline="") as fh:
         csv.writer(fh).writerows(kept)
     assert batch(hash_index, str(questions), "-o", str(before_notes), "-k", "2", "--resume") == 0
@@ -166,6 +166,17 @@ def test_resume_appends_to_a_csv_from_before_the_url_column_in_its_own_columns(
     assert "has no url column" not in err and "has no notes column" in err
     assert {len(row) for row in csv.reader(io.StringIO(before_notes.read_text()))} == {11}
     assert len(_answered_pairs(before_notes, "csv")) == 3
+    # A file with the notes column but no answer column, likewise.
+    before_answer = tmp_path / "d.csv"
+    assert batch(hash_index, str(questions), "-o", str(before_answer), "-k", "2") == 0
+    kept = [row[:-1] for row in csv.reader(io.StringIO(before_answer.read_text())) if row[0] in ("id", "1")]
+    with open(before_answer, "w", newline="") as fh:
+        csv.writer(fh).writerows(kept)
+    assert batch(hash_index, str(questions), "-o", str(before_answer), "-k", "2", "--resume") == 0
+    err = capsys.readouterr().err
+    assert "has no notes column" not in err and "has no answer column" in err and "the answer lines" in err
+    assert {len(row) for row in csv.reader(io.StringIO(before_answer.read_text()))} == {12}
+    assert len(_answered_pairs(before_answer, "csv")) == 3
     # A file with every column resumes in them, and says nothing of columns.
     fresh = tmp_path / "c.csv"
     assert batch(hash_index, str(questions), "-o", str(fresh), "-k", "2") == 0
@@ -174,5 +185,5 @@ def test_resume_appends_to_a_csv_from_before_the_url_column_in_its_own_columns(
         csv.writer(fh).writerows(kept)
     assert batch(hash_index, str(questions), "-o", str(fresh), "-k", "2", "--resume") == 0
     assert "column" not in capsys.readouterr().err
-    assert {len(row) for row in csv.reader(io.StringIO(fresh.read_text()))} == {12}
+    assert {len(row) for row in csv.reader(io.StringIO(fresh.read_text()))} == {13}
     assert len(_answered_pairs(fresh, "csv")) == 3

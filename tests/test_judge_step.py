@@ -23,10 +23,11 @@ from qa.settings import Settings
 
 
 class PhraseJudge:
-    """Says a passage answers when it holds the phrase, and points at the phrase's words; records
-    what it read."""
+    """Says a passage answers when it holds the phrase, and points at the phrase's words (its token
+    scores, and where the phrase starts and ends); records what it read."""
 
     reads_tokens = True
+    reads_spans = True
 
     def __init__(self, phrase: str, yes: float = 6.0, no: float = -6.0) -> None:
         self.phrase, self.yes, self.no = phrase, yes, no
@@ -46,7 +47,17 @@ class PhraseJudge:
             words = [m.span() for m in re.finditer(r"\S+", passage)]
             said = [m.span() for m in re.finditer(re.escape(self.phrase), passage)]
             scores = [self.yes if any(a <= s and e <= b for a, b in said) else self.no for s, e in words]
-            out.append(JudgeReading(logit, np.array(words, dtype=np.int64), np.array(scores, dtype=np.float32)))
+            starts = [self.yes if any(a == s for a, _ in said) else self.no for s, _ in words]
+            ends = [self.yes if any(b == e for _, b in said) else self.no for _, e in words]
+            out.append(
+                JudgeReading(
+                    logit,
+                    np.array(words, dtype=np.int64),
+                    np.array(scores, dtype=np.float32),
+                    np.array(starts, dtype=np.float32),
+                    np.array(ends, dtype=np.float32),
+                )
+            )
         return out
 
 

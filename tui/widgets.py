@@ -125,8 +125,8 @@ CARD_KEYS = frozenset({"o", "c", "question_mark"})
 
 
 class AnswerCard(Static, can_focus=True):
-    """One quote: the best sentence highlighted, then date, distance, source, title and relevance
-    (`gauge`: off for a period's stories)."""
+    """One quote: the best sentence highlighted (the answer line's words in it underlined: `answer`),
+    then date, distance, source, title and relevance (`gauge`: off for a period's stories)."""
 
     BINDINGS = [
         Binding("o,enter", "app.open_article", "Open article"),
@@ -143,6 +143,7 @@ class AnswerCard(Static, can_focus=True):
         *,
         closest: bool = False,
         gauge: bool = True,
+        answer: tuple[int, int] | None = None,
     ) -> None:
         self.hit = hit
         self.closest = closest  # shown under "nothing relevant": the nearest there is, not an answer
@@ -153,6 +154,8 @@ class AnswerCard(Static, can_focus=True):
         # Under "nothing relevant" the nearest sentence is marked more quietly: it is not an answer.
         quote.append(safe(p.text[start:end]), style="bold" if closest else "bold reverse")
         quote.append(safe(p.text[end:]))
+        if answer is not None and safe(p.text) == p.text:  # escaped text would shift the offsets
+            quote.stylize("underline", *answer)
         cite = Text()
         cite.append(f"{hit.rank}. ", style="bold")
         cite.append(hit.date_text, style="bold cyan")

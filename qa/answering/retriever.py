@@ -20,6 +20,7 @@ from qa.errors import DatelineError
 from qa.index.database import Store
 from qa.index.records import Stats
 from qa.ingest.articles import Article
+from qa.ranking.answer_span import said
 from qa.ranking.answers import Answer
 from qa.ranking.collapse import first_runs, select
 from qa.ranking.digest import digest
@@ -220,4 +221,8 @@ class Retriever:
                     for h in found
                     if holds_all(forms, text := f"{h.passage.title} {h.passage.text}") or holds_all(names, text)
                 )
-        return verdict(reading, found, ranked, self.config, missing, held=held)
+        answer = verdict(reading, found, ranked, self.config, missing, held=held)
+        if answer.nothing_found or not answer.hits:
+            return answer  # never an answer line beside "nothing relevant"
+        line = said(answer.hits, ranked, reading.query.question, self.config.answer_line)
+        return replace(answer, said=line) if line else answer

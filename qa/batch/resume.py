@@ -44,8 +44,8 @@ def answered(path: Path, fmt: str) -> Done:
 
 
 def csv_columns(path: Path) -> list[str]:
-    """The columns of the CSV output that --resume appends to: a file from before the `url` or the
-    `notes` column keeps its own, so every row stays under its header."""
+    """The columns of the CSV output that --resume appends to: a file from before the `url`, the
+    `notes` or the `answer` column keeps its own, so every row stays under its header."""
     with open(path, encoding="utf-8", errors="replace", newline="") as fh:
         header = next(csv.reader(fh), None)
     return header if header in OLDER_CSV_COLUMNS else CSV_COLUMNS
@@ -55,7 +55,11 @@ def older_columns_note(output: str, columns: list[str]) -> str | None:
     """What to tell the user when --resume appends to a CSV written by an older dateline (None: it is not)."""
     if columns == CSV_COLUMNS:
         return None
-    missing, gets = ("url", "the links") if "url" not in columns else ("notes", "the notes")
+    missing, gets = next(
+        (column, gets)
+        for column, gets in (("url", "the links"), ("notes", "the notes"), ("answer", "the answer lines"))
+        if column not in columns
+    )
     return (
         f"note: {output} has no {missing} column (written by an older dateline); the answers added "
         f"keep its columns: write a new file (without --resume) to get {gets}"

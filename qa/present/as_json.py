@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from qa.present.view import Note, answer_view, quotes
-from qa.ranking.answers import Answer, Copy, Hit
+from qa.present.view import Answered, Note, answer_view, quotes
+from qa.ranking.answers import Answer, Copy, Hit, Said
 
 
 def copy_json(copy: Copy) -> dict[str, Any]:
@@ -39,9 +39,24 @@ def hit_json(hit: Hit) -> dict[str, Any]:
     }
 
 
+def said_json(said: Said | None) -> dict[str, Any] | None:
+    """The answer line: its words, the rank of the quote holding them, where they lie in its text, and
+    the chance they are right (None: no line, the judge was not sure enough)."""
+    if said is None:
+        return None
+    return {
+        "text": said.text,
+        "passage_rank": said.rank,
+        "start": said.start,
+        "end": said.end,
+        "confidence": round(said.confidence, 3),
+    }
+
+
 def answer_json(answer: Answer) -> dict[str, Any]:
-    """The answer's object: the question and its filters, the verdict, the quotes (`passages`), the
-    nearest passages (`closest`, under nothing found) and the notes, from the answer's view."""
+    """The answer's object: the question and its filters, the verdict, the answer line (`answer`),
+    the quotes (`passages`), the nearest passages (`closest`, under nothing found) and the notes,
+    from the answer's view."""
     blocks = answer_view(answer)
     return {
         "question": answer.question,
@@ -50,6 +65,7 @@ def answer_json(answer: Answer) -> dict[str, Any]:
         "until": answer.until.isoformat() if answer.until else None,
         "sources": list(answer.sources),
         "nothing_found": answer.nothing_found,
+        "answer": said_json(next((b.said for b in blocks if isinstance(b, Answered)), None)),
         "passages": [hit_json(h) for h in quotes(blocks)],
         "closest": [hit_json(h) for h in quotes(blocks, closest=True)],
         "unmentioned": list(answer.unmentioned),

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from qa.present.view import Note, Quote, answer_view
-from qa.present.words import NOTHING_FOUND, also_in, reference
+from qa.present.view import Answered, Note, Quote, answer_view
+from qa.present.words import NOTHING_FOUND, also_in, answer_line, marked, reference
 from qa.ranking.answers import Answer, Hit
 
 
-def quote(hit: Hit) -> list[str]:
-    """The quote as a block quote, its best sentence in bold, then its citation and the other outlets."""
+def quote(hit: Hit, answer: tuple[int, int] | None = None) -> list[str]:
+    """The quote as a block quote, its best sentence in bold and the answer line's words (`answer`:
+    where they lie) in italics, then its citation and the other outlets."""
     p = hit.passage
-    start, end = hit.highlight
-    # The best sentence in bold; a sentence never spans a line break, so the marks pair up.
-    text = f"{p.text[:start]}**{p.text[start:end]}**{p.text[end:]}" if end > start else p.text
+    # A sentence never spans a line break, so the marks pair up.
+    text = marked(p.text, hit.highlight, answer, ("**", "**", "*", "*"))
     lines = ["\n".join(f"> {line}" if line.strip() else ">" for line in text.splitlines()), ""]
     lines += [f"— {hit.rank}. {reference(hit)}", ""]
     if hit.also:
@@ -42,7 +42,9 @@ def answer_markdown(
     else:
         for block in answer_view(answer):
             if isinstance(block, Quote):
-                lines += quote(block.hit)
+                lines += quote(block.hit, block.answer)
+            elif isinstance(block, Answered):
+                lines += [f"**{answer_line(block.said)}**", ""]
             elif not isinstance(block, Note):  # notes are the caller's to give, in `read` (the chat does)
                 lines += [f"_{block.text}_", ""]
     return "\n".join(lines) + "\n"

@@ -5,18 +5,20 @@ from __future__ import annotations
 from typing import Any
 
 from qa.present.as_json import answer_json
-from qa.present.view import Note, NothingFound, Quote, answer_view
+from qa.present.view import Answered, Note, NothingFound, Quote, answer_view
 from qa.present.words import best_sentence
 from qa.ranking.answers import Answer
 
 CSV_COLUMNS = [
     "id", "question", "rank", "date", "source", "title", "quote", "score", "best_sentence", "also_in", "url", "notes",
+    "answer",
 ]  # fmt: skip
-# Files written before the `url` column, and before the `notes` column (each added last, so every
-# other column keeps its place): --resume appends to one in its own columns.
+# Files written before the `url` column, the `notes` column and the `answer` column (each added last,
+# so every other column keeps its place): --resume appends to one in its own columns.
 CSV_COLUMNS_BEFORE_URL = CSV_COLUMNS[:10]
 CSV_COLUMNS_BEFORE_NOTES = CSV_COLUMNS[:11]
-OLDER_CSV_COLUMNS = (CSV_COLUMNS_BEFORE_URL, CSV_COLUMNS_BEFORE_NOTES)
+CSV_COLUMNS_BEFORE_ANSWER = CSV_COLUMNS[:12]
+OLDER_CSV_COLUMNS = (CSV_COLUMNS_BEFORE_URL, CSV_COLUMNS_BEFORE_NOTES, CSV_COLUMNS_BEFORE_ANSWER)
 
 
 NO_QUOTE = "nothing found"
@@ -30,13 +32,13 @@ NOTES_SEPARATOR = "\n"
 
 
 def _status_row(ident: str, question: str, status: str, notes: str, why: str = "") -> list[object]:
-    row: list[object] = [ident, question, *[""] * (len(CSV_COLUMNS) - 3), notes]
+    row: list[object] = [ident, question, *[""] * (len(CSV_COLUMNS) - 4), notes, ""]
     row[STATUS_COLUMN] = status
     row[QUOTE_COLUMN] = why
     return row
 
 
-def _quote_row(ident: str, question: str, quote: Quote, notes: str) -> list[object]:
+def _quote_row(ident: str, question: str, quote: Quote, notes: str, said: str) -> list[object]:
     h = quote.hit
     return [
         ident,
@@ -51,6 +53,7 @@ def _quote_row(ident: str, question: str, quote: Quote, notes: str) -> list[obje
         "; ".join(c.label for c in h.also),
         h.passage.url,
         notes,
+        said if quote.answer else "",
     ]
 
 
@@ -62,18 +65,20 @@ def csv_rows(ident: str, question: str, answer: Answer | None, error: str | None
     best_sentence empty, "nothing found" in `title` (text a reader reads, where a number column like
     score would hold a word) and the verdict's sentence in `quote` ("Nothing relevant in this
     archive. No article in it mentions …"). A period's stories ("What happened in March?") have no score. Every
-    row of a question has its notes (how it was read) in `notes`.
+    row of a question has its notes (how it was read) in `notes`; the quote holding the answer line's
+    words has them in `answer`.
     """
     if error or answer is None:
         return [_status_row(ident, question, f"{FAILED}{error}" if error else NO_QUOTE, "")]
     blocks = answer_view(answer)
     notes = NOTES_SEPARATOR.join(b.text for b in blocks if isinstance(b, Note))
+    said = next((b.said.text for b in blocks if isinstance(b, Answered)), "")
     rows: list[list[object]] = []
     for block in blocks:
         if isinstance(block, NothingFound):
             rows.append(_status_row(ident, question, NO_QUOTE, notes, block.text))
         elif isinstance(block, Quote):
-            rows.append(_quote_row(ident, question, block, notes))
+            rows.append(_quote_row(ident, question, block, notes, said))
     return rows
 
 

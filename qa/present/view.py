@@ -1,9 +1,10 @@
 """What an answer shows, and in what order, said once for every front end.
 
 `answer_view` turns an `Answer` into blocks: how the question was read (`Note`), then either the
-quotes that answer it, or the nothing-found line (`NothingFound`) with the nearest passages under
-their label (`ClosestLabel`, then `Quote`s marked `closest`). The terminal, Markdown, batch's rows,
-the JSON object and the chat's widgets each render these blocks in their own form.
+answering words when the judge is sure of them (`Answered`) and the quotes that answer it, or the
+nothing-found line (`NothingFound`) with the nearest passages under their label (`ClosestLabel`,
+then `Quote`s marked `closest`). The terminal, Markdown, batch's rows, the JSON object and the
+chat's widgets each render these blocks in their own form.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from qa.present.words import CLOSEST, nothing_found
-from qa.ranking.answers import Answer, Hit
+from qa.ranking.answers import Answer, Hit, Said
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +30,13 @@ class NothingFound:
 
 
 @dataclass(frozen=True, slots=True)
+class Answered:
+    """The answer in one line: the words of a quote that answer (that quote marks them too)."""
+
+    said: Said
+
+
+@dataclass(frozen=True, slots=True)
 class ClosestLabel:
     """The label over the nearest passages, so that none is read as an answer."""
 
@@ -43,13 +51,16 @@ class Quote:
     closest: bool = False
     scored: bool = True
     """Whether its score means anything: a period's stories are listed oldest first, not ranked."""
+    answer: tuple[int, int] | None = None
+    """Where the answer line's words lie in its text, in the quote that holds them."""
 
 
-Block = Note | NothingFound | ClosestLabel | Quote
+Block = Note | Answered | NothingFound | ClosestLabel | Quote
 
 
 def answer_view(answer: Answer) -> tuple[Block, ...]:
-    """The answer's blocks in the order every front end shows them: notes, then the quotes, or the
+    """The answer's blocks in the order every front end shows them: notes, then the answer line (when
+    there is one) and the quotes, or the
     nothing-found line and the nearest passages (every one of them: a front end may fold them away)."""
     blocks: list[Block] = [Note(n) for n in answer.notes]
     if answer.nothing_found or not answer.hits:
@@ -58,7 +69,13 @@ def answer_view(answer: Answer) -> tuple[Block, ...]:
             blocks.append(ClosestLabel())
             blocks += [Quote(h, closest=True) for h in answer.closest]
     else:
-        blocks += [Quote(h, scored=not answer.digest) for h in answer.hits]
+        said = answer.said
+        if said is not None:
+            blocks.append(Answered(said))
+        blocks += [
+            Quote(h, scored=not answer.digest, answer=(said.start, said.end) if said and said.rank == h.rank else None)
+            for h in answer.hits
+        ]
     return tuple(blocks)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from qa.ranking.answers import Answer, Hit
+from qa.ranking.answers import Answer, Hit, Said
 
 NOTHING_FOUND = "Nothing relevant in this archive."
 # Under NOTHING_FOUND: the passages nearest the question, kept in view so that a wrong verdict does
@@ -53,6 +53,46 @@ def reference(hit: Hit) -> str:
 def also_in(hit: Hit) -> str:
     """The other outlets that ran the quote, each with its date, oldest first ("" when none)."""
     return ", ".join(c.label for c in hit.also)
+
+
+def answer_line(said: Said) -> str:
+    """The answer in one line, as every front end writes it."""
+    return f"Answer: {said.text}" + ("" if said.rank == 1 else f" (quote {said.rank})")
+
+
+def marked(
+    text: str, sentence: tuple[int, int], answer: tuple[int, int] | None, marks: tuple[str, str, str, str]
+) -> str:
+    """`text` with its best sentence between marks[0] and marks[1] and the answer's words, where given,
+    between marks[2] and marks[3]: each mark touches the words it wraps, and the answer's words are
+    marked only inside the sentence or apart from it, never across its edge."""
+    spans = [(*_trimmed(text, *sentence), marks[0], marks[1])]
+    if answer is not None:
+        a, b = _trimmed(text, *answer)
+        s, e = spans[0][:2]
+        inside, apart = s <= a and b <= e, b <= s or e <= a
+        if a < b and (inside or apart):
+            spans.append((a, b, marks[2], marks[3]))
+    # Inner marks go in before outer ones at the same place, so the answer's sit inside the sentence's.
+    cuts = sorted(
+        [(s, 1 if i else 0, opening) for i, (s, e, opening, _) in enumerate(spans) if e > s]
+        + [(e, 0 if i else 1, closing) for i, (s, e, _, closing) in enumerate(spans) if e > s],
+        key=lambda c: (c[0], c[1]),
+    )
+    out, at = [], 0
+    for place, _, mark in cuts:
+        out += [text[at:place], mark]
+        at = place
+    return "".join([*out, text[at:]])
+
+
+def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    """The span without the spaces at its edges."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
 
 
 def best_sentence(hit: Hit) -> str:

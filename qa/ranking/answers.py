@@ -48,6 +48,22 @@ class Hit:
 
 
 @dataclass(frozen=True, slots=True)
+class Said:
+    """The answer in one line: the words of one quote that answer, read by the judge."""
+
+    text: str
+    rank: int
+    """The quote that holds it (1: the first)."""
+    start: int
+    end: int
+    """Where the words lie in that quote's passage text."""
+    confidence: float
+    """The chance, as fitted on the training quarters, that these words are the answer."""
+    features: tuple[float, ...] = ()
+    """What the confidence read (qa.ranking.answer_span.FEATURES): kept for fitting it, never shown."""
+
+
+@dataclass(frozen=True, slots=True)
 class Answer:
     """The hits for a question, or the verdict that nothing relevant was found."""
 
@@ -64,6 +80,8 @@ class Answer:
     unmentioned: tuple[str, ...] = ()
     """With `nothing_found`: the question's words that no passage of the archive holds, when they
     decided it."""
+    said: Said | None = None
+    """The answering words, when the judge is sure of them (`qa.config.AnswerLine`); None otherwise."""
     notes: tuple[str, ...] = field(default=())
     """How the question was read, e.g. a date range it names ("in March 2024")."""
     digest: bool = False

@@ -54,13 +54,13 @@ def judged_by(judge: Judge) -> Step:
     article's answering passage, not only its best-fused one. When it gives a say in the highlight and
     reads tokens, its reading of each is kept for that."""
 
-    def judge_ids(ids: list[int], ranked: Ranked, reading: Reading, texts: Texts, cfg: Judging) -> None:
+    def judge_ids(ids: list[int], ranked: Ranked, reading: Reading, texts: Texts, cfg: Judging, spans: bool) -> None:
         passages = texts.get(ids)
         if not passages:
             return
         inputs = [_read(p, p.text, reading, cfg) for p in passages.values()]
         question = reading.query.question
-        if cfg.highlight and judge.reads_tokens:
+        if (cfg.highlight and judge.reads_tokens) or (spans and judge.reads_spans):
             readings = judge.read(question, inputs)
             for (pid, p), text, read in zip(passages.items(), inputs, readings, strict=True):
                 ranked.read[pid] = Read(len(text) - len(p.text), read)
@@ -75,7 +75,8 @@ def judged_by(judge: Judge) -> Step:
         cfg = config.judging
         if not ranked.order:
             return ranked
-        judge_ids(ranked.order[: cfg.depth], ranked, reading, texts, cfg)
+        spans = config.answer_line.bar is not None  # the answer line reads the spans
+        judge_ids(ranked.order[: cfg.depth], ranked, reading, texts, cfg, spans)
         ranked.resort()
         if cfg.siblings and ranked.order:
             article = ranked.candidates[ranked.order[0]].article_id
@@ -83,7 +84,7 @@ def judged_by(judge: Judge) -> Step:
                 pid for pid in ranked.order if pid not in ranked.judged and ranked.candidates[pid].article_id == article
             ][: cfg.siblings]
             if siblings:
-                judge_ids(siblings, ranked, reading, texts, cfg)
+                judge_ids(siblings, ranked, reading, texts, cfg, spans)
                 ranked.resort()
         return ranked
 

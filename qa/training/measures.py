@@ -30,6 +30,10 @@ class Memo:
     def reads_tokens(self) -> bool:
         return self.judge.reads_tokens
 
+    @property
+    def reads_spans(self) -> bool:
+        return self.judge.reads_spans
+
     def read(self, question: str, passages: list[str]) -> list[JudgeReading]:
         missing = [p for p in passages if (question, p) not in self.readings]
         for p, r in zip(missing, self.judge.read(question, missing) if missing else [], strict=True):

@@ -44,24 +44,34 @@ def add_token_head(graph: Path, weights: dict[int, Any], bias: float, target: Pa
     """Write the judge graph with a second output, "token_scores" [batch, tokens]: each token's
     sum over `weights`' layers of its state there times that layer's weights, plus `bias`. A sentence's
     mean token score is then a linear read of its mean states, in the same call as the logit."""
+    return add_heads(graph, {"token_scores": (weights, bias)}, target)
+
+
+def add_heads(graph: Path, heads: dict[str, tuple[dict[int, Any], float]], target: Path) -> Path:
+    """Write the judge graph with one more output per head, name -> (per layer its weights, bias):
+    [batch, tokens], each token's states at those layers times the weights, summed, plus the bias."""
     import numpy as np
     import onnx
     from onnx import helper, numpy_helper
 
     model = onnx.load(str(graph))
-    if "token_scores" in {o.name for o in model.graph.output}:
-        raise ValueError(f"{graph} already has a token head; fit on the judge exported without one")
-    nodes, parts = model.graph.node, []
-    for layer, w in sorted(weights.items()):
-        name = f"token_head_{layer}"
-        model.graph.initializer.append(numpy_helper.from_array(np.asarray(w, np.float32).reshape(-1, 1), name))
-        nodes.append(helper.make_node("MatMul", [layer_output(layer), name], [f"{name}_out"]))
-        parts.append(f"{name}_out")
-    model.graph.initializer.append(numpy_helper.from_array(np.array([bias], np.float32), "token_head_bias"))
-    nodes.append(helper.make_node("Sum", [*parts, "token_head_bias"], ["token_head_sum"]))
-    model.graph.initializer.append(numpy_helper.from_array(np.array([-1], np.int64), "token_head_axis"))
-    nodes.append(helper.make_node("Squeeze", ["token_head_sum", "token_head_axis"], ["token_scores"]))
-    model.graph.output.append(helper.make_tensor_value_info("token_scores", onnx.TensorProto.FLOAT, None))
+    present = {o.name for o in model.graph.output}
+    for output, (weights, bias) in heads.items():
+        if output in present:
+            raise ValueError(f"{graph} already has the output {output!r}; fit on the judge exported without it")
+        nodes, parts = model.graph.node, []
+        head = output.removesuffix("_scores")
+        prefix = "token_head" if output == "token_scores" else f"{head}_head"
+        for layer, w in sorted(weights.items()):
+            name = f"{prefix}_{layer}"
+            model.graph.initializer.append(numpy_helper.from_array(np.asarray(w, np.float32).reshape(-1, 1), name))
+            nodes.append(helper.make_node("MatMul", [layer_output(layer), name], [f"{name}_out"]))
+            parts.append(f"{name}_out")
+        model.graph.initializer.append(numpy_helper.from_array(np.array([bias], np.float32), f"{prefix}_bias"))
+        nodes.append(helper.make_node("Sum", [*parts, f"{prefix}_bias"], [f"{prefix}_sum"]))
+        model.graph.initializer.append(numpy_helper.from_array(np.array([-1], np.int64), f"{prefix}_axis"))
+        nodes.append(helper.make_node("Squeeze", [f"{prefix}_sum", f"{prefix}_axis"], [output]))
+        model.graph.output.append(helper.make_tensor_value_info(output, onnx.TensorProto.FLOAT, None))
     partial = target.with_name(target.name + f".part-{os.getpid()}")
     onnx.save(model, str(partial))
     partial.replace(target)

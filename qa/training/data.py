@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import gzip
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -38,11 +39,12 @@ def held_out(day: str, span: tuple[str, str] = HOLD_OUT) -> bool:
 
 def quarter_span(name: str) -> tuple[str, str]:
     """A quarter's first and last day, ISO: "2023Q2" -> ("2023-04-01", "2023-06-30")."""
-    year, q = name.upper().split("Q")
-    if not year.isdigit() or q not in {"1", "2", "3", "4"}:
+    match = re.fullmatch(r"(\d{4})Q([1-4])", name.strip().upper())
+    if match is None:
         raise ValueError(f"not a quarter: {name!r} (write it like 2023Q2)")
-    first = 3 * int(q) - 2
-    last = {1: "03-31", 2: "06-30", 3: "09-30", 4: "12-31"}[int(q)]
+    year, q = match.group(1), int(match.group(2))
+    first = 3 * q - 2
+    last = {1: "03-31", 2: "06-30", 3: "09-30", 4: "12-31"}[q]
     return f"{year}-{first:02d}-01", f"{year}-{last}"
 
 

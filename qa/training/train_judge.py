@@ -52,6 +52,7 @@ def main() -> None:
     parser.add_argument(
         "--hold-out",
         nargs="*",
+        type=quarter_span,
         metavar="QUARTER",
         help="quarters whose questions give no pairs, e.g. 2023Q2 (a fold); none: learn from all (default: HOLD_OUT)",
     )
@@ -76,7 +77,7 @@ def main() -> None:
     torch.manual_seed(args.seed)
     random.seed(args.seed)
     start = time.monotonic()
-    spans = (HOLD_OUT,) if args.hold_out is None else tuple(quarter_span(q) for q in args.hold_out)
+    spans = (HOLD_OUT,) if args.hold_out is None else tuple(args.hold_out)
     pairs, counts = mine(
         args.max_pairs,
         args.seed,

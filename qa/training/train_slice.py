@@ -25,9 +25,11 @@ from qa.training.data import HOLD_OUT, TRAIN, held_out, quarter_span
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--out", type=Path, required=True)
-    parser.add_argument("--quarter", help="the questions of this quarter, e.g. 2023Q2 (default: HOLD_OUT)")
+    parser.add_argument(
+        "--quarter", type=quarter_span, help="the questions of this quarter, e.g. 2023Q2 (default: HOLD_OUT)"
+    )
     args = parser.parse_args()
-    span = quarter_span(args.quarter) if args.quarter else HOLD_OUT
+    span = args.quarter or HOLD_OUT
     args.out.mkdir(parents=True, exist_ok=True)
 
     def lines(name: str) -> list[dict[str, object]]:

@@ -2,11 +2,12 @@
 (`dateline batch`), with the judge and without (`--no-judge`), alternating in one process.
 
     .venv/bin/python -m bench.judge_speed [--index DIR] [--runs 5] [--single 40] [--depths 3 4]
-        [--unmentioned] [--highlight]
+        [--unmentioned] [--highlight] [--answer-line]
 
 `--depths`: also the judge reading that many candidates; `--unmentioned`: also the shipped ranking
 without the unmentioned-word check (`Verdict.unmentioned_bar` 0), to see what that check costs;
-`--highlight`: also without the judge's say in the highlight (`Judging.highlight` 0: logits only).
+`--highlight`: also without the judge's say in the highlight (`Judging.highlight` 0: logits only);
+`--answer-line`: also without the answer line (`AnswerLine.bar` None: no span read or shown).
 
 The models are loaded before the clock starts. Batch answers the benchmark's 368 questions as of
 their dates, k=5, to JSON Lines in memory, as `dateline batch` does; one at a time answers the first
@@ -43,6 +44,7 @@ def main() -> None:
     parser.add_argument("--depths", type=int, nargs="*", default=[], help="other numbers of candidates to judge")
     parser.add_argument("--unmentioned", action="store_true", help="also without the unmentioned-word check")
     parser.add_argument("--highlight", action="store_true", help="also without the judge's say in the highlight")
+    parser.add_argument("--answer-line", action="store_true", help="also without the answer line")
     args = parser.parse_args()
     benchmark_index(args.index)
     rows = [json.loads(line) for line in (EVAL / "questions.jsonl").read_text().splitlines()]
@@ -62,6 +64,9 @@ def main() -> None:
     if args.highlight:
         features = replace(shipped, judging=replace(shipped.judging, highlight=0.0))
         variants["judge, highlight by sentence features alone"] = on.with_config(features)
+    if args.answer_line:
+        lineless = replace(shipped, answer_line=replace(shipped.answer_line, bar=None))
+        variants["judge, no answer line"] = on.with_config(lineless)
     if args.unmentioned:
         unchecked = replace(shipped, verdict=replace(shipped.verdict, unmentioned_bar=0.0))
         variants["judge, no unmentioned check"] = on.with_config(unchecked)
@@ -102,6 +107,12 @@ def main() -> None:
     if args.highlight:
         ratio = median(rates[base]) / median(rates["judge, highlight by sentence features alone"])
         print(f"same run: the judge's say in the highlight leaves batch at {ratio:.3f}x the rate without it")
+    if args.answer_line:
+        ratio = median(rates[base]) / median(rates["judge, no answer line"])
+        extra = 1000 * (median(latency[base]) - median(latency["judge, no answer line"]))
+        print(
+            f"same run: the answer line leaves batch at {ratio:.3f}x the rate without it; one question {extra:+.1f} ms"
+        )
     if args.unmentioned:
         ratio = median(rates[base]) / median(rates["judge, no unmentioned check"])
         print(f"same run: the unmentioned check leaves batch at {ratio:.3f}x the rate without it")

@@ -205,6 +205,9 @@ class AnswerLine:
     never shown."""
     weights: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)
     """The confidence's logistic weights: its bias, then one per feature (qa.ranking.answer_span.FEATURES)."""
+    choice: tuple[float, ...] | None = None
+    """Weights over qa.ranking.answer_span.CHOICE that pick the span among the heads' best few (fitted
+    with the heads, qa.training.fit_answer_span); None: the heads' best."""
 
 
 @dataclass(frozen=True, slots=True)

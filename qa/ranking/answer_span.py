@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 import numpy.typing as npt
@@ -10,6 +11,7 @@ import numpy.typing as npt
 from qa.config import AnswerLine
 from qa.ranking.answers import Hit, Said
 from qa.ranking.scoring import Ranked, Read
+from qa.reading.answer_types import expected_type
 from qa.reading.text import STOPWORDS, content_words
 
 
@@ -19,7 +21,11 @@ def word_edges(text: str, spans: npt.NDArray[np.int64]) -> tuple[npt.NDArray[np.
     stop word or a mark."""
     starts, ends = [], []
     for a, b in spans.tolist():
-        first, last = a == 0 or not text[a - 1].isalnum(), b >= len(text) or not text[b].isalnum()
+        if a < 0 or b > len(text):  # a token outside the text (its headline, its age)
+            starts.append(False)
+            ends.append(False)
+            continue
+        first, last = a == 0 or not text[a - 1].isalnum(), b == len(text) or not text[b].isalnum()
         # The whole word the token lies in.
         left, right = a, b
         while left > 0 and text[left - 1].isalnum():
@@ -33,21 +39,22 @@ def word_edges(text: str, spans: npt.NDArray[np.int64]) -> tuple[npt.NDArray[np.
     return np.array(starts, bool), np.array(ends, bool)
 
 
-def best_span(
+def candidates(
     text: str,
     spans: npt.NDArray[np.int64],
     start_scores: npt.NDArray[np.float32],
     end_scores: npt.NDArray[np.float32],
     max_tokens: int,
-    question: str = "",
-) -> tuple[int, int, float] | None:
-    """(start, end, score) in `text` of the best span: whole words, at most `max_tokens` tokens, its
-    score its first token's start score plus its last token's end score, and not only words the
-    question says (an answer names what the question does not: "Kim Il Sung" may answer a question
-    about Kim Song Nam, "Kim" may not). None: no such span among the tokens read."""
+    question: str,
+    k: int,
+) -> list[tuple[int, int, float]]:
+    """The best `k` spans by the heads, (start, end, score) in `text`: whole words, at most
+    `max_tokens` tokens, the score its first token's start score plus its last token's end score, and
+    not only words the question says (an answer names what the question does not: "Kim Il Sung" may
+    answer a question about Kim Song Nam, "Kim" may not)."""
     n = len(spans)
     if n == 0:
-        return None
+        return []
     can_start, can_end = word_edges(text, spans)
     first = np.where(can_start, start_scores, -np.inf)
     last = np.where(can_end, end_scores, -np.inf)
@@ -57,20 +64,70 @@ def best_span(
         grid[: n - j, j] = first[: n - j] + last[j:]
     asked = set(content_words(question))
     flat = grid.ravel()
-    order = np.argsort(-flat, kind="stable")
-    for at in order[:ASKED_TRIES].tolist():
+    found: list[tuple[int, int, float]] = []
+    for at in np.argsort(-flat, kind="stable")[: ASKED_TRIES + k].tolist():
         score = float(flat[at])
-        if not np.isfinite(score):
-            return None
+        if not np.isfinite(score) or len(found) == k:
+            break
         i, j = divmod(at, max_tokens)
         start, end = int(spans[i, 0]), int(spans[i + j, 1])
         if not asked.issuperset(content_words(text[start:end])):
-            return start, end, score
-    return None
+            found.append((start, end, score))
+    return found
 
 
 ASKED_TRIES = 32
-"""How many of the best spans are looked at for one that says more than the question."""
+"""How many more of the best spans are looked at for ones that say more than the question."""
+
+CHOICE = ("span score", "below the best", "words", "capitals", "digits", "kind asked", "number asked", "who asked")
+"""What picks among a quote's best spans (`choice_features`): the heads' score and how far below
+the best it is, the span's length in words (log), its share of capitalised words, whether it holds a
+digit, whether it is the kind of answer asked for (1), not (-1) or none is asked (0), and a digit
+where a number is asked, capitals where a person is."""
+_NUMBER = re.compile(r"\b(?:how (?:many|much|old|long|far)|what (?:year|percentage|number)|when)\b", re.I)
+_WHO = re.compile(r"\b(?:who|whom|whose)\b", re.I)
+
+
+def choice_features(question: str, text: str, found: list[tuple[int, int, float]]) -> npt.NDArray[np.float64]:
+    """Per span of `found`, its CHOICE features."""
+    kind = expected_type(question)
+    number, who = float(bool(_NUMBER.search(question))), float(bool(_WHO.search(question)))
+    best = max((f[2] for f in found), default=0.0)
+    rows = []
+    for start, end, score in found:
+        said = text[start:end]
+        words = said.split()
+        capitals = sum(w[:1].isupper() for w in words) / max(len(words), 1)
+        digits = float(any(c.isdigit() for c in said))
+        shown = 0.0 if kind is None else (1.0 if kind.found(said, question) else -1.0)
+        rows.append(
+            [score, score - best, math.log1p(len(words)), capitals, digits, shown, number * digits, who * capitals]
+        )
+    return np.array(rows, dtype=np.float64).reshape(-1, len(CHOICE))
+
+
+def best_span(
+    text: str,
+    spans: npt.NDArray[np.int64],
+    start_scores: npt.NDArray[np.float32],
+    end_scores: npt.NDArray[np.float32],
+    max_tokens: int,
+    question: str = "",
+    choice: tuple[float, ...] | None = None,
+) -> tuple[int, int, float] | None:
+    """(start, end, heads' score) of the span `choice` (weights over CHOICE) scores best among the
+    heads' best CHOICE_SPANS (`candidates`); without `choice`, the heads' best. None: no span."""
+    found = candidates(text, spans, start_scores, end_scores, max_tokens, question, CHOICE_SPANS if choice else 1)
+    if not found:
+        return None
+    if choice:
+        picked = int(np.argmax(choice_features(question, text, found) @ np.asarray(choice)))
+        return found[picked]
+    return found[0]
+
+
+CHOICE_SPANS = 10
+"""How many of the heads' best spans `choice` picks among."""
 
 
 FEATURES = ("judge logit", "span score", "in the highlight")
@@ -83,7 +140,9 @@ def span_features(logit: float, score: float, start: int, end: int, highlight: t
     return [logit, score, float(highlight[0] <= start and end <= highlight[1])]
 
 
-def quote_span(hit: Hit, read: Read, max_tokens: int, question: str) -> tuple[int, int, list[float]] | None:
+def quote_span(
+    hit: Hit, read: Read, max_tokens: int, question: str, choice: tuple[float, ...] | None = None
+) -> tuple[int, int, list[float]] | None:
     """The best span of a quote the judge read with span heads, and its features (None: it has none)."""
     reading = read.reading
     if not reading.starts.size:
@@ -91,7 +150,7 @@ def quote_span(hit: Hit, read: Read, max_tokens: int, question: str) -> tuple[in
     spans = reading.spans - read.offset
     inside = spans[:, 0] >= 0  # the passage's tokens, not its age and headline's
     text = hit.passage.text
-    best = best_span(text, spans[inside], reading.starts[inside], reading.ends[inside], max_tokens, question)
+    best = best_span(text, spans[inside], reading.starts[inside], reading.ends[inside], max_tokens, question, choice)
     if best is None:
         return None
     start, end, score = best
@@ -104,7 +163,7 @@ def said(found: tuple[Hit, ...], ranked: Ranked, question: str, cfg: AnswerLine)
         return None
     hit = found[0]
     read = ranked.read.get(hit.passage.id)
-    span = quote_span(hit, read, cfg.span_tokens, question) if read is not None else None
+    span = quote_span(hit, read, cfg.span_tokens, question, cfg.choice) if read is not None else None
     if span is None:
         return None
     start, end, features = span

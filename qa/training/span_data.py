@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -41,6 +41,14 @@ def mentions(text: str, golds: tuple[str, ...]) -> list[tuple[int, int]]:
     return found
 
 
+def passage_only(p: SpanPassage) -> SpanPassage:
+    """The passage's own tokens only (readings kept before they were cut to them)."""
+    inside = p.spans[:, 0] >= 0
+    if inside.all():
+        return p
+    return replace(p, states=p.states[inside], spans=p.spans[inside], starts=p.starts[inside], ends=p.ends[inside])
+
+
 def span_passages(folder: Path, reader: Reader, dev: bool, limit: int | None = None) -> list[SpanPassage]:
     """Every answer-holding passage of `folder`'s questions whose gold answer the judge read, at most
     `limit` (spread evenly over the set)."""
@@ -55,12 +63,14 @@ def span_passages(folder: Path, reader: Reader, dev: bool, limit: int | None = N
         )
         states, token_spans = reader.states(q["question"], read)
         spans = token_spans - (len(read) - len(text))
+        inside = spans[:, 0] >= 0  # the passage's own tokens, not its age's and headline's
+        spans, states = spans[inside], [s[inside] for s in states]
         starts = np.zeros(len(spans), bool)
         ends = np.zeros(len(spans), bool)
         for a, b in mentions(text, golds):
-            inside = np.flatnonzero((spans[:, 0] >= a) & (spans[:, 1] <= b))
-            if inside.size:
-                starts[inside[0]] = ends[inside[-1]] = True
+            covered = np.flatnonzero((spans[:, 0] >= a) & (spans[:, 1] <= b))
+            if covered.size:
+                starts[covered[0]] = ends[covered[-1]] = True
         if starts.any():
             out.append(
                 SpanPassage(

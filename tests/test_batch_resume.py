@@ -155,35 +155,23 @@ def test_resume_appends_to_a_csv_from_before_the_url_column_in_its_own_columns(
         ("2", "What did Xi say?"),
         ("3", "Where is Pyongyang?"),
     ]
-    # A file with the url column but no notes column resumes in its own columns.
-    before_notes = tmp_path / "b.csv"
-    assert batch(hash_index, str(questions), "-o", str(before_notes), "-k", "2") == 0
-    kept = [row[:-2] for row in csv.reader(io.StringIO(before_notes.read_text())) if row[0] in ("id", "1")]
-    with open(before_notes, "w", newline="") as fh:
-        csv.writer(fh).writerows(kept)
-    assert batch(hash_index, str(questions), "-o", str(before_notes), "-k", "2", "--resume") == 0
-    err = capsys.readouterr().err
-    assert "has no url column" not in err and "has no notes column" in err
-    assert {len(row) for row in csv.reader(io.StringIO(before_notes.read_text()))} == {11}
-    assert len(_answered_pairs(before_notes, "csv")) == 3
-    # A file with the notes column but no answer column, likewise.
-    before_answer = tmp_path / "d.csv"
-    assert batch(hash_index, str(questions), "-o", str(before_answer), "-k", "2") == 0
-    kept = [row[:-1] for row in csv.reader(io.StringIO(before_answer.read_text())) if row[0] in ("id", "1")]
-    with open(before_answer, "w", newline="") as fh:
-        csv.writer(fh).writerows(kept)
-    assert batch(hash_index, str(questions), "-o", str(before_answer), "-k", "2", "--resume") == 0
-    err = capsys.readouterr().err
-    assert "has no notes column" not in err and "has no answer column" in err and "the answer lines" in err
-    assert {len(row) for row in csv.reader(io.StringIO(before_answer.read_text()))} == {12}
-    assert len(_answered_pairs(before_answer, "csv")) == 3
-    # A file with every column resumes in them, and says nothing of columns.
-    fresh = tmp_path / "c.csv"
-    assert batch(hash_index, str(questions), "-o", str(fresh), "-k", "2") == 0
-    kept = [row for row in csv.reader(io.StringIO(fresh.read_text())) if row[0] in ("id", "1")]
-    with open(fresh, "w", newline="") as fh:
-        csv.writer(fh).writerows(kept)
-    assert batch(hash_index, str(questions), "-o", str(fresh), "-k", "2", "--resume") == 0
-    assert "column" not in capsys.readouterr().err
-    assert {len(row) for row in csv.reader(io.StringIO(fresh.read_text()))} == {13}
-    assert len(_answered_pairs(fresh, "csv")) == 3
+    # A file with the url column but no notes column, or the notes column but no answer column,
+    # resumes in its own columns; one with every column in them, saying nothing of columns.
+    for name, dropped, says in (
+        ("b.csv", 2, "has no notes column"),
+        ("d.csv", 1, "has no answer column"),
+        ("c.csv", 0, ""),
+    ):
+        older = tmp_path / name
+        assert batch(hash_index, str(questions), "-o", str(older), "-k", "2") == 0
+        rows = list(csv.reader(io.StringIO(older.read_text())))
+        kept = [row[: len(row) - dropped] for row in rows if row[0] in ("id", "1")]
+        with open(older, "w", newline="") as fh:
+            csv.writer(fh).writerows(kept)
+        capsys.readouterr()
+        assert batch(hash_index, str(questions), "-o", str(older), "-k", "2", "--resume") == 0
+        err = capsys.readouterr().err
+        assert (says in err) if says else "column" not in err
+        assert "has no url column" not in err
+        assert {len(row) for row in csv.reader(io.StringIO(older.read_text()))} == {13 - dropped}
+        assert len(_answered_pairs(older, "csv")) == 3

@@ -140,7 +140,7 @@ def highlighted(shown: list[Shown], ranked: Ranked, reading: Reading, config: Se
         read = ranked.read.get(s.passage.id)
         s.highlight = (
             judged_sentence(question, s.passage.text, read, expected, config.judging)
-            if read is not None and read.reading.scores.size
+            if read is not None and read.reading.scores.size and config.judging.highlight
             else best_sentence(question, s.passage.text, expected, config.highlighting)
         )
     return shown
